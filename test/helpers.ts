@@ -1,0 +1,123 @@
+import { env, exports } from "cloudflare:workers";
+import { createParser } from "eventsource-parser";
+import { afterEach, beforeEach, expect } from "vitest";
+
+export const BASE = "http://localhost/api/v1";
+
+/** Every body and header this test file's requests got back, scanned for upstream tokens after each test. */
+const seen: string[] = [];
+
+async function record(response: Response): Promise<string> {
+  const text = await response.text();
+  seen.push(text, JSON.stringify([...response.headers]));
+  return text;
+}
+
+export interface Answer<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+/** Calls the PromptReel Worker (the real one, in workerd) and reads the whole answer. */
+export async function call<T = any>(path: string, init: RequestInit & { key?: string; json?: unknown } = {}): Promise<Answer<T>> {
+  const headers = new Headers(init.headers);
+  if (init.key) headers.set("Authorization", `Bearer ${init.key}`);
+  let body = init.body;
+  if (init.json !== undefined) {
+    headers.set("Content-Type", "application/json");
+    body = JSON.stringify(init.json);
+  }
+  const url = path.startsWith("http") ? path : `${BASE}${path}`;
+  const response = await exports.default.fetch(new Request(url, { ...init, headers, body }));
+  const text = await record(response);
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {}
+  return { status: response.status, headers: response.headers, body: parsed as T, text };
+}
+
+export interface SseEvent {
+  id?: string;
+  event?: string;
+  data: any;
+}
+
+/** Parses a whole `text/event-stream` body; comments are counted separately. */
+export function parseSse(text: string): { events: SseEvent[]; comments: string[] } {
+  const events: SseEvent[] = [];
+  const comments: string[] = [];
+  const parser = createParser({
+    onEvent: (message) => events.push({ id: message.id, event: message.event, data: JSON.parse(message.data) }),
+    onComment: (comment) => comments.push(comment.trim()),
+  });
+  parser.feed(text);
+  return { events, comments };
+}
+
+/** Sends a chat message and reads its whole event stream. */
+export async function chat(key: string, sessionId: string, text: string) {
+  const answer = await call(`/sessions/${sessionId}/messages`, { method: "POST", key, json: { text } });
+  return { ...answer, ...parseSse(answer.text) };
+}
+
+export async function newVisitor(): Promise<{ visitorId: string; key: string }> {
+  const answer = await call("/visitors", { method: "POST" });
+  expect(answer.status).toBe(201);
+  return answer.body;
+}
+
+export async function newSession(language?: string) {
+  const visitor = await newVisitor();
+  const answer = await call("/sessions", { method: "POST", key: visitor.key, json: language ? { language } : {} });
+  expect(answer.status).toBe(201);
+  return { ...visitor, sessionId: answer.body.sessionId as string };
+}
+
+/** The embedded emulator's control API (see emulator/README.md). */
+export const emulator = {
+  async call(path: string, init: RequestInit & { json?: unknown } = {}): Promise<any> {
+    const response = await env.NEMO_EMULATOR!.fetch(`http://nemo.emulator/__emulator${path}`, {
+      ...init,
+      headers: init.json !== undefined ? { "Content-Type": "application/json" } : init.headers,
+      body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
+    });
+    const text = await response.text();
+    return text ? JSON.parse(text) : undefined;
+  },
+  reset: () => emulator.call("/reset", { method: "POST" }),
+  configure: (config: Record<string, unknown>) => emulator.call("/config", { method: "POST", json: config }),
+  fault: (fault: string, options: { times?: number; match?: Record<string, string>; params?: Record<string, unknown> } = {}) =>
+    emulator.call("/faults", { method: "POST", json: { fault, ...options } }),
+  requests: async (): Promise<{ method: string; path: string; headers: Record<string, string>; status: number }[]> => {
+    const log = await emulator.call("/requests");
+    return Array.isArray(log) ? log : log.requests;
+  },
+  /** Gives every user the emulator knows `available` credits (anonymous users start with 100). */
+  grantCredits: async (available: number) => {
+    const { tokens } = await emulator.call("/tokens");
+    for (const issued of tokens) await emulator.call("/users/credits", { method: "POST", json: { token: issued.token, available } });
+  },
+  tokens: async (): Promise<string[]> => {
+    const list = await emulator.call("/tokens");
+    return (Array.isArray(list) ? list : list.tokens).map((t: any) => (typeof t === "string" ? t : t.token));
+  },
+};
+
+/**
+ * Every test starts on a fresh emulator and ends with a scan: no answer, header or stream the test received may
+ * contain a token the emulator issued.
+ */
+export function useEmulator() {
+  beforeEach(async () => {
+    await emulator.reset();
+    seen.length = 0;
+  });
+  afterEach(async () => {
+    const tokens = await emulator.tokens();
+    for (const token of tokens) for (const text of seen) expect(text.includes(token), "an upstream token leaked").toBe(false);
+    seen.length = 0;
+  });
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import { call, emulator, newSession, newVisitor, useEmulator } from "../helpers";
+
+useEmulator();
+
+describe("visitors and keys", () => {
+  it("POST /visitors issues a visitor id and a signed key", async () => {
+    const answer = await call("/visitors", { method: "POST" });
+    expect(answer.status).toBe(201);
+    expect(answer.body.visitorId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(answer.body.key.split(".")).toHaveLength(3);
+  });
+
+  it("calls without a key, or with a forged one, answer 401 in words", async () => {
+    const none = await call("/credits");
+    expect(none.status).toBe(401);
+    expect(none.body.error.code).toBe("unauthorized");
+    expect(none.body.error.message).toMatch(/visitor key/);
+    const { key } = await newVisitor();
+    const [header, , signature] = key.split(".");
+    const forgedPayload = btoa(JSON.stringify({ sub: crypto.randomUUID(), iat: 1 })).replace(/=+$/, "");
+    const forged = await call("/credits", { key: `${header}.${forgedPayload}.${signature}` });
+    expect(forged.status).toBe(401);
+  });
+
+  it("a visitor's first call gets it an anonymous token for its own client id; later calls reuse it", async () => {
+    const { visitorId, key } = await newVisitor();
+    expect((await call("/credits", { key })).body).toEqual({ available: 100, frozen: 0, total: 100 });
+    await call("/credits", { key });
+    await call("/sessions", { method: "POST", key, json: {} });
+    const tokenRequests = (await emulator.requests()).filter((r) => r.path === "/api/auth/anonymous-token");
+    expect(tokenRequests).toHaveLength(1);
+    expect(tokenRequests[0].headers["x-client-id"]).toBe(visitorId);
+  });
+
+  it("many simultaneous first calls of one visitor make a single anonymous-token request", async () => {
+    const { key } = await newVisitor();
+    const answers = await Promise.all(Array.from({ length: 8 }, () => call("/credits", { key })));
+    expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
+    const tokenRequests = (await emulator.requests()).filter((r) => r.path === "/api/auth/anonymous-token");
+    expect(tokenRequests).toHaveLength(1);
+  });
+
+  it("every upstream call carries the attribution headers", async () => {
+    const { key, sessionId } = await newSession("en");
+    await call(`/sessions/${sessionId}`, { key });
+    await call("/credits", { key });
+    await call(`/sessions/${sessionId}/claim`, { key });
+    const log = await emulator.requests();
+    expect(log.length).toBeGreaterThan(3);
+    for (const request of log.filter((r) => !r.path.startsWith("/__emulator"))) {
+      expect(request.headers["x-skill-source"]).toBe("promptreel");
+      expect(request.headers["x-skill-version"]).toBeTruthy();
+      expect(request.headers["x-skill-platform"]).toBeTruthy();
+    }
+  });
+});
+
+describe("isolation", () => {
+  it("a visitor cannot see, read, chat in, upload to or claim another visitor's session: 404 like a stranger's", async () => {
+    const owner = await newSession();
+    const other = await newVisitor();
+    const paths = [
+      ["GET", `/sessions/${owner.sessionId}`],
+      ["GET", `/sessions/${owner.sessionId}/claim`],
+      ["POST", `/sessions/${owner.sessionId}/messages`],
+      ["POST", `/sessions/${owner.sessionId}/uploads`],
+    ] as const;
+    for (const [method, path] of paths) {
+      const answer = await call(path, {
+        method,
+        key: other.key,
+        json: method === "POST" ? (path.endsWith("messages") ? { text: "hi" } : { urls: ["https://example.com/a.mp4"] }) : undefined,
+      });
+      expect(answer.status, path).toBe(404);
+      expect(answer.body.error.code).toBe("not_found");
+    }
+    const unknown = await call(`/sessions/${crypto.randomUUID()}`, { key: other.key });
+    expect(unknown.status).toBe(404);
+    expect((await call("/sessions", { key: other.key })).body.sessions).toEqual([]);
+    expect((await call("/sessions", { key: owner.key })).body.sessions).toHaveLength(1);
+  });
+});

@@ -1,0 +1,26 @@
+import { z } from "@hono/zod-openapi";
+
+/** The events of a chat turn, as the person's page receives them. Each goes out with an `id:` line. */
+export const TurnEvent = z.discriminatedUnion("event", [
+  z.object({ event: z.literal("text"), data: z.object({ text: z.string() }) }),
+  z.object({ event: z.literal("activity"), data: z.object({ tool: z.string(), label: z.string() }) }),
+  z.object({ event: z.literal("working"), data: z.object({ elapsedMs: z.number(), message: z.string() }) }),
+  z.object({ event: z.literal("action"), data: z.object({ action: z.enum(["export", "state", "upload"]) }) }),
+  z.object({
+    event: z.literal("timeline"),
+    data: z.object({
+      summary: z.string(),
+      changed: z.array(z.string()).openapi({ description: "What the turn changed, one sentence each." }),
+    }),
+  }),
+  z.object({
+    event: z.literal("error"),
+    data: z.object({ code: z.string(), message: z.string(), link: z.string().optional() }),
+  }),
+  z.object({
+    event: z.literal("done"),
+    data: z.object({ reason: z.enum(["complete", "error", "interrupted", "timeout"]) }),
+  }),
+]);
+export type TurnEvent = z.infer<typeof TurnEvent>;
+export type DoneReason = Extract<TurnEvent, { event: "done" }>["data"]["reason"];

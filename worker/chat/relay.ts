@@ -1,0 +1,171 @@
+import { AppError } from "../errors";
+import { fromUpstream, type Caller } from "../nemo/errors";
+import type { UpstreamEvent } from "../nemo/events";
+import type { DoneReason, TurnEvent } from "./events";
+import { activityLabel, type GuiAction, type Language, STILL_WORKING, TEMPORARY_ISSUE, translateGui } from "./translate";
+
+export interface RelayOptions {
+  language: Language;
+  caller: Caller;
+  keepAliveMs: number;
+  workingMs: number;
+  capMs: number;
+}
+
+/** Where a turn's events go: the person's stream (and, later, the visitor's Durable Object). */
+export interface TurnSink {
+  send(event: TurnEvent): Promise<void>;
+  keepAlive(): Promise<void>;
+  /** True once nobody listens any more. */
+  readonly closed: boolean;
+}
+
+export interface RelayResult {
+  reason: DoneReason;
+  sawText: boolean;
+  /** An upstream error code that the caller must act on (1002: the session is gone). */
+  lostSession: boolean;
+}
+
+const TICK = Symbol("tick");
+
+function timer(ms: number) {
+  let handle: ReturnType<typeof setTimeout> | undefined;
+  const promise = new Promise<typeof TICK>((resolve) => {
+    handle = setTimeout(() => resolve(TICK), Math.max(0, ms));
+  });
+  return { promise, cancel: () => clearTimeout(handle) };
+}
+
+/**
+ * Relays one chat turn: reads NemoVideo's events as they arrive and sends the person's events at once, with
+ * nothing buffered. Tool calls become activity labels, GUI wording is translated, heartbeats stay hidden, a
+ * `working` notice goes out after each stretch of silence, a keep-alive comment whenever the stream has been
+ * quiet, and the turn is given up after `capMs`. The trailing "temporary issue" line is dropped when text
+ * before it was fine. Returns how the turn ended; the caller adds the timeline and `done`.
+ */
+export async function relayTurn(
+  upstream: ReadableStream<UpstreamEvent>,
+  sink: TurnSink,
+  options: RelayOptions,
+): Promise<RelayResult> {
+  const started = Date.now();
+  let lastWrite = started;
+  let lastContent = started;
+  let sawText = false;
+  let partialText = "";
+  let pendingTools = 0;
+  let lastActivity = "";
+  const actionsSent = new Set<GuiAction>();
+
+  const send = async (event: TurnEvent) => {
+    lastWrite = Date.now();
+    if (event.event !== "working") lastContent = lastWrite;
+    await sink.send(event);
+  };
+
+  const sendText = async (raw: string) => {
+    if (TEMPORARY_ISSUE.test(raw)) {
+      if (sawText) return;
+      throw new AppError("upstream_error", "NemoVideo ran into a temporary problem with this reply. Please try again.");
+    }
+    const { text, actions } = translateGui(raw);
+    if (text) {
+      sawText = true;
+      await send({ event: "text", data: { text } });
+    }
+    for (const action of actions) {
+      if (actionsSent.has(action)) continue;
+      actionsSent.add(action);
+      await send({ event: "action", data: { action } });
+    }
+  };
+
+  const handle = async (event: UpstreamEvent) => {
+    switch (event.type) {
+      case "tool_call": {
+        pendingTools++;
+        const label = activityLabel(event.name, options.language);
+        if (label === lastActivity) return;
+        lastActivity = label;
+        return send({ event: "activity", data: { tool: event.name, label } });
+      }
+      case "tool_result":
+        pendingTools = Math.max(0, pendingTools - 1);
+        return;
+      case "text": {
+        if (event.partial) {
+          partialText += event.text;
+          return sendText(event.text);
+        }
+        // ADK repeats the whole text in a final event after its partial chunks: send only what is new.
+        const streamed = partialText;
+        partialText = "";
+        if (!streamed) return sendText(event.text);
+        if (event.text.trim() === streamed.trim()) return;
+        if (event.text.startsWith(streamed)) return event.text.length > streamed.length ? sendText(event.text.slice(streamed.length)) : undefined;
+        return sendText(event.text);
+      }
+      case "error":
+        throw fromUpstream(event.code, 200, options.caller);
+      case "heartbeat":
+        return;
+    }
+  };
+
+  const reader = upstream.getReader();
+  let next = reader.read();
+  try {
+    for (;;) {
+      if (sink.closed) return { reason: "interrupted", sawText, lostSession: false };
+      const now = Date.now();
+      const due = Math.min(lastWrite + options.keepAliveMs, lastContent + options.workingMs, started + options.capMs);
+      const wait = timer(due - now);
+      const result = await Promise.race([next, wait.promise]);
+      wait.cancel();
+      if (result === TICK) {
+        const at = Date.now();
+        if (at >= started + options.capMs) {
+          await reader.cancel().catch(() => {});
+          await send(errorEvent(new AppError("upstream_timeout", "This reply took longer than 15 minutes, so we stopped waiting. NemoVideo may still finish it: the timeline shows where it stands.")));
+          return { reason: "timeout", sawText, lostSession: false };
+        }
+        if (at >= lastContent + options.workingMs) {
+          await send({ event: "working", data: { elapsedMs: at - started, message: STILL_WORKING[options.language] } });
+          lastContent = at;
+        } else if (at >= lastWrite + options.keepAliveMs) {
+          lastWrite = at;
+          await sink.keepAlive();
+        }
+        continue;
+      }
+      if (result.done) break;
+      next = reader.read();
+      await handle(result.value);
+    }
+  } catch (error) {
+    await reader.cancel().catch(() => {});
+    if (error instanceof AppError) {
+      await send(errorEvent(error));
+      return { reason: "error", sawText, lostSession: error.code === "session_lost" };
+    }
+    await send(interrupted());
+    return { reason: "interrupted", sawText, lostSession: false };
+  }
+  // The stream has no end marker: a tool still running or a half-sent text means the connection was cut.
+  if (pendingTools > 0 || partialText) {
+    await send(interrupted());
+    return { reason: "interrupted", sawText, lostSession: false };
+  }
+  return { reason: "complete", sawText, lostSession: false };
+}
+
+export const errorEvent = (error: AppError): TurnEvent => ({ event: "error", data: error.toJSON() });
+
+const interrupted = (): TurnEvent =>
+  errorEvent(
+    new AppError(
+      "upstream_unavailable",
+      "The connection to NemoVideo dropped before the reply finished. The work may still complete: the timeline shows where it stands.",
+    ),
+  );

@@ -1,0 +1,64 @@
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+/** Stable error codes of the public API. Each has an HTTP status; the sentence is chosen where it is raised. */
+export const ERROR_STATUS = {
+  invalid_request: 400,
+  unauthorized: 401,
+  not_found: 404,
+  turn_running: 409,
+  session_lost: 410,
+  length_required: 411,
+  file_too_large: 413,
+  unsupported_format: 415,
+  no_credits: 402,
+  export_blocked: 402,
+  export_not_ready: 409,
+  rate_limited: 429,
+  quota_exceeded: 429,
+  upstream_error: 502,
+  upstream_unavailable: 503,
+  upstream_timeout: 504,
+  misconfigured: 500,
+  internal: 500,
+} as const satisfies Record<string, ContentfulStatusCode>;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/**
+ * The one error type: a stable `code`, a sentence for a person, and optionally a link that is the way out
+ * (registration on 2001, for instance). Both the HTTP error body and the SSE `error` event come from it.
+ */
+export class AppError extends Error {
+  readonly status: ContentfulStatusCode;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly link?: string,
+  ) {
+    super(message);
+    this.name = "AppError";
+    this.status = ERROR_STATUS[code];
+  }
+
+  toJSON(): { code: ErrorCode; message: string; link?: string } {
+    return { code: this.code, message: this.message, ...(this.link ? { link: this.link } : {}) };
+  }
+}
+
+export const notFound = (what = "That") =>
+  new AppError("not_found", `${what} was not found. It may belong to another visitor or no longer exist.`);
+
+/** Any thrown value as an AppError; unknown errors keep their details out of the answer. */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  // Hono's validators and the OpenAPI media-type gate refuse a body this way.
+  if (error instanceof HTTPException) {
+    if (error.status === 415)
+      return new AppError("unsupported_format", "This call takes a JSON body (Content-Type: application/json).");
+    if (error.status === 400)
+      return new AppError("invalid_request", `The request is not valid (${error.message || "unreadable body"}).`);
+  }
+  return new AppError("internal", "Something went wrong on our side. Please try again.");
+}

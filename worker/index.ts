@@ -1,0 +1,58 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { cors } from "hono/cors";
+import { secureHeaders } from "hono/secure-headers";
+import { type AppEnv, createRouter, sendError } from "./app";
+import { chat } from "./chat/routes";
+import { readConfig } from "./config";
+import { credits } from "./credits/routes";
+import { openApiInfo } from "./docs/openapi";
+import { renderDocs } from "./docs/page";
+import { AppError, toAppError } from "./errors";
+import { sessions } from "./sessions/routes";
+import { uploads } from "./uploads/routes";
+import { requireVisitor, visitors } from "./visitors/routes";
+
+export { Visitor } from "./visitor/visitor";
+
+const api = createRouter();
+api.openAPIRegistry.registerComponent("securitySchemes", "visitorKey", {
+  type: "http",
+  scheme: "bearer",
+  description: "The key from POST /visitors.",
+});
+api.doc31("/openapi.json", openApiInfo);
+
+/** The JSON API under /api/v1. Everything but visitors, health and the document needs a visitor key. */
+const routes = api
+  .get("/health", (c) => c.json({ ok: true }))
+  .route("/", visitors)
+  .use("/credits", requireVisitor)
+  .use("/sessions", requireVisitor)
+  .use("/sessions/*", requireVisitor)
+  .route("/", credits)
+  .route("/", sessions)
+  .route("/", chat)
+  .route("/", uploads);
+
+const app = new OpenAPIHono<AppEnv>()
+  .use(async (c, next) => {
+    c.set("config", readConfig(c.env));
+    await next();
+  })
+  .use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }))
+  .use("/api/*", async (c, next) =>
+    cors({ origin: c.var.config.CORS_ORIGINS, exposeHeaders: ["Content-Disposition"], maxAge: 600 })(c, next),
+  )
+  .get("/health", (c) => c.json({ ok: true }))
+  .get("/api/docs", (c) => c.html(renderDocs(api.getOpenAPI31Document(openApiInfo) as unknown as Record<string, unknown>)))
+  .route("/api/v1", routes)
+  .notFound((c) => sendError(c, new AppError("not_found", "There is nothing at this address.")))
+  .onError((error, c) => {
+    const appError = toAppError(error);
+    if (appError.code === "internal") console.error("unhandled error", error instanceof Error ? error.stack : error);
+    return sendError(c, appError);
+  });
+
+/** The API's type, for the page's typed client (`hc<AppType>`). */
+export type AppType = typeof routes;
+export default app;

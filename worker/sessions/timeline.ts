@@ -1,0 +1,145 @@
+import { z } from "@hono/zod-openapi";
+
+export const Track = z
+  .object({
+    kind: z.enum(["video", "audio", "text", "other"]),
+    label: z.string(),
+    startMs: z.number(),
+    endMs: z.number(),
+    volume: z.number().min(0).max(1).optional().openapi({ description: "0 to 1, for audio." }),
+  })
+  .openapi("Track");
+export const Timeline = z.object({ durationMs: z.number(), tracks: z.array(Track) }).openapi("Timeline");
+export type Track = z.infer<typeof Track>;
+export type Timeline = z.infer<typeof Timeline>;
+
+type Language = "en" | "zh";
+const KIND_BY_TYPE: Record<number, Track["kind"]> = { 0: "video", 1: "audio", 7: "text" };
+const NAMES: Record<Language, Record<Track["kind"], string>> = {
+  en: { video: "Video", audio: "BGM", text: "Title", other: "Track" },
+  zh: { video: "视频", audio: "背景音乐", text: "标题", other: "轨道" },
+};
+
+const record = (value: unknown): Record<string, unknown> =>
+  value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+const firstNumber = (source: Record<string, unknown>, keys: string[]) => {
+  for (const key of keys) {
+    const value = Number(source[key]);
+    if (source[key] != null && Number.isFinite(value)) return value;
+  }
+  return undefined;
+};
+const firstText = (source: Record<string, unknown>, keys: string[]) => {
+  for (const key of keys) if (typeof source[key] === "string" && source[key]) return (source[key] as string).trim();
+  return undefined;
+};
+
+/** Volumes come as 0–1 or as percentages. */
+const normaliseVolume = (value: number | undefined) =>
+  value === undefined ? undefined : Math.max(0, Math.min(1, value > 1 ? value / 100 : value));
+
+/**
+ * Reads NemoVideo's draft (`t` tracks, `tt` type, `sg` segments, `d` duration in ms, `m` metadata) into our
+ * timeline. Segment keys are not documented, so each value is looked for under the names seen so far.
+ */
+export function toTimeline(draft: unknown): Timeline {
+  const root = record(draft);
+  const tracks: Track[] = [];
+  for (const rawTrack of Array.isArray(root.t) ? root.t : Array.isArray(root.tracks) ? root.tracks : []) {
+    const track = record(rawTrack);
+    const segments = (Array.isArray(track.sg) ? track.sg : Array.isArray(track.segments) ? track.segments : []).map(
+      record,
+    );
+    if (segments.length === 0) continue;
+    const type = firstNumber(track, ["tt", "type"]);
+    const labels = segments.map((segment) => firstText(segment, ["label", "name", "n", "text", "txt", "title", "content"]));
+    const starts = segments.map((segment) => firstNumber(segment, ["startMs", "start", "s", "st", "start_ms"]) ?? 0);
+    const ends = segments.map((segment, index) => {
+      const end = firstNumber(segment, ["endMs", "end", "e", "et", "end_ms"]);
+      if (end !== undefined) return end;
+      return starts[index] + (firstNumber(segment, ["durationMs", "duration", "d", "dur"]) ?? 0);
+    });
+    const volume = normaliseVolume(
+      firstNumber(track, ["volume", "vol", "v"]) ??
+        segments.map((segment) => firstNumber(segment, ["volume", "vol", "v"])).find((v) => v !== undefined),
+    );
+    tracks.push({
+      kind: KIND_BY_TYPE[type ?? -1] ?? "other",
+      label: [...new Set(labels.filter(Boolean))].join(", ") || firstText(track, ["name", "label"]) || "",
+      startMs: Math.min(...starts),
+      endMs: Math.max(...ends),
+      ...(volume !== undefined ? { volume } : {}),
+    });
+  }
+  const durationMs = firstNumber(root, ["d", "duration", "durationMs"]) ?? Math.max(0, ...tracks.map((t) => t.endMs));
+  return { durationMs, tracks };
+}
+
+/** A draft is ready to export when some track has a segment. */
+export const isExportReady = (timeline: Timeline) => timeline.tracks.length > 0;
+
+const languageOf = (language?: string): Language => (language?.toLowerCase().startsWith("zh") ? "zh" : "en");
+const seconds = (ms: number) => `${Math.round(ms / 100) / 10}`.replace(/\.0$/, "");
+const percent = (volume: number) => `${Math.round(volume * 100)}%`;
+
+function describeTrack(track: Track, language: Language): string {
+  const name = NAMES[language][track.kind];
+  const label = track.kind === "text" && track.label ? `"${track.label}"` : track.label;
+  const details = [`${seconds(track.startMs)}-${seconds(track.endMs)}s`];
+  if (track.volume !== undefined) details.push(percent(track.volume));
+  return `${name}: ${label || "—"} (${details.join(", ")})`;
+}
+
+/**
+ * One line a person can read, in the session's language.
+ * @example summarize(t) // 'Timeline (3 tracks): 1. Video: city timelapse (0-10s) 2. BGM: Lo-fi (0-10s, 35%) 3. Title: "Urban Dreams" (0-3s)'
+ */
+export function summarize(timeline: Timeline, language?: string): string {
+  const lang = languageOf(language);
+  if (timeline.tracks.length === 0)
+    return lang === "zh" ? "时间线还是空的：描述你想要的视频即可开始。" : "The timeline is empty: describe a video to start.";
+  const items = timeline.tracks.map((track, index) => `${index + 1}. ${describeTrack(track, lang)}`).join(" ");
+  return lang === "zh"
+    ? `时间线（${timeline.tracks.length} 条轨道）：${items}`
+    : `Timeline (${timeline.tracks.length} track${timeline.tracks.length === 1 ? "" : "s"}): ${items}`;
+}
+
+/** What changed between two timelines, as short sentences (empty when nothing did). */
+export function describeChanges(before: Timeline, after: Timeline, language?: string): string[] {
+  const lang = languageOf(language);
+  const changes: string[] = [];
+  const key = (track: Track, index: number) => `${track.kind}:${index}`;
+  const beforeByKey = new Map(before.tracks.map((track, i) => [key(track, i), track]));
+  const afterKeys = new Set(after.tracks.map(key));
+  after.tracks.forEach((track, index) => {
+    const name = NAMES[lang][track.kind];
+    const old = beforeByKey.get(key(track, index));
+    if (!old) {
+      changes.push(lang === "zh" ? `新增${name}：${track.label || "—"}` : `Added ${name}: ${track.label || "—"}`);
+      return;
+    }
+    if (old.label !== track.label)
+      changes.push(lang === "zh" ? `${name}改为：${track.label}` : `${name} is now ${track.label || "—"}`);
+    if (old.startMs !== track.startMs || old.endMs !== track.endMs)
+      changes.push(
+        lang === "zh"
+          ? `${name}时间 ${seconds(old.startMs)}-${seconds(old.endMs)}s → ${seconds(track.startMs)}-${seconds(track.endMs)}s`
+          : `${name} timing ${seconds(old.startMs)}-${seconds(old.endMs)}s → ${seconds(track.startMs)}-${seconds(track.endMs)}s`,
+      );
+    if (old.volume !== track.volume && track.volume !== undefined)
+      changes.push(
+        lang === "zh"
+          ? `${name}音量 ${old.volume === undefined ? "—" : percent(old.volume)} → ${percent(track.volume)}`
+          : `${name} volume ${old.volume === undefined ? "—" : percent(old.volume)} → ${percent(track.volume)}`,
+      );
+  });
+  before.tracks.forEach((track, index) => {
+    if (!afterKeys.has(key(track, index)))
+      changes.push(
+        lang === "zh"
+          ? `移除了${NAMES[lang][track.kind]}：${track.label || "—"}`
+          : `Removed ${NAMES[lang][track.kind]}: ${track.label || "—"}`,
+      );
+  });
+  return changes;
+}

@@ -1,0 +1,20 @@
+/** The file types NemoVideo accepts, by extension. Shared by the Worker's checks and the page's file picker. */
+export const SUPPORTED_FORMATS = {
+  video: ["mp4", "mov", "avi", "webm", "mkv"],
+  image: ["jpg", "jpeg", "png", "gif", "webp"],
+  audio: ["mp3", "wav", "m4a", "aac"],
+} as const;
+
+export type MediaKind = keyof typeof SUPPORTED_FORMATS;
+
+export const FORMATS_SENTENCE =
+  "Supported formats: video MP4, MOV, AVI, WebM, MKV; images JPG, PNG, GIF, WebP; audio MP3, WAV, M4A, AAC.";
+
+/** The kind of a file name or URL path by its extension, or undefined when NemoVideo can't take it. */
+export function mediaKindOf(name: string): MediaKind | undefined {
+  const extension = /\.([a-z0-9]+)$/i.exec(name.trim())?.[1]?.toLowerCase();
+  if (!extension) return undefined;
+  for (const [kind, extensions] of Object.entries(SUPPORTED_FORMATS) as [MediaKind, readonly string[]][])
+    if (extensions.includes(extension)) return kind;
+  return undefined;
+}

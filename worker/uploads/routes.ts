@@ -1,0 +1,122 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { createRouter, errorResponse } from "../app";
+import { AppError } from "../errors";
+import { SessionParams } from "../sessions/routes";
+import { unauthorized } from "../visitors/routes";
+import { FORMATS_SENTENCE, mediaKindOf } from "./formats";
+import { inspectMultipart } from "./multipart";
+
+/** Room for the multipart headers around the file itself. */
+const MULTIPART_OVERHEAD = 64 * 1024;
+const MAX_URLS = 10;
+
+const UploadedFile = z
+  .object({
+    name: z.string(),
+    kind: z.enum(["video", "image", "audio"]),
+    url: z.string(),
+    durationS: z.number().optional(),
+    width: z.number().optional(),
+    height: z.number().optional(),
+  })
+  .openapi("UploadedFile");
+
+const UrlUpload = z.object({ urls: z.array(z.url({ protocol: /^https?$/ })).min(1).max(MAX_URLS) });
+
+const upload = createRoute({
+  method: "post",
+  path: "/sessions/{id}/uploads",
+  tags: ["Uploads"],
+  summary: "Add media to a project",
+  description: `Either \`multipart/form-data\` with one or more files in the field \`files\` (streamed to NemoVideo, never held), or JSON \`{"urls":[…]}\`. The size limit and the formats are checked before anything reaches NemoVideo. ${FORMATS_SENTENCE}`,
+  security: [{ visitorKey: [] }],
+  request: {
+    params: SessionParams,
+    body: {
+      content: {
+        // Plain OpenAPI schemas, not zod: a zod schema here would make the router parse (and hold) the body.
+        "multipart/form-data": {
+          schema: { type: "object", properties: { files: { type: "array", items: { type: "string", format: "binary" } } } },
+        },
+        "application/json": {
+          schema: {
+            type: "object",
+            required: ["urls"],
+            properties: { urls: { type: "array", minItems: 1, maxItems: MAX_URLS, items: { type: "string", format: "uri" } } },
+          },
+        },
+      },
+      required: true,
+    },
+  },
+  responses: {
+    200: {
+      content: { "application/json": { schema: z.object({ files: z.array(UploadedFile) }) } },
+      description: "What NemoVideo made of the files.",
+    },
+    400: errorResponse("The body is not a valid upload."),
+    401: unauthorized,
+    404: errorResponse("No such session for this visitor."),
+    411: errorResponse("A multipart upload needs a Content-Length."),
+    413: errorResponse("Over the size limit."),
+    415: errorResponse("Not a supported format."),
+  },
+});
+
+export const uploads = createRouter().openapi(
+  upload,
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const visitor = c.var.visitor;
+    const maxBytes = c.var.config.MAX_UPLOAD_BYTES;
+    const contentType = c.req.header("Content-Type") ?? "";
+    const record = await visitor.session(id);
+
+    let uploaded;
+    if (contentType.toLowerCase().startsWith("application/json")) {
+      const parsed = UrlUpload.safeParse(await c.req.json().catch(() => undefined));
+      if (!parsed.success)
+        throw new AppError("invalid_request", `Send {"urls":[…]} with 1 to ${MAX_URLS} http(s) addresses.`);
+      const unsupportedUrl = parsed.data.urls.find((url) => !mediaKindOf(new URL(url).pathname));
+      if (unsupportedUrl)
+        throw new AppError("unsupported_format", `"${unsupportedUrl}" is not a file NemoVideo can use. ${FORMATS_SENTENCE}`);
+      uploaded = await visitor.withSession(id, () => visitor.nemo.uploadUrls(record.upstreamId, parsed.data.urls));
+    } else if (contentType.toLowerCase().startsWith("multipart/form-data")) {
+      const length = Number(c.req.header("Content-Length"));
+      if (!c.req.header("Content-Length") || !Number.isFinite(length))
+        throw new AppError("length_required", "Uploads need a Content-Length header (browsers send one).");
+      if (length > maxBytes + MULTIPART_OVERHEAD)
+        throw new AppError(
+          "file_too_large",
+          `That upload is too large: ${Math.round(maxBytes / 1024 / 1024)} MB at most. Try compressing or trimming it first.`,
+        );
+      if (!c.req.raw.body) throw new AppError("invalid_request", "The upload is empty.");
+      const inspected = await inspectMultipart(c.req.raw.body, contentType, maxBytes);
+      try {
+        uploaded = await visitor.withSession(id, () =>
+          visitor.nemo.uploadFiles(record.upstreamId, { body: inspected.body, contentType, length }),
+        );
+      } catch (error) {
+        throw inspected.failure() ?? error;
+      }
+    } else {
+      throw new AppError(
+        "unsupported_format",
+        "Send files as multipart/form-data in the field `files`, or JSON {\"urls\":[…]}.",
+      );
+    }
+
+    const files = uploaded.files.map((file) => ({
+      name: file.filename,
+      kind: (["video", "image", "audio"].includes(file.file_type ?? "") ? file.file_type : (mediaKindOf(file.filename) ?? "video")) as
+        | "video"
+        | "image"
+        | "audio",
+      url: file.cdn_url ?? "",
+      ...(file.duration != null ? { durationS: file.duration } : {}),
+      ...(file.width != null ? { width: file.width } : {}),
+      ...(file.height != null ? { height: file.height } : {}),
+    }));
+    return c.json({ files }, 200);
+  },
+);

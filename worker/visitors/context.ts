@@ -1,0 +1,65 @@
+import type { Config, Env } from "../config";
+import { AppError, notFound } from "../errors";
+import { type Credentials, NemoClient, type TokenSource } from "../nemo/client";
+import { nemoOptions } from "../upstream";
+import { type SessionRecord, SessionRecord as SessionRecordSchema, StoredCredentials, sessionKey, tokenKey } from "../visitor/records";
+
+/** Reuse a cached token only while it has this long left; nearer its end, the Durable Object renews it. */
+const FRESH_FOR_MS = 10 * 60_000;
+
+/** What a request needs to act for one visitor: its Durable Object, its NemoVideo client, its sessions. */
+export class VisitorContext {
+  readonly stub: DurableObjectStub<import("../visitor/visitor").Visitor>;
+  readonly nemo: NemoClient;
+  readonly tokens: TokenSource;
+
+  constructor(
+    readonly env: Env,
+    readonly config: Config,
+    readonly visitorId: string,
+  ) {
+    this.stub = env.VISITOR.get(env.VISITOR.idFromName(visitorId));
+    this.tokens = {
+      current: () => this.currentCredentials(),
+      renew: (stale) => this.stub.credentials(visitorId, stale.token),
+    };
+    this.nemo = new NemoClient(nemoOptions(env, config), this.tokens);
+  }
+
+  /**
+   * The visitor's session `id`, or 404 for anything else (another visitor's session answers exactly like one
+   * that never existed). KV answers first; a miss is confirmed by the Durable Object, which is never stale.
+   */
+  async session(id: string): Promise<SessionRecord> {
+    const cached = SessionRecordSchema.safeParse(await this.env.KV.get(sessionKey(id), "json"));
+    if (cached.success) {
+      if (cached.data.visitorId !== this.visitorId) throw notFound("That session");
+      return cached.data;
+    }
+    const record = await this.stub.session(id);
+    if (!record) throw notFound("That session");
+    return record;
+  }
+
+  /**
+   * Runs `work` against the session's NemoVideo session. If NemoVideo lost it (1002), a fresh one takes its place
+   * under the same public id and the person is told that the old timeline is gone.
+   */
+  async withSession<T>(id: string, work: (record: SessionRecord) => Promise<T>): Promise<T> {
+    const record = await this.session(id);
+    try {
+      return await work(record);
+    } catch (error) {
+      if (error instanceof AppError && error.code === "session_lost")
+        await this.stub.replaceUpstream(this.visitorId, id, record.upstreamId);
+      throw error;
+    }
+  }
+
+  private async currentCredentials(): Promise<Credentials> {
+    if (this.config.NEMO_TOKEN) return { token: this.config.NEMO_TOKEN, anonymous: false };
+    const cached = StoredCredentials.safeParse(await this.env.KV.get(tokenKey(this.visitorId), "json"));
+    if (cached.success && (cached.data.expiresAt ?? 0) - FRESH_FOR_MS > Date.now()) return cached.data;
+    return this.stub.credentials(this.visitorId);
+  }
+}

@@ -1,0 +1,47 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { createMiddleware } from "hono/factory";
+import { type AppEnv, createRouter, errorResponse } from "../app";
+import { AppError } from "../errors";
+import { VisitorContext } from "./context";
+import { issueKey, keySecret, readKey } from "./keys";
+
+const NewVisitor = z
+  .object({
+    visitorId: z.uuid(),
+    key: z.string().openapi({ description: "Send as `Authorization: Bearer <key>` on every other call." }),
+  })
+  .openapi("Visitor");
+
+const createVisitor = createRoute({
+  method: "post",
+  path: "/visitors",
+  tags: ["Visitors"],
+  summary: "Become a visitor",
+  description:
+    "Issues a signed key for a new visitor. The visitor's NemoVideo account (an anonymous one, unless the operator configured a shared token) is made on first use and never leaves the server.",
+  responses: {
+    201: { content: { "application/json": { schema: NewVisitor } }, description: "The new visitor and its key." },
+  },
+});
+
+export const visitors = createRouter().openapi(createVisitor, async (c) => {
+  const visitorId = crypto.randomUUID();
+  const key = await issueKey(visitorId, keySecret(c.env, c.var.config, c.req.url));
+  return c.json({ visitorId, key }, 201);
+});
+
+export const unauthorized = errorResponse("No valid visitor key.");
+
+/** Requires `Authorization: Bearer <visitor key>` and puts the visitor's context on the request. */
+export const requireVisitor = createMiddleware<AppEnv>(async (c, next) => {
+  const header = c.req.header("Authorization") ?? "";
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  const visitorId = match ? await readKey(match[1], keySecret(c.env, c.var.config, c.req.url)) : undefined;
+  if (!visitorId)
+    throw new AppError(
+      "unauthorized",
+      "This call needs a visitor key: create one with POST /api/v1/visitors and send it as `Authorization: Bearer <key>`.",
+    );
+  c.set("visitor", new VisitorContext(c.env, c.var.config, visitorId));
+  await next();
+});
