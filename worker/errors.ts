@@ -45,6 +45,23 @@ export class AppError extends Error {
   toJSON(): { code: ErrorCode; message: string; link?: string } {
     return { code: this.code, message: this.message, ...(this.link ? { link: this.link } : {}) };
   }
+
+  /** Workers RPC keeps only an error's message, so a Durable Object sends its AppErrors across in it. */
+  toRemote(): Error {
+    return new Error(`${REMOTE_PREFIX}${JSON.stringify(this.toJSON())}`);
+  }
+}
+
+const REMOTE_PREFIX = "AppError:";
+
+function fromRemote(error: unknown): AppError | undefined {
+  if (!(error instanceof Error) || !error.message.startsWith(REMOTE_PREFIX)) return undefined;
+  try {
+    const { code, message, link } = JSON.parse(error.message.slice(REMOTE_PREFIX.length));
+    return code in ERROR_STATUS ? new AppError(code, message, link) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export const notFound = (what = "That") =>
@@ -53,6 +70,8 @@ export const notFound = (what = "That") =>
 /** Any thrown value as an AppError; unknown errors keep their details out of the answer. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
+  const remote = fromRemote(error);
+  if (remote) return remote;
   // Hono's validators and the OpenAPI media-type gate refuse a body this way.
   if (error instanceof HTTPException) {
     if (error.status === 415)

@@ -86,7 +86,7 @@ function describeTrack(track: Track, language: Language): string {
   const name = NAMES[language][track.kind];
   const label = track.kind === "text" && track.label ? `"${track.label}"` : track.label;
   const details = [`${seconds(track.startMs)}-${seconds(track.endMs)}s`];
-  if (track.volume !== undefined) details.push(percent(track.volume));
+  if (track.kind === "audio" && track.volume !== undefined) details.push(percent(track.volume));
   return `${name}: ${label || "—"} (${details.join(", ")})`;
 }
 

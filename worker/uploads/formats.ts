@@ -1,7 +1,7 @@
 /** The file types NemoVideo accepts, by extension. Shared by the Worker's checks and the page's file picker. */
 export const SUPPORTED_FORMATS = {
   video: ["mp4", "mov", "avi", "webm", "mkv"],
-  image: ["jpg", "jpeg", "png", "gif", "webp"],
+  image: ["jpg", "png", "gif", "webp"],
   audio: ["mp3", "wav", "m4a", "aac"],
 } as const;
 

@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { type Env, readConfig } from "../config";
+import { AppError } from "../errors";
 import { type Credentials, NemoClient, requestAnonymousToken } from "../nemo/client";
 import { nemoOptions } from "../upstream";
 import { kvExpiration, type SessionRecord, sessionKey, tokenKey } from "./records";
@@ -37,6 +38,10 @@ export class Visitor extends DurableObject<Env> {
    * request, so a visitor never asks NemoVideo for two tokens at once.
    */
   async credentials(visitorId: string, stale?: string): Promise<Credentials> {
+    return remote(() => this.ownCredentials(visitorId, stale));
+  }
+
+  private async ownCredentials(visitorId: string, stale?: string): Promise<Credentials> {
     const operator = readConfig(this.env).NEMO_TOKEN;
     if (operator) return { token: operator, anonymous: false };
     const stored = this.storedToken();
@@ -49,8 +54,12 @@ export class Visitor extends DurableObject<Env> {
 
   /** Opens a NemoVideo session for this visitor and records it under a public id of our own. */
   async createSession(visitorId: string, language?: string): Promise<SessionRecord> {
+    return remote(() => this.openSession(visitorId, language));
+  }
+
+  private async openSession(visitorId: string, language?: string): Promise<SessionRecord> {
     const upstream = await this.client(visitorId).createSession(language);
-    const credentials = await this.credentials(visitorId);
+    const credentials = await this.ownCredentials(visitorId);
     const now = Date.now();
     const record: SessionRecord = {
       id: crypto.randomUUID(),
@@ -85,6 +94,10 @@ export class Visitor extends DurableObject<Env> {
    * `staleUpstreamId` is no longer the one on file (a copy in KV lagged behind), nothing new is created.
    */
   async replaceUpstream(visitorId: string, id: string, staleUpstreamId: string): Promise<SessionRecord | null> {
+    return remote(() => this.replace(visitorId, id, staleUpstreamId));
+  }
+
+  private async replace(visitorId: string, id: string, staleUpstreamId: string): Promise<SessionRecord | null> {
     const current = await this.session(id);
     if (!current || current.upstreamId !== staleUpstreamId) return current;
     const upstream = await this.client(visitorId).createSession(current.language);
@@ -115,8 +128,8 @@ export class Visitor extends DurableObject<Env> {
 
   private client(visitorId: string): NemoClient {
     return new NemoClient(nemoOptions(this.env, readConfig(this.env)), {
-      current: () => this.credentials(visitorId),
-      renew: (stale) => this.credentials(visitorId, stale.token),
+      current: () => this.ownCredentials(visitorId),
+      renew: (stale) => this.ownCredentials(visitorId, stale.token),
     });
   }
 
@@ -165,6 +178,15 @@ export class Visitor extends DurableObject<Env> {
       expiration: kvExpiration(credentials.expiresAt!),
     });
     return credentials;
+  }
+}
+
+/** Runs `work`, sending an AppError across RPC in a form the Worker turns back into one. */
+async function remote<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw error instanceof AppError ? error.toRemote() : error;
   }
 }
 

@@ -1,0 +1,164 @@
+import { describe, expect, it } from "vitest";
+import { call, chat, emulator, newSession, newVisitor, useEmulator } from "../helpers";
+
+useEmulator();
+
+describe("sessions", () => {
+  it("a new session has an empty timeline that says how to start", async () => {
+    const { key, sessionId } = await newSession("en");
+    const session = await call(`/sessions/${sessionId}`, { key });
+    expect(session.status).toBe(200);
+    expect(session.body).toMatchObject({
+      sessionId,
+      timeline: { durationMs: 0, tracks: [] },
+      exportReady: false,
+      media: [],
+    });
+    expect(session.body.summary).toMatch(/empty/);
+  });
+
+  for (const draftKeys of ["short", "long"] as const) {
+    it(`after a generation the session shows video, BGM and title tracks (${draftKeys} segment keys)`, async () => {
+      await emulator.configure({ draftKeys });
+      const { key, sessionId } = await newSession("en");
+      await chat(key, sessionId, "a fox running through a snowy forest");
+      const { body } = await call(`/sessions/${sessionId}`, { key });
+      expect(body.exportReady).toBe(true);
+      expect(body.timeline.tracks.map((t: any) => t.kind)).toEqual(["video", "audio", "text"]);
+      expect(body.timeline.durationMs).toBeGreaterThan(0);
+      const [video, audio, title] = body.timeline.tracks;
+      expect(video.label.length).toBeGreaterThan(0);
+      expect(video.endMs).toBeGreaterThan(video.startMs);
+      expect(audio.volume).toBeGreaterThan(0);
+      expect(audio.volume).toBeLessThanOrEqual(1);
+      expect(title.label.length).toBeGreaterThan(0);
+      expect(body.summary).toMatch(/^Timeline \(3 tracks\): 1\. Video: .+ \(0-\d+(\.\d)?s\) 2\. BGM: .+%\) 3\. Title: ".+"/);
+    });
+  }
+
+  it("lists the visitor's sessions newest first", async () => {
+    const { key } = await newVisitor();
+    const first = (await call("/sessions", { method: "POST", key, json: { language: "en" } })).body.sessionId;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const second = (await call("/sessions", { method: "POST", key, json: { language: "zh-CN" } })).body.sessionId;
+    const { body } = await call("/sessions", { key });
+    expect(body.sessions.map((s: any) => s.sessionId)).toEqual([second, first]);
+    expect(body.sessions[0].language).toBe("zh-CN");
+  });
+
+  it("a session can be created with no body at all", async () => {
+    const { key } = await newVisitor();
+    const answer = await call("/sessions", { method: "POST", key });
+    expect(answer.status).toBe(201);
+  });
+
+  it("refuses a language that is not a language tag", async () => {
+    const { key } = await newVisitor();
+    const answer = await call("/sessions", { method: "POST", key, json: { language: "english please" } });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.code).toBe("invalid_request");
+    expect(answer.body.error.message).toMatch(/language/);
+  });
+
+  it("the claim link opens the project in NemoVideo's editor with a claim token, not the account token", async () => {
+    const { key, sessionId } = await newSession("en");
+    const answer = await call(`/sessions/${sessionId}/claim`, { key });
+    expect(answer.status).toBe(200);
+    expect(answer.body.url).toMatch(/^https:\/\/nemovideo\.com\/workspace\/claim\?ct=clm_/);
+  });
+
+  it("a session NemoVideo lost answers 410 in words once, then works again with an empty timeline", async () => {
+    const { key, sessionId } = await newSession("en");
+    await chat(key, sessionId, "a fox running through a snowy forest");
+    await emulator.fault("lose-session");
+    const lost = await call(`/sessions/${sessionId}`, { key });
+    expect(lost.status).toBe(410);
+    expect(lost.body.error.code).toBe("session_lost");
+    expect(lost.body.error.message).toMatch(/timeline is gone/);
+    const fresh = await call(`/sessions/${sessionId}`, { key });
+    expect(fresh.status).toBe(200);
+    expect(fresh.body.timeline.tracks).toEqual([]);
+  });
+
+  it("reads are retried on 5xx with backoff and succeed", async () => {
+    const { key, sessionId } = await newSession("en");
+    await emulator.fault("server-error", { times: 2, match: { path: "/api/state/" }, params: { status: 502 } });
+    const answer = await call(`/sessions/${sessionId}`, { key });
+    expect(answer.status).toBe(200);
+    const reads = (await emulator.requests()).filter((r) => r.path.startsWith("/api/state/"));
+    expect(reads.map((r) => r.status)).toEqual([502, 502, 200]);
+  });
+
+  it("a read that keeps failing answers 503 with a sentence", async () => {
+    const { key } = await newSession("en");
+    await emulator.fault("server-error", { times: 10, match: { path: "/api/credits" }, params: { status: 500 } });
+    const answer = await call("/credits", { key });
+    expect(answer.status).toBe(503);
+    expect(answer.body.error).toMatchObject({ code: "upstream_unavailable" });
+    expect(answer.body.error.message).toMatch(/NemoVideo is not answering/);
+  });
+
+  it("an HTTP 429 on a read is retried once after the pause", async () => {
+    const { key } = await newSession("en");
+    await emulator.fault("rate-limit", { match: { path: "/api/credits" } });
+    const answer = await call("/credits", { key });
+    expect(answer.status).toBe(200);
+  });
+
+  it("when NemoVideo refuses new anonymous tokens, the person gets a clear word and the registration way out", async () => {
+    await emulator.configure({ anonTokensPerIp: 1 });
+    const first = await newVisitor();
+    expect((await call("/credits", { key: first.key })).status).toBe(200);
+    const second = await newVisitor();
+    const refused = await call("/credits", { key: second.key });
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe("rate_limited");
+    expect(refused.body.error.message).toMatch(/free accounts/);
+    expect(refused.body.error.link).toMatch(/^https:\/\/nemovideo\.com\/register/);
+  });
+});
+
+describe("the service around the API", () => {
+  it("/health and /api/v1/health answer ok", async () => {
+    expect((await call("http://localhost/health")).body).toEqual({ ok: true });
+    expect((await call("/health")).body).toEqual({ ok: true });
+  });
+
+  it("serves an OpenAPI 3.1 document of every public route", async () => {
+    const { body } = await call("/openapi.json");
+    expect(body.openapi).toBe("3.1.0");
+    for (const path of ["/visitors", "/credits", "/sessions", "/sessions/{id}", "/sessions/{id}/messages", "/sessions/{id}/uploads", "/sessions/{id}/claim"])
+      expect(Object.keys(body.paths)).toContain(path);
+    expect(body.components.securitySchemes.visitorKey).toMatchObject({ type: "http", scheme: "bearer" });
+  });
+
+  it("/api/docs is a readable page with every route, and loads nothing from elsewhere", async () => {
+    const answer = await call("http://localhost/api/docs");
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get("Content-Type")).toContain("text/html");
+    expect(answer.text).toContain("/api/v1/sessions/{id}/messages");
+    expect(answer.text).not.toMatch(/<script|https?:\/\/(?!nemovideo)/);
+  });
+
+  it("every answer carries the secure headers, errors included", async () => {
+    for (const path of ["http://localhost/health", `http://localhost/api/v1/credits`, "http://localhost/api/v1/nowhere"]) {
+      const answer = await call(path);
+      expect(answer.headers.get("X-Content-Type-Options")).toBe("nosniff");
+      expect(answer.headers.get("Strict-Transport-Security")).toBeTruthy();
+    }
+  });
+
+  it("an unknown address answers 404 in the error shape", async () => {
+    const answer = await call("/nowhere");
+    expect(answer.status).toBe(404);
+    expect(answer.body.error.code).toBe("not_found");
+  });
+
+  it("CORS: only CORS_ORIGINS may call the API from a browser", async () => {
+    const preflight = await call("/visitors", {
+      method: "OPTIONS",
+      headers: { Origin: "https://evil.example", "Access-Control-Request-Method": "POST" },
+    });
+    expect(preflight.headers.get("Access-Control-Allow-Origin")).toBeNull();
+  });
+});
