@@ -1,42 +1,53 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
-import { defineConfig } from "vitest/config";
+import { defineConfig, defineProject } from "vitest/config";
+import { OPERATOR_TOKEN } from "./test/operator/token";
+
 
 /**
  * Tests run inside workerd: the PromptReel Worker from wrangler.toml, and the NemoVideo emulator as a second
  * Worker (bundled by `emulator/build.mjs`, see the `pretest` script) reached through the `NEMO_EMULATOR` service
- * binding. Timings are scaled down so that a three-minute generation takes about a second.
+ * binding. Timings are scaled down so that a three-minute generation takes about a second. Each project has its
+ * own emulator; within one, files run one at a time because the emulator's switches are global.
  */
-export default defineConfig({
-  plugins: [
-    cloudflareTest({
-      wrangler: { configPath: "./wrangler.toml" },
-      miniflare: {
-        bindings: {
-          NEMO_API_BASE: "http://nemo.emulator",
-          VISITOR_KEY_SECRET: "test-visitor-key-secret",
-          UPSTREAM_RETRY_AFTER_MS: "60",
-          KEEPALIVE_MS: "40",
-          WORKING_NOTICE_MS: "150",
-          TURN_CAP_MS: "3000",
-        },
-        serviceBindings: { NEMO_EMULATOR: "nemovideo-emulator" },
-        workers: [
-          {
-            name: "nemovideo-emulator",
-            modules: true,
-            scriptPath: "./.build/emulator.js",
-            compatibilityDate: "2026-10-19",
-            bindings: { TIME_SCALE: "0.005", ANON_TOKENS_PER_IP: "0" },
+function workerProject(name: string, include: string[], bindings: Record<string, string> = {}) {
+  return defineProject({
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: {
+            NEMO_API_BASE: "http://nemo.emulator",
+            VISITOR_KEY_SECRET: "test-visitor-key-secret",
+            CORS_ORIGINS: "https://allowed.example",
+            UPSTREAM_RETRY_AFTER_MS: "60",
+            UPSTREAM_BACKOFF_MS: "20",
+            KEEPALIVE_MS: "40",
+            WORKING_NOTICE_MS: "150",
+            TURN_CAP_MS: "3000",
+            ...bindings,
           },
-        ],
-      },
-    }),
-  ],
+          serviceBindings: { NEMO_EMULATOR: "nemovideo-emulator" },
+          workers: [
+            {
+              name: "nemovideo-emulator",
+              modules: true,
+              scriptPath: "./.build/emulator.js",
+              compatibilityDate: "2026-10-19",
+              bindings: { TIME_SCALE: "0.005", ANON_TOKENS_PER_IP: "0" },
+            },
+          ],
+        },
+      }),
+    ],
+    test: { name, include, fileParallelism: false, testTimeout: 20_000 },
+  });
+}
+
+export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    exclude: ["test/browser/**", "node_modules/**"],
-    // One emulator serves every test file; its fault switches are global, so files run one at a time.
-    fileParallelism: false,
-    testTimeout: 20_000,
+    projects: [
+      workerProject("worker", ["test/worker/**/*.test.ts", "test/emulator/**/*.test.ts"]),
+      workerProject("operator", ["test/operator/**/*.test.ts"], { NEMO_TOKEN: OPERATOR_TOKEN, VISITOR_DAILY_TURNS: "2" }),
+    ],
   },
 });

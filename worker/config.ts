@@ -5,6 +5,7 @@ export interface Env {
   KV: KVNamespace;
   VISITOR: DurableObjectNamespace<import("./visitor/visitor").Visitor>;
   ASSETS?: Fetcher;
+  VISITOR_LIMITER?: RateLimit;
   /** Only in `npm start` and the tests: the embedded NemoVideo emulator. Never bound in production. */
   NEMO_EMULATOR?: Fetcher;
   [key: string]: unknown;
@@ -31,6 +32,7 @@ const ConfigSchema = z.object({
   EMBED_ORIGINS: z.string().default("*"),
   CORS_ORIGINS: list,
   MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(200 * 1024 * 1024),
+  VISITOR_DAILY_TURNS: z.coerce.number().int().positive().default(30),
   // Timings. Defaults are the product's; the tests shrink them.
   UPSTREAM_RETRY_AFTER_MS: ms(30_000),
   UPSTREAM_BACKOFF_MS: ms(400),

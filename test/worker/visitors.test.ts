@@ -81,3 +81,24 @@ describe("isolation", () => {
     expect((await call("/sessions", { key: owner.key })).body.sessions).toHaveLength(1);
   });
 });
+
+describe("abuse limits at the edge", () => {
+  it("an address may create only a few visitors a minute", async () => {
+    const headers = { "CF-Connecting-IP": "203.0.113.9" };
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await call("/visitors", { method: "POST", headers })).status);
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(201));
+    expect(statuses.at(-1)).toBe(429);
+    const refused = await call("/visitors", { method: "POST", headers });
+    expect(refused.body.error.message).toMatch(/wait a minute/);
+    expect((await call("/visitors", { method: "POST", headers: { "CF-Connecting-IP": "203.0.113.10" } })).status).toBe(201);
+  });
+
+  it("CORS: an origin in CORS_ORIGINS may call the API from a browser", async () => {
+    const preflight = await call("/visitors", {
+      method: "OPTIONS",
+      headers: { Origin: "https://allowed.example", "Access-Control-Request-Method": "POST" },
+    });
+    expect(preflight.headers.get("Access-Control-Allow-Origin")).toBe("https://allowed.example");
+  });
+});

@@ -37,6 +37,7 @@ const send = createRoute({
     401: unauthorized,
     404: errorResponse("No such session for this visitor."),
     409: errorResponse("A reply is still being written in this session."),
+    429: errorResponse("The visitor's daily messages are used up (shared account only)."),
   },
 });
 
@@ -46,10 +47,17 @@ export const chat = createRouter().openapi(send, async (c) => {
   const visitor = c.var.visitor;
   const config = c.var.config;
   const record = await visitor.session(id);
-  if (!(await visitor.stub.beginTurn(id, config.TURN_CAP_MS)))
+  const begun = await visitor.stub.beginTurn(id, config.TURN_CAP_MS);
+  if (begun === "running")
     throw new AppError(
       "turn_running",
       "A reply is still being written in this project. Wait for it to finish, then send your next message.",
+    );
+  if (begun === "quota")
+    throw new AppError(
+      "quota_exceeded",
+      `You've sent today's ${config.VISITOR_DAILY_TURNS} messages on this site. Come back tomorrow, or register with NemoVideo for an account of your own.`,
+      "https://nemovideo.com/register",
     );
 
   return streamSSE(c, async (stream) => {

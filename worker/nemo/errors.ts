@@ -56,6 +56,11 @@ export function fromUpstream(code: number | undefined, httpStatus: number, calle
       "Register or upgrade your plan to unlock export.",
       caller.anonymous ? registrationLink(caller.userId) : undefined,
     );
+  if (httpStatus === 409)
+    return new AppError(
+      "turn_running",
+      "NemoVideo is still working on the previous message in this project. Wait for it to finish, then send your next one.",
+    );
   if (httpStatus === 429)
     return new AppError(
       "rate_limited",

@@ -27,6 +27,7 @@ export class Visitor extends DurableObject<Env> {
         CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, visitor_id TEXT NOT NULL, upstream_id TEXT NOT NULL,
           task_id TEXT NOT NULL, user_id TEXT, language TEXT, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS running_turns (session_id TEXT PRIMARY KEY, until INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS daily_turns (day TEXT PRIMARY KEY, count INTEGER NOT NULL);
       `);
     });
   }
@@ -111,15 +112,25 @@ export class Visitor extends DurableObject<Env> {
     return replaced;
   }
 
-  /** Marks a turn as running until `capMs` from now; false when one already runs in this session. */
-  async beginTurn(sessionId: string, capMs: number): Promise<boolean> {
+  /**
+   * Marks a turn as running until `capMs` from now. Refused while one already runs in this session, and, on the
+   * operator's shared account, once the visitor has used its `VISITOR_DAILY_TURNS` for the day.
+   */
+  async beginTurn(sessionId: string, capMs: number): Promise<"started" | "running" | "quota"> {
     const now = Date.now();
-    const [running] = this.ctx.storage.sql
-      .exec("SELECT until FROM running_turns WHERE session_id = ? AND until > ?", sessionId, now)
-      .toArray();
-    if (running) return false;
-    this.ctx.storage.sql.exec("INSERT OR REPLACE INTO running_turns VALUES (?, ?)", sessionId, now + capMs);
-    return true;
+    const sql = this.ctx.storage.sql;
+    if (sql.exec("SELECT 1 FROM running_turns WHERE session_id = ? AND until > ?", sessionId, now).toArray().length)
+      return "running";
+    const config = readConfig(this.env);
+    const day = new Date(now).toISOString().slice(0, 10);
+    if (config.NEMO_TOKEN) {
+      const [used] = sql.exec("SELECT count FROM daily_turns WHERE day = ?", day).toArray();
+      if (Number(used?.count ?? 0) >= config.VISITOR_DAILY_TURNS) return "quota";
+      sql.exec("DELETE FROM daily_turns WHERE day <> ?", day);
+      sql.exec("INSERT INTO daily_turns VALUES (?, 1) ON CONFLICT(day) DO UPDATE SET count = count + 1", day);
+    }
+    sql.exec("INSERT OR REPLACE INTO running_turns VALUES (?, ?)", sessionId, now + capMs);
+    return "started";
   }
 
   async endTurn(sessionId: string): Promise<void> {

@@ -21,10 +21,15 @@ const createVisitor = createRoute({
     "Issues a signed key for a new visitor. The visitor's NemoVideo account (an anonymous one, unless the operator configured a shared token) is made on first use and never leaves the server.",
   responses: {
     201: { content: { "application/json": { schema: NewVisitor } }, description: "The new visitor and its key." },
+    429: errorResponse("Too many new visitors from this address just now."),
   },
 });
 
 export const visitors = createRouter().openapi(createVisitor, async (c) => {
+  // Each visitor may cost an anonymous NemoVideo account, and NemoVideo allows only a few per address.
+  const address = c.req.header("CF-Connecting-IP");
+  if (address && c.env.VISITOR_LIMITER && !(await c.env.VISITOR_LIMITER.limit({ key: address })).success)
+    throw new AppError("rate_limited", "Too many new visitors from your network just now. Please wait a minute and try again.");
   const visitorId = crypto.randomUUID();
   const key = await issueKey(visitorId, keySecret(c.env, c.var.config, c.req.url));
   return c.json({ visitorId, key }, 201);
