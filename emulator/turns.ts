@@ -1,0 +1,102 @@
+import type { Config } from "./config";
+import { generationDraft } from "./drafts";
+import { applyEdit, isEditRequest } from "./edits";
+import { hexId, pick } from "./ids";
+import { describeGeneration } from "./media";
+import { editReply, generationReply, speaksChinese, textReply } from "./replies";
+import type { Session, SessionState } from "./store";
+
+export type TurnKind = "generation" | "edit" | "text";
+
+/** What a message will do, decided when it arrives. */
+export interface TurnPlan {
+  kind: TurnKind;
+  tool?: "generate_video_with_seedance" | "edit_multitrack" | "generate_music";
+  args?: Record<string, unknown>;
+  /** Simulated duration before scaling, ms. */
+  durationMs: number;
+  cost: number;
+  /** State keys replaced when the turn ends (ADK `actions.stateDelta`). */
+  delta: SessionState;
+  /** The reply, or null for a silent edit. */
+  text: string | null;
+  /** CDN paths (and their clip key) that the turn's media will be served at. */
+  media: { path: string; key: string }[];
+}
+
+/** A turn under way: the plan with its clock and ids. */
+export interface Turn extends TurnPlan {
+  invocationId: string;
+  callId: string;
+  sessionId: string;
+  userId: string;
+  startedAt: number;
+  /** Real epoch ms at which it settles (scaled). */
+  endsAt: number;
+}
+
+export const COSTS = { generation: 100, edit: 50, text: 0 } as const;
+
+const GENERATE =
+  /\b(?:generate|create|make|produce)\s+(?!(?:the|it|this|that|my|its)\b)(?:[\w-]+\s+){0,4}?(?:video|clip|movie|film|animation)s?\b|生成.*(?:视频|片段|短片)|(?:视频|片段|短片).*生成/i;
+const QUESTION =
+  /^\s*(?:what|how|why|who|when|where|which|can|could|do|does|is|are|hi|hello|hey|thanks|thank you)\b|[?？]\s*$|吗\s*$|什么|怎么|你好|谢谢/i;
+
+/** Generation, edit or plain text, from the message and whether the session has a draft yet. */
+export function classify(message: string, hasDraft: boolean): TurnKind {
+  if (GENERATE.test(message)) return "generation";
+  if (!hasDraft) return QUESTION.test(message) ? "text" : "generation";
+  return isEditRequest(message) ? "edit" : "text";
+}
+
+/** Every 3rd edit of a session sends no text ("auto"), as about 30 % of the real ones do. */
+const editIsSilent = (editNumber: number, mode: Config["editText"]) =>
+  mode === "never" || (mode === "auto" && editNumber % 3 === 0);
+
+/** Plans the turn for `message`; durations and picks are stable for the same words. */
+export function planTurn(session: Session, message: string, origin: string, config: Config): TurnPlan {
+  const zh = speaksChinese(session.language, message);
+  const { state } = session;
+  const kind = classify(message, Boolean(state.draft));
+  if (kind === "generation") {
+    const draft = generationDraft(message);
+    const path = `/render-result/gen_${hexId()}.mp4`;
+    const { generated, info } = describeGeneration(draft, message, `${origin}${path}`);
+    return {
+      kind,
+      tool: "generate_video_with_seedance",
+      args: { prompt: message, duration: draft.d / 1000, resolution: "720p" },
+      durationMs: pick(message, 100, 300) * 1000,
+      cost: COSTS.generation,
+      delta: {
+        draft,
+        generated_media: [...(state.generated_media ?? []), generated],
+        video_infos: [...(state.video_infos ?? []), info],
+        canvas_config: { width: 1280, height: 720, fps: 24, aspect_ratio: "16:9" },
+      },
+      text: generationReply(draft, zh),
+      media: [{ path, key: message }],
+    };
+  }
+  if (kind === "edit" && state.draft) {
+    const edit = applyEdit(state.draft, message);
+    return {
+      kind,
+      tool: edit.tool,
+      args: { instruction: message },
+      durationMs: pick(message, 10, 30) * 1000,
+      cost: COSTS.edit,
+      delta: { draft: edit.draft },
+      text: editIsSilent(session.edits + 1, config.editText) ? null : editReply(edit.change, zh),
+      media: [],
+    };
+  }
+  return {
+    kind: "text",
+    durationMs: pick(message, 5, 15) * 1000,
+    cost: COSTS.text,
+    delta: {},
+    text: textReply(message, state.draft, zh),
+    media: [],
+  };
+}
