@@ -104,42 +104,50 @@ export function summarize(timeline: Timeline, language?: string): string {
     : `Timeline (${timeline.tracks.length} track${timeline.tracks.length === 1 ? "" : "s"}): ${items}`;
 }
 
+const CHANGE_PHRASES = {
+  en: {
+    added: (name: string, label: string) => `Added ${name}: ${label}`,
+    removed: (name: string, label: string) => `Removed ${name}: ${label}`,
+    relabelled: (name: string, label: string) => `${name} is now ${label}`,
+    timing: (name: string, from: string, to: string) => `${name} timing ${from} → ${to}`,
+    volume: (name: string, from: string, to: string) => `${name} volume ${from} → ${to}`,
+  },
+  zh: {
+    added: (name: string, label: string) => `新增${name}：${label}`,
+    removed: (name: string, label: string) => `移除了${name}：${label}`,
+    relabelled: (name: string, label: string) => `${name}改为：${label}`,
+    timing: (name: string, from: string, to: string) => `${name}时间 ${from} → ${to}`,
+    volume: (name: string, from: string, to: string) => `${name}音量 ${from} → ${to}`,
+  },
+};
+
+/** Tracks keyed by kind and place among their kind ("audio:0"), so removing one track doesn't shift the others. */
+function byKindAndPlace(timeline: Timeline): Map<string, Track> {
+  const seen: Record<string, number> = {};
+  return new Map(timeline.tracks.map((track) => [`${track.kind}:${(seen[track.kind] = (seen[track.kind] ?? -1) + 1)}`, track]));
+}
+
 /** What changed between two timelines, as short sentences (empty when nothing did). */
 export function describeChanges(before: Timeline, after: Timeline, language?: string): string[] {
   const lang = languageOf(language);
+  const say = CHANGE_PHRASES[lang];
+  const span = (track: Track) => `${seconds(track.startMs)}-${seconds(track.endMs)}s`;
+  const label = (track: Track) => track.label || "—";
+  const old = byKindAndPlace(before);
+  const now = byKindAndPlace(after);
   const changes: string[] = [];
-  const key = (track: Track, index: number) => `${track.kind}:${index}`;
-  const beforeByKey = new Map(before.tracks.map((track, i) => [key(track, i), track]));
-  const afterKeys = new Set(after.tracks.map(key));
-  after.tracks.forEach((track, index) => {
+  for (const [key, track] of now) {
     const name = NAMES[lang][track.kind];
-    const old = beforeByKey.get(key(track, index));
-    if (!old) {
-      changes.push(lang === "zh" ? `新增${name}：${track.label || "—"}` : `Added ${name}: ${track.label || "—"}`);
-      return;
+    const previous = old.get(key);
+    if (!previous) {
+      changes.push(say.added(name, label(track)));
+      continue;
     }
-    if (old.label !== track.label)
-      changes.push(lang === "zh" ? `${name}改为：${track.label}` : `${name} is now ${track.label || "—"}`);
-    if (old.startMs !== track.startMs || old.endMs !== track.endMs)
-      changes.push(
-        lang === "zh"
-          ? `${name}时间 ${seconds(old.startMs)}-${seconds(old.endMs)}s → ${seconds(track.startMs)}-${seconds(track.endMs)}s`
-          : `${name} timing ${seconds(old.startMs)}-${seconds(old.endMs)}s → ${seconds(track.startMs)}-${seconds(track.endMs)}s`,
-      );
-    if (old.volume !== track.volume && track.volume !== undefined)
-      changes.push(
-        lang === "zh"
-          ? `${name}音量 ${old.volume === undefined ? "—" : percent(old.volume)} → ${percent(track.volume)}`
-          : `${name} volume ${old.volume === undefined ? "—" : percent(old.volume)} → ${percent(track.volume)}`,
-      );
-  });
-  before.tracks.forEach((track, index) => {
-    if (!afterKeys.has(key(track, index)))
-      changes.push(
-        lang === "zh"
-          ? `移除了${NAMES[lang][track.kind]}：${track.label || "—"}`
-          : `Removed ${NAMES[lang][track.kind]}: ${track.label || "—"}`,
-      );
-  });
+    if (previous.label !== track.label) changes.push(say.relabelled(name, label(track)));
+    if (span(previous) !== span(track)) changes.push(say.timing(name, span(previous), span(track)));
+    if (track.volume !== undefined && previous.volume !== track.volume)
+      changes.push(say.volume(name, previous.volume === undefined ? "—" : percent(previous.volume), percent(track.volume)));
+  }
+  for (const [key, track] of old) if (!now.has(key)) changes.push(say.removed(NAMES[lang][track.kind], label(track)));
   return changes;
 }

@@ -56,17 +56,33 @@ export async function inspectMultipart(
     },
   });
 
+  // The parser may keep back up to one delimiter's worth of bytes before it has read them, so that much of what
+  // it was given is held here too: every byte passed on has been read by the parser.
+  const boundary = /boundary="?([^";]+)"?/i.exec(contentType)?.[1] ?? "";
+  const lag = boundary.length + 8;
+  let unsent: Uint8Array = new Uint8Array(0);
+  const take = (chunk: Uint8Array): Uint8Array => {
+    parser.write(chunk);
+    const joined = new Uint8Array(unsent.length + chunk.length);
+    joined.set(unsent);
+    joined.set(chunk, unsent.length);
+    const ready = Math.max(0, joined.length - lag);
+    unsent = joined.subarray(ready);
+    return joined.subarray(0, ready);
+  };
+
   const reader = request.getReader();
-  const held: Uint8Array[] = [];
+  const ready: Uint8Array[] = [];
+  let ended = false;
   // Read until the first file's headers are known (a few kilobytes at most).
   while (files.length === 0 && !failure) {
     const { done, value } = await reader.read();
     if (done) {
       parser.end();
+      ended = true;
       break;
     }
-    parser.write(value);
-    held.push(value);
+    ready.push(take(value));
   }
   if (failure) {
     await reader.cancel().catch(() => {});
@@ -76,20 +92,23 @@ export async function inspectMultipart(
 
   const body = new ReadableStream<Uint8Array>({
     pull: async (controller) => {
-      const first = held.shift();
+      const first = ready.shift();
       if (first) return controller.enqueue(first);
-      const { done, value } = await reader.read();
-      if (done) {
-        parser.end();
+      const next = ended ? undefined : await reader.read();
+      if (!next || next.done) {
+        if (!ended) parser.end();
+        ended = true;
         if (!finished) failure ??= new AppError("invalid_request", "The upload ended before its last part.");
-        return failure ? controller.error(failure) : controller.close();
+        if (failure) return controller.error(failure);
+        if (unsent.length) controller.enqueue(unsent);
+        return controller.close();
       }
-      parser.write(value);
+      const chunk = take(next.value);
       if (failure) {
         await reader.cancel().catch(() => {});
         return controller.error(failure);
       }
-      controller.enqueue(value);
+      if (chunk.length) controller.enqueue(chunk);
     },
     cancel: (reason) => reader.cancel(reason),
   });
