@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, chat, emulator, newSession, newVisitor, useEmulator } from "../helpers";
 
@@ -78,6 +79,19 @@ describe("sessions", () => {
     const fresh = await call(`/sessions/${sessionId}`, { key });
     expect(fresh.status).toBe(200);
     expect(fresh.body.timeline.tracks).toEqual([]);
+  });
+
+  it("a copy in KV that lags behind a replaced session is not mistaken for a second loss", async () => {
+    const { key, sessionId } = await newSession("en");
+    const stale = await env.KV.get(`session:${sessionId}`);
+    await emulator.fault("lose-session");
+    expect((await call(`/sessions/${sessionId}`, { key })).status).toBe(410);
+    // As if this edge location still had the old copy (KV is eventually consistent).
+    await env.KV.put(`session:${sessionId}`, stale!);
+    const answer = await call(`/sessions/${sessionId}`, { key });
+    expect(answer.status).toBe(200);
+    const creates = (await emulator.requests()).filter((r) => r.path.startsWith("/api/tasks/me/with-session"));
+    expect(creates).toHaveLength(2);
   });
 
   it("reads are retried on 5xx with backoff and succeed", async () => {

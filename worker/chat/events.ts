@@ -21,6 +21,6 @@ export const TurnEvent = z.discriminatedUnion("event", [
     event: z.literal("done"),
     data: z.object({ reason: z.enum(["complete", "error", "interrupted", "timeout"]) }),
   }),
-]);
+]).openapi("TurnEvent");
 export type TurnEvent = z.infer<typeof TurnEvent>;
 export type DoneReason = Extract<TurnEvent, { event: "done" }>["data"]["reason"];

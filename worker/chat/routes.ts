@@ -7,7 +7,7 @@ import { SessionParams } from "../sessions/routes";
 import { readSession, type SessionView } from "../sessions/state";
 import { describeChanges } from "../sessions/timeline";
 import { unauthorized } from "../visitors/routes";
-import type { TurnEvent } from "./events";
+import { TurnEvent } from "./events";
 import { errorEvent, relayTurn, type TurnSink } from "./relay";
 import { languageOf } from "./translate";
 
@@ -32,7 +32,10 @@ const send = createRoute({
   security: [{ visitorKey: [] }],
   request: { params: SessionParams, body: { content: { "application/json": { schema: Message } }, required: true } },
   responses: {
-    200: { content: { "text/event-stream": { schema: z.string() } }, description: "The turn's events." },
+    200: {
+      content: { "text/event-stream": { schema: TurnEvent } },
+      description: "The turn's events: each SSE `event:` is the `event` here, its `data:` the JSON `data`.",
+    },
     400: errorResponse("No message, or too long."),
     401: unauthorized,
     404: errorResponse("No such session for this visitor."),
@@ -46,7 +49,7 @@ export const chat = createRouter().openapi(send, async (c) => {
   const { text } = c.req.valid("json");
   const visitor = c.var.visitor;
   const config = c.var.config;
-  const record = await visitor.session(id);
+  let record = await visitor.session(id);
   const begun = await visitor.stub.beginTurn(id, config.TURN_CAP_MS);
   if (begun === "running")
     throw new AppError(
@@ -79,7 +82,10 @@ export const chat = createRouter().openapi(send, async (c) => {
     let reason: TurnEvent & { event: "done" };
     try {
       const credentials = await visitor.tokens.current();
-      const body = await visitor.nemo.runTurn(record.upstreamId, text);
+      const body = await visitor.withSession(id, (current) => {
+        record = current;
+        return visitor.nemo.runTurn(current.upstreamId, text);
+      });
       const result = await relayTurn(upstreamEvents(body), sink, {
         language,
         caller: credentials,
@@ -91,9 +97,7 @@ export const chat = createRouter().openapi(send, async (c) => {
       else await sendTimeline(sink, await before, await readSession(visitor.nemo, record).catch(() => undefined), record.language);
       reason = { event: "done", data: { reason: result.reason } };
     } catch (error) {
-      const appError = toAppError(error);
-      if (appError.code === "session_lost") await visitor.stub.replaceUpstream(visitor.visitorId, id, record.upstreamId);
-      await sink.send(errorEvent(appError));
+      await sink.send(errorEvent(toAppError(error)));
       reason = { event: "done", data: { reason: "error" } };
     } finally {
       await visitor.stub.endTurn(id);

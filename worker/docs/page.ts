@@ -24,6 +24,12 @@ function typeOf(schema: unknown, components: Json, depth = 0): string {
   return String(schema.format === "binary" ? "file" : (schema.type ?? "any"));
 }
 
+const escape = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+
+/** Text with `code` spans, escaped. */
+const prose = (text: unknown) => raw(escape(String(text ?? "")).replace(/`([^`]+)`/g, "<code>$1</code>"));
+
 /**
  * The readable API reference at /api/docs, rendered on the server from the same OpenAPI document as
  * /api/v1/openapi.json: no script, nothing fetched from elsewhere, a few kilobytes.
@@ -46,8 +52,8 @@ export function renderDocs(document: Json): string {
         const responses = Object.entries((op.responses as Json) ?? {});
         return html`<article>
           <h3><span class="method ${method}">${method.toUpperCase()}</span> <code>/api/v1${path}</code></h3>
-          <p>${String(op.summary ?? "")}${op.security ? html` <span class="key">needs a visitor key</span>` : ""}</p>
-          ${op.description ? html`<p class="description">${String(op.description)}</p>` : ""}
+          <p>${prose(op.summary)}${op.security ? html` <span class="key">needs a visitor key</span>` : ""}</p>
+          ${op.description ? html`<p class="description">${prose(op.description)}</p>` : ""}
           ${body
             ? Object.entries(body).map(
                 ([type, content]) => html`<p><b>Body</b> <code>${type}</code>: <code>${typeOf((content as Json).schema, components)}</code></p>`,
@@ -57,8 +63,10 @@ export function renderDocs(document: Json): string {
             ${responses.map(([status, response]) => {
               const content = (response as Json).content as Json | undefined;
               const first = content ? Object.entries(content)[0] : undefined;
-              return html`<li><b>${status}</b> ${String((response as Json).description ?? "")}${
-                first && first[0] === "application/json"
+              return html`<li><b>${status}</b> ${prose((response as Json).description)}${
+                Number(status) >= 400
+                  ? html` <a href="#errors"><code>Error</code></a>`
+                  : first && first[0] === "application/json"
                   ? html` <code>${typeOf((first[1] as Json).schema, components)}</code>`
                   : first
                     ? html` <code>${first[0]}</code>`
@@ -81,7 +89,8 @@ export function renderDocs(document: Json): string {
 <body>
 <header>
   <h1>${String(info.title ?? "API")} <small>${String(info.version ?? "")}</small></h1>
-  <p>${String(info.description ?? "")}</p>
+  <p>${prose(info.description)}</p>
+  <p id="errors">Every error answers <code>${typeOf((components.schemas as Json)?.Error, components)}</code>: a stable code, a sentence for a person, and sometimes a link that is the way out.</p>
   <p>Machine-readable: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a> (OpenAPI 3.1).</p>
   <nav>${tags.map((tag) => html`<a href="#${tag.toLowerCase()}">${tag}</a> `)}</nav>
 </header>

@@ -92,15 +92,20 @@ export class Visitor extends DurableObject<Env> {
 
   /**
    * Points a session at a fresh NemoVideo session after the old one was lost (1002). Compare-and-swap: when
-   * `staleUpstreamId` is no longer the one on file (a copy in KV lagged behind), nothing new is created.
+   * `staleUpstreamId` is no longer the one on file (a copy in KV lagged behind), nothing new is created and
+   * `replaced` is false: the caller may simply use the current record.
    */
-  async replaceUpstream(visitorId: string, id: string, staleUpstreamId: string): Promise<SessionRecord | null> {
+  async replaceUpstream(
+    visitorId: string,
+    id: string,
+    staleUpstreamId: string,
+  ): Promise<{ record: SessionRecord | null; replaced: boolean }> {
     return remote(() => this.replace(visitorId, id, staleUpstreamId));
   }
 
-  private async replace(visitorId: string, id: string, staleUpstreamId: string): Promise<SessionRecord | null> {
+  private async replace(visitorId: string, id: string, staleUpstreamId: string) {
     const current = await this.session(id);
-    if (!current || current.upstreamId !== staleUpstreamId) return current;
+    if (!current || current.upstreamId !== staleUpstreamId) return { record: current, replaced: false };
     const upstream = await this.client(visitorId).createSession(current.language);
     const replaced: SessionRecord = {
       ...current,
@@ -109,7 +114,7 @@ export class Visitor extends DurableObject<Env> {
       userId: upstream.user_id ?? current.userId,
     };
     await this.saveSession(replaced);
-    return replaced;
+    return { record: replaced, replaced: true };
   }
 
   /**

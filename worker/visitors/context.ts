@@ -43,16 +43,18 @@ export class VisitorContext {
 
   /**
    * Runs `work` against the session's NemoVideo session. If NemoVideo lost it (1002), a fresh one takes its place
-   * under the same public id and the person is told that the old timeline is gone.
+   * under the same public id and the person is told that the old timeline is gone. If it had already been replaced
+   * (this request read a copy from KV that lagged behind), `work` runs once more on the current one instead.
    */
   async withSession<T>(id: string, work: (record: SessionRecord) => Promise<T>): Promise<T> {
     const record = await this.session(id);
     try {
       return await work(record);
     } catch (error) {
-      if (error instanceof AppError && error.code === "session_lost")
-        await this.stub.replaceUpstream(this.visitorId, id, record.upstreamId);
-      throw error;
+      if (!(error instanceof AppError && error.code === "session_lost")) throw error;
+      const { record: current, replaced } = await this.stub.replaceUpstream(this.visitorId, id, record.upstreamId);
+      if (replaced || !current || current.upstreamId === record.upstreamId) throw error;
+      return work(current);
     }
   }
 
