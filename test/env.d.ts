@@ -4,6 +4,7 @@ declare namespace Cloudflare {
     KV: KVNamespace;
     VISITOR: DurableObjectNamespace<import("../worker/visitor/visitor").Visitor>;
     NEMO_EMULATOR: Fetcher;
+    UPLOADS: R2Bucket;
   }
   interface GlobalProps {
     mainModule: typeof import("../worker/index");

@@ -6,6 +6,7 @@ export interface Env {
   VISITOR: DurableObjectNamespace<import("./visitor/visitor").Visitor>;
   ASSETS?: Fetcher;
   VISITOR_LIMITER?: RateLimit;
+  UPLOADS: R2Bucket;
   /** Only in `npm start` and the tests: the embedded NemoVideo emulator. Never bound in production. */
   NEMO_EMULATOR?: Fetcher;
   [key: string]: unknown;
@@ -32,6 +33,8 @@ const ConfigSchema = z.object({
   EMBED_ORIGINS: z.string().default("*"),
   CORS_ORIGINS: list,
   MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(200 * 1024 * 1024),
+  // R2 wants parts of at least 5 MiB (all but the last); Cloudflare refuses bodies over 100 MB on Free and Pro.
+  UPLOAD_PART_BYTES: z.coerce.number().int().min(5 * 1024 * 1024).max(95 * 1024 * 1024).default(32 * 1024 * 1024),
   VISITOR_DAILY_TURNS: z.coerce.number().int().positive().default(30),
   // Timings. Defaults are the product's; the tests shrink them.
   UPSTREAM_RETRY_AFTER_MS: ms(30_000),

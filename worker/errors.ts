@@ -7,6 +7,7 @@ export const ERROR_STATUS = {
   unauthorized: 401,
   not_found: 404,
   turn_running: 409,
+  upload_incomplete: 409,
   session_lost: 410,
   length_required: 411,
   file_too_large: 413,

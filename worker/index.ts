@@ -9,6 +9,7 @@ import { openApiInfo } from "./docs/openapi";
 import { renderDocs } from "./docs/page";
 import { AppError, toAppError } from "./errors";
 import { sessions } from "./sessions/routes";
+import { resumableUploads } from "./uploads/resumable";
 import { uploads } from "./uploads/routes";
 import { requireVisitor, visitors } from "./visitors/routes";
 
@@ -29,10 +30,12 @@ const routes = api
   .use("/credits", requireVisitor)
   .use("/sessions", requireVisitor)
   .use("/sessions/*", requireVisitor)
+  .use("/uploads/*", requireVisitor)
   .route("/", credits)
   .route("/", sessions)
   .route("/", chat)
-  .route("/", uploads);
+  .route("/", uploads)
+  .route("/", resumableUploads);
 
 const app = new OpenAPIHono<AppEnv>()
   .use(async (c, next) => {

@@ -38,8 +38,11 @@ interface Call {
   method: "GET" | "POST";
   path: string;
   json?: unknown;
-  /** A streamed body: it can be sent only once, so the call is never repeated. */
-  stream?: { body: ReadableStream<Uint8Array>; contentType: string; length: number };
+  /**
+   * A streamed body. A stream can be sent only once, so such a call is never repeated, unless `body` is a function
+   * that opens the same bytes again (a file kept in R2).
+   */
+  stream?: { body: ReadableStream<Uint8Array> | (() => Promise<ReadableStream<Uint8Array>>); contentType: string; length: number };
   accept?: string;
   /** Safe to repeat after a 5xx or a network failure (reads). */
   idempotent?: boolean;
@@ -178,7 +181,7 @@ export class NemoClient {
         }
         throw new AppError("upstream_unavailable", "NemoVideo can't be reached right now. Please try again in a moment.");
       }
-      const repeatable = !call.stream;
+      const repeatable = !call.stream || typeof call.stream.body === "function";
       if (response.status === 429 && repeatable && !waitedForRateLimit) {
         waitedForRateLimit = true;
         await response.body?.cancel();
@@ -205,7 +208,7 @@ export class NemoClient {
     }
   }
 
-  private send(call: Call, token: string): Promise<Response> {
+  private async send(call: Call, token: string): Promise<Response> {
     const headers = new Headers(attributionHeaders(this.options.attribution));
     headers.set("Authorization", `Bearer ${token}`);
     if (call.accept) headers.set("Accept", call.accept);
@@ -217,7 +220,8 @@ export class NemoClient {
       headers.set("Content-Type", call.stream.contentType);
       // A fixed length keeps Content-Length on the upstream request instead of chunked encoding.
       const fixed = new FixedLengthStream(call.stream.length);
-      call.stream.body.pipeTo(fixed.writable).catch(() => {});
+      const source = typeof call.stream.body === "function" ? await call.stream.body() : call.stream.body;
+      source.pipeTo(fixed.writable).catch(() => {});
       body = fixed.readable;
     }
     const request = new Request(new URL(call.path, this.options.base), {

@@ -18,3 +18,23 @@ export function mediaKindOf(name: string): MediaKind | undefined {
     if (extensions.includes(extension)) return kind;
   return undefined;
 }
+
+const MEDIA_TYPES: Record<string, string> = {
+  mp4: "video/mp4",
+  mov: "video/quicktime",
+  avi: "video/x-msvideo",
+  webm: "video/webm",
+  mkv: "video/x-matroska",
+  jpg: "image/jpeg",
+  png: "image/png",
+  gif: "image/gif",
+  webp: "image/webp",
+  mp3: "audio/mpeg",
+  wav: "audio/wav",
+  m4a: "audio/mp4",
+  aac: "audio/aac",
+};
+
+/** The media type to declare for a file name NemoVideo accepts. */
+export const mediaTypeOf = (name: string) =>
+  MEDIA_TYPES[/\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase() ?? ""] ?? "application/octet-stream";

@@ -1,6 +1,7 @@
 import * as Multipasta from "multipasta";
 import { AppError } from "../errors";
-import { FORMATS_SENTENCE, mediaKindOf } from "./formats";
+import { tooLarge, unsupported } from "./files";
+import { mediaKindOf } from "./formats";
 
 export interface InspectedUpload {
   /** The request's bytes, unchanged, released part by part once each part's headers were checked. */
@@ -11,13 +12,6 @@ export interface InspectedUpload {
   failure(): AppError | undefined;
 }
 
-const tooLarge = (maxBytes: number) =>
-  new AppError(
-    "file_too_large",
-    `That file is too large: ${Math.round(maxBytes / 1024 / 1024)} MB at most. Try compressing or trimming it first.`,
-  );
-const unsupported = (name: string) =>
-  new AppError("unsupported_format", `"${name}" is not a file NemoVideo can use. ${FORMATS_SENTENCE}`);
 
 /**
  * Checks a multipart upload as it streams, without holding it: `multipasta` finds each part's headers, and a

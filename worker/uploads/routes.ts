@@ -3,6 +3,7 @@ import { createRouter, errorResponse } from "../app";
 import { AppError } from "../errors";
 import { SessionParams } from "../sessions/routes";
 import { unauthorized } from "../visitors/routes";
+import { toUploadAnswer, tooLarge, unsupported, UploadAnswer } from "./files";
 import { FORMATS_SENTENCE, mediaKindOf } from "./formats";
 import { inspectMultipart } from "./multipart";
 
@@ -10,16 +11,6 @@ import { inspectMultipart } from "./multipart";
 const MULTIPART_OVERHEAD = 64 * 1024;
 const MAX_URLS = 10;
 
-const UploadedFile = z
-  .object({
-    name: z.string(),
-    kind: z.enum(["video", "image", "audio"]),
-    url: z.string(),
-    durationS: z.number().optional(),
-    width: z.number().optional(),
-    height: z.number().optional(),
-  })
-  .openapi("UploadedFile");
 
 const UrlUpload = z.object({ urls: z.array(z.url({ protocol: /^https?$/ })).min(1).max(MAX_URLS) });
 
@@ -51,7 +42,7 @@ const upload = createRoute({
   },
   responses: {
     200: {
-      content: { "application/json": { schema: z.object({ files: z.array(UploadedFile) }) } },
+      content: { "application/json": { schema: UploadAnswer } },
       description: "What NemoVideo made of the files.",
     },
     400: errorResponse("The body is not a valid upload."),
@@ -78,18 +69,13 @@ export const uploads = createRouter().openapi(
       if (!parsed.success)
         throw new AppError("invalid_request", `Send {"urls":[…]} with 1 to ${MAX_URLS} http(s) addresses.`);
       const unsupportedUrl = parsed.data.urls.find((url) => !mediaKindOf(new URL(url).pathname));
-      if (unsupportedUrl)
-        throw new AppError("unsupported_format", `"${unsupportedUrl}" is not a file NemoVideo can use. ${FORMATS_SENTENCE}`);
+      if (unsupportedUrl) throw unsupported(unsupportedUrl);
       uploaded = await visitor.withSession(id, () => visitor.nemo.uploadUrls(record.upstreamId, parsed.data.urls));
     } else if (contentType.toLowerCase().startsWith("multipart/form-data")) {
       const length = Number(c.req.header("Content-Length"));
       if (!c.req.header("Content-Length") || !Number.isFinite(length))
         throw new AppError("length_required", "Uploads need a Content-Length header (browsers send one).");
-      if (length > maxBytes + MULTIPART_OVERHEAD)
-        throw new AppError(
-          "file_too_large",
-          `That upload is too large: ${Math.round(maxBytes / 1024 / 1024)} MB at most. Try compressing or trimming it first.`,
-        );
+      if (length > maxBytes + MULTIPART_OVERHEAD) throw tooLarge(maxBytes);
       if (!c.req.raw.body) throw new AppError("invalid_request", "The upload is empty.");
       const inspected = await inspectMultipart(c.req.raw.body, contentType, maxBytes);
       try {
@@ -106,17 +92,6 @@ export const uploads = createRouter().openapi(
       );
     }
 
-    const files = uploaded.files.map((file) => ({
-      name: file.filename,
-      kind: (["video", "image", "audio"].includes(file.file_type ?? "") ? file.file_type : (mediaKindOf(file.filename) ?? "video")) as
-        | "video"
-        | "image"
-        | "audio",
-      url: file.cdn_url ?? "",
-      ...(file.duration != null ? { durationS: file.duration } : {}),
-      ...(file.width != null ? { width: file.width } : {}),
-      ...(file.height != null ? { height: file.height } : {}),
-    }));
-    return c.json({ files }, 200);
+    return c.json(toUploadAnswer(uploaded), 200);
   },
 );

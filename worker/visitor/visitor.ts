@@ -4,6 +4,7 @@ import { AppError } from "../errors";
 import { type Credentials, NemoClient, requestAnonymousToken } from "../nemo/client";
 import { nemoOptions } from "../upstream";
 import { kvExpiration, type SessionRecord, sessionKey, tokenKey } from "./records";
+import { UPLOAD_TABLES, type UploadedPart, type UploadRecord, UploadTable } from "./uploads";
 
 const TOKEN_LIFE_MS = 7 * 24 * 3600_000;
 /** Renew a little before NemoVideo would refuse the token. */
@@ -17,9 +18,11 @@ const EXPIRY_MARGIN_MS = 5 * 60_000;
  */
 export class Visitor extends DurableObject<Env> {
   private renewal: Promise<Credentials> | undefined;
+  private readonly uploadTable: UploadTable;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.uploadTable = new UploadTable(ctx.storage.sql);
     ctx.blockConcurrencyWhile(async () => {
       ctx.storage.sql.exec(`
         CREATE TABLE IF NOT EXISTS token (id INTEGER PRIMARY KEY CHECK (id = 1), token TEXT NOT NULL,
@@ -29,6 +32,7 @@ export class Visitor extends DurableObject<Env> {
         CREATE TABLE IF NOT EXISTS running_turns (session_id TEXT PRIMARY KEY, until INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS daily_turns (day TEXT PRIMARY KEY, count INTEGER NOT NULL);
       `);
+      ctx.storage.sql.exec(UPLOAD_TABLES);
     });
   }
 
@@ -140,6 +144,22 @@ export class Visitor extends DurableObject<Env> {
 
   async endTurn(sessionId: string): Promise<void> {
     this.ctx.storage.sql.exec("DELETE FROM running_turns WHERE session_id = ?", sessionId);
+  }
+
+  async addUpload(upload: UploadRecord): Promise<void> {
+    this.uploadTable.add(upload);
+  }
+
+  async upload(id: string) {
+    return this.uploadTable.find(id);
+  }
+
+  async recordUploadPart(id: string, part: UploadedPart): Promise<void> {
+    this.uploadTable.recordPart(id, part);
+  }
+
+  async removeUpload(id: string): Promise<void> {
+    this.uploadTable.remove(id);
   }
 
   private client(visitorId: string): NemoClient {

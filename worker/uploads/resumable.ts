@@ -1,0 +1,243 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { createRouter, errorResponse } from "../app";
+import type { Env } from "../config";
+import { AppError, notFound } from "../errors";
+import { SessionParams } from "../sessions/routes";
+import { type UploadRecord, partCount, partLength } from "../visitor/uploads";
+import type { VisitorContext } from "../visitors/context";
+import { unauthorized } from "../visitors/routes";
+import { toUploadAnswer, tooLarge, unsupported, UploadAnswer } from "./files";
+import { mediaKindOf, mediaTypeOf } from "./formats";
+
+const NewUpload = z
+  .object({
+    name: z.string().trim().min(1).max(200).openapi({ example: "beach-day.mp4" }),
+    size: z.number().int().positive().openapi({ example: 157286400, description: "The file's size in bytes." }),
+  })
+  .openapi("NewUpload");
+
+const UploadStatus = z
+  .object({
+    uploadId: z.uuid(),
+    sessionId: z.uuid(),
+    name: z.string(),
+    size: z.number(),
+    partSize: z.number().openapi({ description: "Every part has this many bytes but the last, which has the rest." }),
+    partCount: z.number(),
+    receivedParts: z.array(z.number()).openapi({ description: "Part numbers already stored; send the others." }),
+  })
+  .openapi("UploadStatus");
+
+const UploadParams = z.object({ uploadId: z.uuid().openapi({ param: { name: "uploadId", in: "path" } }) });
+const PartParams = UploadParams.extend({
+  partNumber: z.coerce.number().int().min(1).max(10_000).openapi({ param: { name: "partNumber", in: "path" } }),
+});
+const noUpload = errorResponse("No such upload for this visitor.");
+
+const start = createRoute({
+  method: "post",
+  path: "/sessions/{id}/uploads/resumable",
+  tags: ["Uploads"],
+  summary: "Start a large or resumable upload",
+  description:
+    "For files a single request can't carry (Cloudflare refuses bodies over 100 MB on its Free and Pro plans) or a shaky connection: send the parts with `PUT /uploads/{uploadId}/parts/{n}`, in any order and again if one fails, then `POST /uploads/{uploadId}/complete`. Name, format and size are checked now, and nothing reaches NemoVideo before `complete`.",
+  security: [{ visitorKey: [] }],
+  request: { params: SessionParams, body: { content: { "application/json": { schema: NewUpload } }, required: true } },
+  responses: {
+    201: { content: { "application/json": { schema: UploadStatus } }, description: "Where to send the parts." },
+    401: unauthorized,
+    404: errorResponse("No such session for this visitor."),
+    413: errorResponse("Over the size limit."),
+    415: errorResponse("Not a supported format."),
+  },
+});
+
+const status = createRoute({
+  method: "get",
+  path: "/uploads/{uploadId}",
+  tags: ["Uploads"],
+  summary: "Which parts of an upload have arrived",
+  security: [{ visitorKey: [] }],
+  request: { params: UploadParams },
+  responses: {
+    200: { content: { "application/json": { schema: UploadStatus } }, description: "The upload." },
+    401: unauthorized,
+    404: noUpload,
+  },
+});
+
+const putPart = createRoute({
+  method: "put",
+  path: "/uploads/{uploadId}/parts/{partNumber}",
+  tags: ["Uploads"],
+  summary: "Send one part of an upload (raw bytes)",
+  security: [{ visitorKey: [] }],
+  request: {
+    params: PartParams,
+    // A plain OpenAPI schema, not zod, so that the router leaves the body to stream.
+    body: { content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } }, required: true },
+  },
+  responses: {
+    200: { content: { "application/json": { schema: UploadStatus } }, description: "Stored." },
+    400: errorResponse("Not a part of this upload, or not the size it must have."),
+    401: unauthorized,
+    404: noUpload,
+    411: errorResponse("A part needs a Content-Length."),
+  },
+});
+
+const complete = createRoute({
+  method: "post",
+  path: "/uploads/{uploadId}/complete",
+  tags: ["Uploads"],
+  summary: "Send the assembled file to NemoVideo",
+  description: "If NemoVideo can't take it just now, the parts are kept: call `complete` again.",
+  security: [{ visitorKey: [] }],
+  request: { params: UploadParams },
+  responses: {
+    200: { content: { "application/json": { schema: UploadAnswer } }, description: "What NemoVideo made of the file." },
+    401: unauthorized,
+    404: noUpload,
+    409: errorResponse("Some parts have not arrived yet."),
+  },
+});
+
+const cancel = createRoute({
+  method: "delete",
+  path: "/uploads/{uploadId}",
+  tags: ["Uploads"],
+  summary: "Give up an upload and delete what arrived",
+  security: [{ visitorKey: [] }],
+  request: { params: UploadParams },
+  responses: { 204: { description: "Gone." }, 401: unauthorized, 404: noUpload },
+});
+
+type StoredUpload = UploadRecord & { parts: { partNumber: number; etag: string }[] };
+
+async function findUpload(visitor: VisitorContext, uploadId: string): Promise<StoredUpload> {
+  const upload = await visitor.stub.upload(uploadId);
+  if (!upload) throw notFound("That upload");
+  return upload;
+}
+
+const statusOf = (upload: StoredUpload) => ({
+  uploadId: upload.id,
+  sessionId: upload.sessionId,
+  name: upload.name,
+  size: upload.size,
+  partSize: upload.partSize,
+  partCount: partCount(upload),
+  receivedParts: upload.parts.map((part) => part.partNumber),
+});
+
+/**
+ * The file as one `multipart/form-data` body (field `files`), streamed from R2: opened afresh for each attempt,
+ * so the NemoVideo client may repeat the call after a renewed token or a 429.
+ */
+function multipartFromR2(env: Env, upload: UploadRecord) {
+  const boundary = `----promptreel-${crypto.randomUUID()}`;
+  const filename = upload.name.replace(/["\r\n\\]/g, "_");
+  const encoder = new TextEncoder();
+  const head = encoder.encode(
+    `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${filename}"\r\nContent-Type: ${mediaTypeOf(upload.name)}\r\n\r\n`,
+  );
+  const tail = encoder.encode(`\r\n--${boundary}--\r\n`);
+  return {
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    length: head.length + upload.size + tail.length,
+    body: async () => {
+      const object = await env.UPLOADS.get(upload.r2Key);
+      if (!object) throw new AppError("upload_incomplete", "The uploaded parts are gone. Please upload the file again.");
+      const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+      (async () => {
+        const writer = writable.getWriter();
+        await writer.write(head);
+        await writer.releaseLock();
+        await object.body.pipeTo(writable, { preventClose: true });
+        const closer = writable.getWriter();
+        await closer.write(tail);
+        await closer.close();
+      })().catch((error) => writable.abort(error).catch(() => {}));
+      return readable;
+    },
+  };
+}
+
+export const resumableUploads = createRouter()
+  .openapi(start, async (c) => {
+    const { id } = c.req.valid("param");
+    const { name, size } = c.req.valid("json");
+    const visitor = c.var.visitor;
+    const config = c.var.config;
+    await visitor.session(id);
+    if (!mediaKindOf(name)) throw unsupported(name);
+    if (size > config.MAX_UPLOAD_BYTES) throw tooLarge(config.MAX_UPLOAD_BYTES);
+    const uploadId = crypto.randomUUID();
+    const r2Key = `uploads/${visitor.visitorId}/${uploadId}`;
+    const multipart = await c.env.UPLOADS.createMultipartUpload(r2Key, {
+      httpMetadata: { contentType: mediaTypeOf(name) },
+    });
+    const upload: UploadRecord = {
+      id: uploadId,
+      sessionId: id,
+      name,
+      size,
+      partSize: config.UPLOAD_PART_BYTES,
+      r2Key,
+      r2UploadId: multipart.uploadId,
+      createdAt: Date.now(),
+    };
+    await visitor.stub.addUpload(upload);
+    return c.json(statusOf({ ...upload, parts: [] }), 201);
+  })
+  .openapi(status, async (c) => c.json(statusOf(await findUpload(c.var.visitor, c.req.valid("param").uploadId)), 200))
+  .openapi(putPart, async (c) => {
+    const { uploadId, partNumber } = c.req.valid("param");
+    const visitor = c.var.visitor;
+    const upload = await findUpload(visitor, uploadId);
+    if (partNumber > partCount(upload))
+      throw new AppError("invalid_request", `This upload has ${partCount(upload)} parts; there is no part ${partNumber}.`);
+    const expected = partLength(upload, partNumber);
+    const declared = c.req.header("Content-Length");
+    if (!declared) throw new AppError("length_required", "Each part needs a Content-Length header (browsers send one).");
+    if (Number(declared) !== expected || !c.req.raw.body)
+      throw new AppError("invalid_request", `Part ${partNumber} must be exactly ${expected} bytes; this one has ${declared}.`);
+    const part = await c.env.UPLOADS.resumeMultipartUpload(upload.r2Key, upload.r2UploadId).uploadPart(
+      partNumber,
+      c.req.raw.body,
+    );
+    await visitor.stub.recordUploadPart(uploadId, part);
+    const parts = [...upload.parts.filter((p) => p.partNumber !== partNumber), part].sort((a, b) => a.partNumber - b.partNumber);
+    return c.json(statusOf({ ...upload, parts }), 200);
+  })
+  .openapi(complete, async (c) => {
+    const { uploadId } = c.req.valid("param");
+    const visitor = c.var.visitor;
+    const upload = await findUpload(visitor, uploadId);
+    const missing = Array.from({ length: partCount(upload) }, (_, i) => i + 1).filter(
+      (n) => !upload.parts.some((part) => part.partNumber === n),
+    );
+    if (missing.length)
+      throw new AppError(
+        "upload_incomplete",
+        `Part${missing.length > 1 ? "s" : ""} ${missing.slice(0, 10).join(", ")} of "${upload.name}" ${missing.length > 1 ? "have" : "has"} not arrived yet.`,
+      );
+    // A repeated `complete` (NemoVideo failed the first time) finds the file already assembled.
+    if (!(await c.env.UPLOADS.head(upload.r2Key)))
+      await c.env.UPLOADS.resumeMultipartUpload(upload.r2Key, upload.r2UploadId).complete(upload.parts);
+    const body = multipartFromR2(c.env, upload);
+    const uploaded = await visitor.withSession(upload.sessionId, (record) => visitor.nemo.uploadFiles(record.upstreamId, body));
+    await c.env.UPLOADS.delete(upload.r2Key);
+    await visitor.stub.removeUpload(uploadId);
+    return c.json(toUploadAnswer(uploaded), 200);
+  })
+  .openapi(cancel, async (c) => {
+    const { uploadId } = c.req.valid("param");
+    const visitor = c.var.visitor;
+    const upload = await findUpload(visitor, uploadId);
+    if (await c.env.UPLOADS.head(upload.r2Key)) await c.env.UPLOADS.delete(upload.r2Key);
+    else await c.env.UPLOADS.resumeMultipartUpload(upload.r2Key, upload.r2UploadId).abort().catch(() => {});
+    await visitor.stub.removeUpload(uploadId);
+    return c.body(null, 204);
+  });
+
