@@ -31,7 +31,7 @@ export function toUploadAnswer(uploaded: UploadedFiles): z.infer<typeof UploadAn
   };
 }
 
-export const megabytes = (bytes: number) => Math.round(bytes / 1024 / 1024);
+const megabytes = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
 export const tooLarge = (maxBytes: number) =>
   new AppError(
