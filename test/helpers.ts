@@ -1,6 +1,7 @@
 import { env, exports } from "cloudflare:workers";
 import { createParser } from "eventsource-parser";
 import { afterEach, beforeEach, expect } from "vitest";
+import { AppError } from "../worker/errors";
 
 export const BASE = "http://localhost/api/v1";
 
@@ -120,4 +121,14 @@ export function useEmulator() {
     for (const token of tokens) for (const text of seen) expect(text.includes(token), "an upstream token leaked").toBe(false);
     seen.length = 0;
   });
+}
+
+/** The AppError a piece of work fails with (the test fails if it succeeds or fails otherwise). */
+export async function appErrorOf(work: Promise<unknown>): Promise<AppError> {
+  const error = await work.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(error, "expected an AppError").toBeInstanceOf(AppError);
+  return error as AppError;
 }

@@ -1,10 +1,9 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { AppError } from "../../worker/errors";
 import { type Credentials, NemoClient, type NemoOptions, requestAnonymousToken, type TokenSource } from "../../worker/nemo/client";
 import { upstreamEvents } from "../../worker/nemo/events";
 import { FORMATS_SENTENCE } from "../../worker/uploads/formats";
-import { emulator } from "../helpers";
+import { appErrorOf, emulator } from "../helpers";
 
 // The NemoVideo client against the real emulator Worker, built as `worker/upstream.ts#nemoOptions` builds it.
 const upstream = (env as unknown as { NEMO_EMULATOR: Fetcher }).NEMO_EMULATOR;
@@ -65,15 +64,6 @@ async function registeredClient(available: number) {
   const user = await emulator.call("/users", { method: "POST", json: { available } });
   const credentials: Credentials = { token: user.token, userId: user.userId, anonymous: false };
   return new NemoClient(options(), { current: async () => credentials, renew: async () => credentials });
-}
-
-async function appErrorOf(work: Promise<unknown>): Promise<AppError> {
-  const error = await work.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error, "expected an AppError").toBeInstanceOf(AppError);
-  return error as AppError;
 }
 
 /** The upstream requests whose path contains `fragment`, oldest first, with the emulator's arrival times. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { activityLabel, translateGui } from "../../worker/chat/translate";
-import { AppError } from "../../worker/errors";
+import { appErrorOf } from "../helpers";
 import { readUpstreamData, type UpstreamEvent, upstreamEvents } from "../../worker/nemo/events";
 import { describeChanges, isExportReady, summarize, type Timeline, toTimeline } from "../../worker/sessions/timeline";
 import { FORMATS_SENTENCE, mediaKindOf } from "../../worker/uploads/formats";
@@ -26,15 +26,6 @@ async function readAll<T>(stream: ReadableStream<T>): Promise<T[]> {
   const items: T[] = [];
   for await (const item of stream) items.push(item);
   return items;
-}
-
-async function appErrorOf(work: Promise<unknown>): Promise<AppError> {
-  const error = await work.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error, "expected an AppError").toBeInstanceOf(AppError);
-  return error as AppError;
 }
 
 /** The seed's example timeline, as NemoVideo's short-key draft. */
