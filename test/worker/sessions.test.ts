@@ -94,6 +94,25 @@ describe("sessions", () => {
     expect(creates).toHaveLength(2);
   });
 
+  it("when NemoVideo can't open a session, the person is told in words (and nothing is recorded)", async () => {
+    const { key } = await newVisitor();
+    await call("/credits", { key });
+    await emulator.fault("server-error", { match: { path: "/api/tasks/me/with-session" }, params: { status: 503 } });
+    const answer = await call("/sessions", { method: "POST", key, json: { language: "en" } });
+    expect(answer.status).toBe(503);
+    expect(answer.body.error.code).toBe("upstream_unavailable");
+    expect(answer.body.error.message).toMatch(/NemoVideo/);
+    expect((await call("/sessions", { key })).body.sessions).toEqual([]);
+  });
+
+  it("the claim link of a lost session answers 410 in words", async () => {
+    const { key, sessionId } = await newSession("en");
+    await emulator.fault("lose-session");
+    const answer = await call(`/sessions/${sessionId}/claim`, { key });
+    expect(answer.status).toBe(410);
+    expect(answer.body.error.code).toBe("session_lost");
+  });
+
   it("reads are retried on 5xx with backoff and succeed", async () => {
     const { key, sessionId } = await newSession("en");
     await emulator.fault("server-error", { times: 2, match: { path: "/api/state/" }, params: { status: 502 } });
