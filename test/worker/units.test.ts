@@ -106,7 +106,7 @@ describe("the timeline summary", () => {
 
   it("speaks Chinese to a zh session", () => {
     expect(summarize(toTimeline(seedDraft), "zh-CN")).toBe(
-      '时间线（3 条轨道）：1. 视频: city timelapse (0-10s) 2. 背景音乐: Lo-fi (0-10s, 35%) 3. 标题: "Urban Dreams" (0-3s)',
+      '时间线（3 条轨道）：1. 视频：city timelapse（0-10s） 2. 背景音乐：Lo-fi（0-10s，35%） 3. 标题："Urban Dreams"（0-3s）',
     );
   });
 

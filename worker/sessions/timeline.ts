@@ -87,7 +87,7 @@ function describeTrack(track: Track, language: Language): string {
   const label = track.kind === "text" && track.label ? `"${track.label}"` : track.label;
   const details = [`${seconds(track.startMs)}-${seconds(track.endMs)}s`];
   if (track.kind === "audio" && track.volume !== undefined) details.push(percent(track.volume));
-  return `${name}: ${label || "—"} (${details.join(", ")})`;
+  return language === "zh" ? `${name}：${label || "—"}（${details.join("，")}）` : `${name}: ${label || "—"} (${details.join(", ")})`;
 }
 
 /**
