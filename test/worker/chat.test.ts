@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { call, chat, emulator, newSession, useEmulator } from "../helpers";
+import { exports } from "cloudflare:workers";
+import { BASE, call, chat, emulator, newSession, parseSse, useEmulator } from "../helpers";
 
 useEmulator();
 
@@ -189,6 +190,26 @@ describe("when something goes wrong in a turn", () => {
     expect(await runSseCalls()).toHaveLength(1);
     const third = await chat(key, sessionId, "add a title");
     expect(third.status).toBe(200);
+  });
+
+  it("after a reload mid-turn, a new message is refused in words while NemoVideo still works on the last one", async () => {
+    const { key, sessionId } = await newSession("en");
+    const response = await exports.default.fetch(
+      new Request(`${BASE}/sessions/${sessionId}/messages`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ text: "generate a video of a lighthouse" }),
+      }),
+    );
+    const reader = response.body!.getReader();
+    await reader.read();
+    await reader.cancel();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const next = await call(`/sessions/${sessionId}/messages`, { method: "POST", key, json: { text: "add music" } });
+    const refusal = next.status === 409 ? next.body.error : parseSse(next.text).events.find((e) => e.event === "error")?.data;
+    expect(refusal.code).toBe("turn_running");
+    expect(refusal.message).toMatch(/still/);
+    expect((await runSseCalls()).filter((r) => r.status === 200)).toHaveLength(1);
   });
 
   it("credits are frozen while a generation runs and spent when it ends", async () => {
