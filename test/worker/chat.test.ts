@@ -168,6 +168,10 @@ describe("when something goes wrong in a turn", () => {
     expect(turn.events.at(-1)!.data.reason).toBe("complete");
     const calls = await runSseCalls();
     expect(calls.map((c) => c.status)).toEqual([429, 200]);
+    // The pause before the retry is filled with keep-alive comments, so no proxy closes the stream.
+    const firstKeepAlive = turn.text.indexOf(": keep-alive");
+    expect(firstKeepAlive).toBeGreaterThanOrEqual(0);
+    expect(firstKeepAlive).toBeLessThan(turn.text.indexOf("event:"));
   });
 
   it("a 5xx on the message is reported, never retried: NemoVideo may have taken it", async () => {

@@ -82,10 +82,14 @@ export const chat = createRouter().openapi(send, async (c) => {
     let reason: TurnEvent & { event: "done" };
     try {
       const credentials = await visitor.tokens.current();
-      const body = await visitor.withSession(id, (current) => {
-        record = current;
-        return visitor.nemo.runTurn(current.upstreamId, text);
-      });
+      // Reaching NemoVideo can take a while (a 429 is retried after 30 s): keep the stream alive meanwhile.
+      const keepAlive = setInterval(() => sink.keepAlive().catch(() => {}), config.KEEPALIVE_MS);
+      const body = await visitor
+        .withSession(id, (current) => {
+          record = current;
+          return visitor.nemo.runTurn(current.upstreamId, text);
+        })
+        .finally(() => clearInterval(keepAlive));
       const result = await relayTurn(upstreamEvents(body), sink, {
         language,
         caller: credentials,

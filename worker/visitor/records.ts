@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Credentials } from "../nemo/client";
 
 /** A visitor's session: our public id, and the NemoVideo session behind it (which may be replaced after 1002). */
 export const SessionRecord = z.object({
@@ -13,7 +14,8 @@ export const SessionRecord = z.object({
 });
 export type SessionRecord = z.infer<typeof SessionRecord>;
 
-export const StoredCredentials = z.object({
+/** The KV copy of a visitor's credentials, checked when read back. */
+export const StoredCredentials: z.ZodType<Credentials> = z.object({
   token: z.string(),
   userId: z.string().optional(),
   expiresAt: z.number().optional(),
