@@ -1,0 +1,70 @@
+/** The readable half of the results: aligned tables on stdout. The JSON file has everything, raw turns included. */
+
+const cell = (value) => (value === null || value === undefined || Number.isNaN(value) ? "–" : String(value));
+
+function table(title, header, rows) {
+  const all = [header, ...rows].map((row) => row.map(cell));
+  const widths = header.map((_, column) => Math.max(...all.map((row) => row[column].length)));
+  const line = (row) => row.map((value, column) => (column === 0 ? value.padEnd(widths[0]) : value.padStart(widths[column]))).join("   ");
+  console.log(`\n${title}\n${line(all[0])}\n${widths.map((width) => "-".repeat(width)).join("   ")}`);
+  for (const row of all.slice(1)) console.log(line(row));
+}
+
+export function printResults({ date, machine, wrangler, settings, startupSeconds, chat, upload }) {
+  console.log(
+    `PromptReel benchmarks · ${date} · ${machine.cpus} CPUs · Node ${machine.node} · wrangler ${wrangler} · ` +
+      `timeScale ${settings.timeScale} · both Workers up in ${startupSeconds.toFixed(1)} s`,
+  );
+
+  const { firstEvent, lastEvent, overhead } = chat;
+  table(
+    `SSE chat turns: ms from sending the message (${chat.turns} turns: ${chat.generations} generations, the rest edits; ` +
+      `events per turn: direct ${chat.eventsPerTurn.direct.median}, relay ${chat.eventsPerTurn.relay.median})`,
+    ["", "direct median", "p95", "relay median", "p95", "relay/direct median", "p95"],
+    [
+      ["first event", firstEvent.direct.median, firstEvent.direct.p95, firstEvent.relay.median, firstEvent.relay.p95, firstEvent.ratio.median, firstEvent.ratio.p95],
+      ["last event", lastEvent.direct.median, lastEvent.direct.p95, lastEvent.relay.median, lastEvent.relay.p95, lastEvent.ratio.median, lastEvent.ratio.p95],
+    ],
+  );
+  const row = (label, figures) => [label, figures.median, figures.p95, figures.min, figures.max];
+  table("What the relay adds, ms (relay − direct, per turn)", ["", "median", "p95", "min", "max"], [
+    row("to the first event", overhead.firstEvent),
+    row("to the last event (relay: done)", overhead.lastEvent),
+    row("  setup, before upstream is called", overhead.setup),
+    row("  per event: the opening tool call", overhead.perEventOpen),
+    row("  per event: the reply's first text", overhead.perEventReply),
+    row("  after upstream's last event (timeline, done)", overhead.tail),
+  ]);
+
+  const uploadRow = (run) => {
+    const { relay, relayProxy, emulator } = run.memory;
+    return [
+      run.label,
+      run.seconds,
+      run.throughputMBps,
+      relay.baselineMB,
+      relay.peakMB,
+      relay.growthMB,
+      relay.growthPerFileSize,
+      relay.cpuSeconds,
+      relayProxy.growthMB,
+      emulator.growthMB,
+      emulator.cpuSeconds,
+      run.emulatorMaxBufferedBytes,
+    ];
+  };
+  const { idle } = upload;
+  table(
+    "Uploads: MB = 10^6 bytes; RSS of the relay's workerd (the Worker's runtime) sampled every ~50 ms",
+    ["", "s", "MB/s", "RSS before", "peak", "growth", "growth/file", "CPU s", "proxy growth", "emulator growth", "CPU s", "held B"],
+    [
+      ["idle 1.5 s (growth = spread)", "", "", idle.relay.rssMB, "", idle.relay.spreadMB, "", "", idle.relayProxy.spreadMB, idle.emulator.spreadMB, "", ""],
+      uploadRow(upload.direct),
+      ...upload.relay.map(uploadRow),
+    ],
+  );
+  console.log(
+    "proxy: wrangler's workerd in front of the relay · emulator: its Worker's workerd · held B: most bytes the\n" +
+      "emulator's multipart reader kept at once (a Worker that holds ~4 KB, for comparison)",
+  );
+}
