@@ -137,6 +137,23 @@ describe("when something goes wrong in a turn", () => {
     });
   }
 
+  it("without an account id from NemoVideo, the registration link is offered unbound", async () => {
+    await emulator.configure({ omitOptionalFields: true });
+    const { key, sessionId } = await newSession("en");
+    await emulator.fault("no-credits", { params: { available: 0 } });
+    const turn = await chat(key, sessionId, "generate a video of a forest");
+    expect(turn.events.find((e) => e.event === "error")!.data.link).toBe("https://nemovideo.com/register");
+  });
+
+  it("a slow NemoVideo still gets the reply through, with keep-alives while it thinks", async () => {
+    const { key, sessionId } = await newSession("en");
+    await emulator.fault("slow", { match: { path: "/run_sse" }, params: { ms: 300 } });
+    const turn = await chat(key, sessionId, "generate a video of a slow river");
+    expect(turn.events.at(-1)!.data.reason).toBe("complete");
+    expect(turn.text.indexOf(": keep-alive")).toBeGreaterThanOrEqual(0);
+    expect(turn.text.indexOf(": keep-alive")).toBeLessThan(turn.text.indexOf("event:"));
+  });
+
   it("an expired token is renewed for the same client id and the turn goes through", async () => {
     const { visitorId, key, sessionId } = await newSession("en");
     await emulator.fault("expire-token", { match: { path: "/run_sse" } });
