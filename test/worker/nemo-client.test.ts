@@ -106,7 +106,7 @@ describe("what every call carries", () => {
     await client.credits();
     await client.state(session_id);
     await client.claimToken(task_id, session_id);
-    await new Response(await client.runTurn(session_id, "hello, what can you do?")).text();
+    await new Response((await client.runTurn(session_id, "hello, what can you do?")).events).text();
     await client.uploadUrls(session_id, ["https://example.com/beach.mp4"]);
     await client.submitRender(renderJob(session_id));
 
@@ -141,7 +141,7 @@ describe("what every call carries", () => {
   it("asks for the event stream on a chat turn", async () => {
     const { client } = anonymousVisitor();
     const { session_id } = await client.createSession();
-    await new Response(await client.runTurn(session_id, "hello?")).text();
+    await new Response((await client.runTurn(session_id, "hello?")).events).text();
     const [turn] = await requestsTo("/run_sse");
     expect(turn.headers.accept).toBe("text/event-stream");
   });
@@ -296,7 +296,7 @@ describe("errors, in a person's words", () => {
     const { session_id } = await client.createSession();
     await emulator.fault("no-credits");
     const events = [];
-    for await (const event of upstreamEvents(await client.runTurn(session_id, "generate a video of a fox"))) events.push(event);
+    for await (const event of upstreamEvents((await client.runTurn(session_id, "generate a video of a fox")).events)) events.push(event);
     expect(events).toContainEqual(expect.objectContaining({ type: "error", code: 2001 }));
   });
 
@@ -418,7 +418,7 @@ describe("errors, in a person's words", () => {
     const { session_id } = await client.createSession();
     await emulator.fault("slow", { match: { path: "/run_sse" }, params: { ms: 150 } });
     const events = [];
-    for await (const event of upstreamEvents(await client.runTurn(session_id, "generate a video of a fox"))) events.push(event);
+    for await (const event of upstreamEvents((await client.runTurn(session_id, "generate a video of a fox")).events)) events.push(event);
     expect(events).toContainEqual(expect.objectContaining({ type: "text" }));
     expect(await requestsTo("/run_sse")).toHaveLength(1);
   });
@@ -458,7 +458,7 @@ describe("a render's life", () => {
   it("exports the draft of a generated video, follows its progress and hands back the file's address", async () => {
     const { client } = anonymousVisitor();
     const { session_id } = await client.createSession("en");
-    const reply = await new Response(await client.runTurn(session_id, "generate a video of a fox")).text();
+    const reply = await new Response((await client.runTurn(session_id, "generate a video of a fox")).events).text();
     expect(reply).toContain("generate_video_with_seedance");
     const { state } = await client.state(session_id);
     expect(state?.draft).toMatchObject({ t: expect.arrayContaining([expect.objectContaining({ tt: 0 })]) });

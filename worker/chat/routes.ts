@@ -81,18 +81,17 @@ export const chat = createRouter().openapi(send, async (c) => {
     const before = readSession(visitor.nemo, record).catch(() => undefined);
     let reason: TurnEvent & { event: "done" };
     try {
-      const credentials = await visitor.tokens.current();
       // Reaching NemoVideo can take a while (a 429 is retried after 30 s): keep the stream alive meanwhile.
       const keepAlive = setInterval(() => sink.keepAlive().catch(() => {}), config.KEEPALIVE_MS);
-      const body = await visitor
-        .withSession(id, (current) => {
+      const turn = await visitor
+        .withSession(record, (current) => {
           record = current;
           return visitor.nemo.runTurn(current.upstreamId, text);
         })
         .finally(() => clearInterval(keepAlive));
-      const result = await relayTurn(upstreamEvents(body), sink, {
+      const result = await relayTurn(upstreamEvents(turn.events), sink, {
         language,
-        caller: credentials,
+        caller: turn.caller,
         keepAliveMs: config.KEEPALIVE_MS,
         workingMs: config.WORKING_NOTICE_MS,
         capMs: config.TURN_CAP_MS,

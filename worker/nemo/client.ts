@@ -99,8 +99,8 @@ export class NemoClient {
     });
   }
 
-  /** Starts a chat turn and returns NemoVideo's event stream. */
-  async runTurn(sessionId: string, text: string): Promise<ReadableStream<Uint8Array>> {
+  /** Starts a chat turn: NemoVideo's event stream, and whose account it runs on (for the errors it may carry). */
+  async runTurn(sessionId: string, text: string): Promise<{ events: ReadableStream<Uint8Array>; caller: Caller }> {
     const outcome = await this.exchange({
       method: "POST",
       path: "/run_sse",
@@ -115,7 +115,8 @@ export class NemoClient {
     });
     if (!outcome.response.body || !isEventStream(outcome.response))
       throw new AppError("upstream_error", "NemoVideo answered in a way we did not expect. Please try again.");
-    return outcome.response.body;
+    const { anonymous, userId } = outcome.credentials;
+    return { events: outcome.response.body, caller: { anonymous, userId } };
   }
 
   /** Streams a multipart body (field `files`) to NemoVideo without holding it. */
@@ -165,7 +166,7 @@ export class NemoClient {
     return parsed.data;
   }
 
-  private async exchange(call: Call): Promise<Extract<Outcome, { ok: true }>> {
+  private async exchange(call: Call): Promise<Extract<Outcome, { ok: true }> & { credentials: Credentials }> {
     let credentials = await this.tokens.current();
     let renewed = false;
     let waitedForRateLimit = false;
@@ -194,7 +195,7 @@ export class NemoClient {
         continue;
       }
       const outcome = await readOutcome(response);
-      if (outcome.ok) return outcome;
+      if (outcome.ok) return { ...outcome, credentials };
       if (outcome.code === NemoCode.badToken && !renewed) {
         renewed = true;
         credentials = await this.tokens.renew(credentials);

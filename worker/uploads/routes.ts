@@ -70,7 +70,7 @@ export const uploads = createRouter().openapi(
         throw new AppError("invalid_request", `Send {"urls":[…]} with 1 to ${MAX_URLS} http(s) addresses.`);
       const unsupportedUrl = parsed.data.urls.find((url) => !mediaKindOf(new URL(url).pathname));
       if (unsupportedUrl) throw unsupported(unsupportedUrl);
-      uploaded = await visitor.withSession(id, () => visitor.nemo.uploadUrls(record.upstreamId, parsed.data.urls));
+      uploaded = await visitor.withSession(record, (current) => visitor.nemo.uploadUrls(current.upstreamId, parsed.data.urls));
     } else if (contentType.toLowerCase().startsWith("multipart/form-data")) {
       const length = Number(c.req.header("Content-Length"));
       if (!c.req.header("Content-Length") || !Number.isFinite(length))
@@ -79,8 +79,8 @@ export const uploads = createRouter().openapi(
       if (!c.req.raw.body) throw new AppError("invalid_request", "The upload is empty.");
       const inspected = await inspectMultipart(c.req.raw.body, contentType, maxBytes);
       try {
-        uploaded = await visitor.withSession(id, () =>
-          visitor.nemo.uploadFiles(record.upstreamId, { body: inspected.body, contentType, length }),
+        uploaded = await visitor.withSession(record, (current) =>
+          visitor.nemo.uploadFiles(current.upstreamId, { body: inspected.body, contentType, length }),
         );
       } catch (error) {
         throw inspected.failure() ?? error;

@@ -46,8 +46,9 @@ export class VisitorContext {
    * under the same public id and the person is told that the old timeline is gone. If it had already been replaced
    * (this request read a copy from KV that lagged behind), `work` runs once more on the current one instead.
    */
-  async withSession<T>(id: string, work: (record: SessionRecord) => Promise<T>): Promise<T> {
-    const record = await this.session(id);
+  async withSession<T>(session: string | SessionRecord, work: (record: SessionRecord) => Promise<T>): Promise<T> {
+    const record = typeof session === "string" ? await this.session(session) : session;
+    const id = record.id;
     try {
       return await work(record);
     } catch (error) {
