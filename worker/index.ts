@@ -37,6 +37,10 @@ const routes = api
   .route("/", uploads)
   .route("/", resumableUploads);
 
+let docs: string | undefined;
+/** The reference page, rendered once per isolate from the same document as /api/v1/openapi.json. */
+const docsPage = () => (docs ??= renderDocs(api.getOpenAPI31Document(openApiInfo) as unknown as Record<string, unknown>));
+
 const app = new OpenAPIHono<AppEnv>()
   .use(async (c, next) => {
     c.set("config", readConfig(c.env));
@@ -47,7 +51,7 @@ const app = new OpenAPIHono<AppEnv>()
     cors({ origin: c.var.config.CORS_ORIGINS, exposeHeaders: ["Content-Disposition"], maxAge: 600 })(c, next),
   )
   .get("/health", (c) => c.json({ ok: true }))
-  .get("/api/docs", (c) => c.html(renderDocs(api.getOpenAPI31Document(openApiInfo) as unknown as Record<string, unknown>)))
+  .get("/api/docs", (c) => c.html(docsPage()))
   .route("/api/v1", routes)
   .notFound((c) => sendError(c, new AppError("not_found", "There is nothing at this address.")))
   .onError((error, c) => {

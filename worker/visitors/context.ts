@@ -11,7 +11,7 @@ const FRESH_FOR_MS = 10 * 60_000;
 export class VisitorContext {
   readonly stub: DurableObjectStub<import("../visitor/visitor").Visitor>;
   readonly nemo: NemoClient;
-  readonly tokens: TokenSource;
+  private readonly tokens: TokenSource;
 
   constructor(
     readonly env: Env,
