@@ -46,7 +46,7 @@ function anonymousVisitor(nemo = options()) {
   let credentials: Credentials | undefined;
   const issue = async (): Promise<Credentials> => {
     const issued = await requestAnonymousToken(nemo, clientId);
-    return { token: issued.token, userId: issued.user_id ?? undefined, anonymous: true };
+    return { token: issued.token, userId: issued.userId, anonymous: true };
   };
   const tokens = {
     renewals: 0,
@@ -102,10 +102,10 @@ beforeEach(async () => {
 describe("what every call carries", () => {
   it("sends the attribution headers on every call, the anonymous-token request included", async () => {
     const { client } = anonymousVisitor();
-    const { session_id, task_id } = await client.createSession("en");
+    const { upstreamId: session_id, taskId: task_id } = await client.createSession("en");
     await client.credits();
     await client.state(session_id);
-    await client.claimToken(task_id, session_id);
+    await client.claimLink(task_id, session_id);
     await new Response((await client.runTurn(session_id, "hello, what can you do?")).events).text();
     await client.uploadUrls(session_id, ["https://example.com/beach.mp4"]);
     await client.submitRender(renderJob(session_id));
@@ -140,7 +140,7 @@ describe("what every call carries", () => {
 
   it("asks for the event stream on a chat turn", async () => {
     const { client } = anonymousVisitor();
-    const { session_id } = await client.createSession();
+    const { upstreamId: session_id } = await client.createSession();
     await new Response((await client.runTurn(session_id, "hello?")).events).text();
     const [turn] = await requestsTo("/run_sse");
     expect(turn.headers.accept).toBe("text/event-stream");
@@ -152,8 +152,8 @@ describe("reading NemoVideo's envelopes", () => {
     const { client } = anonymousVisitor();
     expect(await client.credits()).toEqual({ available: 100, frozen: 0, total: 100 });
     const session = await client.createSession("en");
-    expect(session.session_id).toMatch(/^\d{19}$/);
-    expect(session.user_id).toMatch(/^anon_/);
+    expect(session.upstreamId).toMatch(/^\d{19}$/);
+    expect(session.userId).toMatch(/^anon_/);
   });
 
   it.each([
@@ -174,20 +174,20 @@ describe("reading NemoVideo's envelopes", () => {
     await emulator.configure({ omitOptionalFields: true });
     const issued = await requestAnonymousToken(options(), crypto.randomUUID());
     expect(issued.token).toMatch(/^nmv_usr_/);
-    expect(issued.user_id ?? undefined).toBeUndefined();
-    expect(issued.expires_at ?? undefined).toBeUndefined();
-    expect(issued.credits).toBe(100);
+    expect(issued.userId).toBeUndefined();
+    // Without `expires_at` the documented 7-day life is assumed.
+    expect(issued.expiresAt).toBeGreaterThan(Date.now() + 6.9 * 24 * 3600_000);
 
     const { client } = anonymousVisitor();
     const session = await client.createSession();
-    expect(session.user_id ?? undefined).toBeUndefined();
+    expect(session.userId).toBeUndefined();
     expect(await client.credits()).toEqual({ available: 100, frozen: 0, total: 100 });
   });
 
   it.each(["wrapped", "bare"])("reads the render proxy's answer %s", async (renderEnvelope) => {
     await emulator.configure({ renderEnvelope });
     const { client } = anonymousVisitor();
-    const { session_id } = await client.createSession();
+    const { upstreamId: session_id } = await client.createSession();
     const job = renderJob(session_id);
     expect(await client.submitRender(job)).toEqual({ id: job.id, status: "pending", progress: 5 });
   });
@@ -200,7 +200,7 @@ describe("reading NemoVideo's envelopes", () => {
   ])("reads poll shape $renderShape ($renderEnvelope) into one render job", async (variant) => {
     await emulator.configure(variant);
     const { client } = anonymousVisitor();
-    const { session_id } = await client.createSession();
+    const { upstreamId: session_id } = await client.createSession();
     const { id } = await client.submitRender(renderJob(session_id));
     const running = await client.render(id);
     expect(running.id).toBe(id);
@@ -262,7 +262,7 @@ describe("errors, in a person's words", () => {
 
   it("reports a project NemoVideo no longer has (1002) as session_lost", async () => {
     const { client } = anonymousVisitor();
-    const { session_id } = await client.createSession();
+    const { upstreamId: session_id } = await client.createSession();
     await emulator.fault("lose-session", { match: { sessionId: session_id } });
     const error = await appErrorOf(client.state(session_id));
     expect(error.code).toBe("session_lost");
@@ -272,7 +272,7 @@ describe("errors, in a person's words", () => {
 
   it("offers an anonymous visitor registration, bound to its NemoVideo user, when the credits run out (2001)", async () => {
     const { client } = anonymousVisitor();
-    const { session_id, user_id } = await client.createSession();
+    const { upstreamId: session_id, userId: user_id } = await client.createSession();
     await emulator.fault("no-credits");
     const error = await appErrorOf(client.runTurn(session_id, "generate a video of a fox"));
     expect(error.code).toBe("no_credits");
@@ -283,7 +283,7 @@ describe("errors, in a person's words", () => {
 
   it("tells a registered account to top up, without a registration link (2001)", async () => {
     const client = await registeredClient(0);
-    const { session_id } = await client.createSession();
+    const { upstreamId: session_id } = await client.createSession();
     const error = await appErrorOf(client.runTurn(session_id, "generate a video of a fox"));
     expect(error.code).toBe("no_credits");
     expect(error.message).toBe("You've used all your credits. Top up your credits in your NemoVideo account.");
@@ -293,7 +293,7 @@ describe("errors, in a person's words", () => {
   it("passes a 2001 sent inside the event stream through as an error event", async () => {
     await emulator.configure({ creditsErrorForm: "event" });
     const { client } = anonymousVisitor();
-    const { session_id } = await client.createSession();
+    const { upstreamId: session_id } = await client.createSession();
     await emulator.fault("no-credits");
     const events = [];
     for await (const event of upstreamEvents((await client.runTurn(session_id, "generate a video of a fox")).events)) events.push(event);
@@ -302,7 +302,7 @@ describe("errors, in a person's words", () => {
 
   it("names the supported formats when NemoVideo refuses a file (4001)", async () => {
     const { client } = anonymousVisitor();
-    const { session_id } = await client.createSession();
+    const { upstreamId: session_id } = await client.createSession();
     const error = await appErrorOf(client.uploadUrls(session_id, ["https://example.com/notes.txt"]));
     expect(error.code).toBe("unsupported_format");
     expect(error.message).toBe(`NemoVideo can't use that file. ${FORMATS_SENTENCE}`);
@@ -311,7 +311,7 @@ describe("errors, in a person's words", () => {
   it("suggests compressing or trimming a file NemoVideo finds too large (4002)", async () => {
     await emulator.configure({ maxUploadBytes: 16 });
     const { client } = anonymousVisitor();
-    const { session_id } = await client.createSession();
+    const { upstreamId: session_id } = await client.createSession();
     const error = await appErrorOf(client.uploadFiles(session_id, upload([{ filename: "clip.mp4", content: "x".repeat(64) }])));
     expect(error.code).toBe("file_too_large");
     expect(error.message).toMatch(/compressing or trimming/);
@@ -320,7 +320,7 @@ describe("errors, in a person's words", () => {
   it("says 'Register or upgrade your plan to unlock export.' when an export without attribution is refused (HTTP 402)", async () => {
     const nemo = options({ fetcher: unattributed });
     const { client } = anonymousVisitor(nemo);
-    const { session_id, user_id } = await client.createSession();
+    const { upstreamId: session_id, userId: user_id } = await client.createSession();
     const error = await appErrorOf(client.submitRender(renderJob(session_id)));
     expect(error.code).toBe("export_blocked");
     expect(error.message).toBe("Register or upgrade your plan to unlock export.");
@@ -356,7 +356,7 @@ describe("errors, in a person's words", () => {
     { read: "render poll", path: "/api/render/proxy/lambda/render_" },
   ])("retries a $read that failed with 5xx, with growing pauses, until it succeeds", async ({ read, path }) => {
     const { client } = anonymousVisitor();
-    const { session_id } = await client.createSession();
+    const { upstreamId: session_id } = await client.createSession();
     const job = renderJob(session_id);
     await client.submitRender(job);
     await emulator.fault("server-error", { times: 2, match: { path } });
@@ -389,7 +389,7 @@ describe("errors, in a person's words", () => {
   it("never resends a chat message after a network failure", async () => {
     const fetcher = unreachable("/run_sse", 1);
     const { client } = anonymousVisitor(options({ fetcher }));
-    const { session_id } = await client.createSession();
+    const { upstreamId: session_id } = await client.createSession();
     const error = await appErrorOf(client.runTurn(session_id, "generate a video of a fox"));
     expect(error.code).toBe("upstream_unavailable");
     expect(fetcher.calls).toBe(3);
@@ -406,7 +406,7 @@ describe("errors, in a person's words", () => {
 
   it("never sends a chat message twice after a 5xx: it may have been accepted and charged", async () => {
     const { client } = anonymousVisitor();
-    const { session_id } = await client.createSession();
+    const { upstreamId: session_id } = await client.createSession();
     await emulator.fault("server-error", { times: 3, match: { path: "/run_sse" }, params: { status: 500 } });
     const error = await appErrorOf(client.runTurn(session_id, "generate a video of a fox"));
     expect(error.code).toBe("upstream_unavailable");
@@ -415,7 +415,7 @@ describe("errors, in a person's words", () => {
 
   it("waits as long as a slow chat turn takes to start answering", async () => {
     const { client } = anonymousVisitor();
-    const { session_id } = await client.createSession();
+    const { upstreamId: session_id } = await client.createSession();
     await emulator.fault("slow", { match: { path: "/run_sse" }, params: { ms: 150 } });
     const events = [];
     for await (const event of upstreamEvents((await client.runTurn(session_id, "generate a video of a fox")).events)) events.push(event);
@@ -457,13 +457,14 @@ describe("free anonymous tokens", () => {
 describe("a render's life", () => {
   it("exports the draft of a generated video, follows its progress and hands back the file's address", async () => {
     const { client } = anonymousVisitor();
-    const { session_id } = await client.createSession("en");
+    const { upstreamId: session_id } = await client.createSession("en");
     const reply = await new Response((await client.runTurn(session_id, "generate a video of a fox")).events).text();
     expect(reply).toContain("generate_video_with_seedance");
-    const { state } = await client.state(session_id);
-    expect(state?.draft).toMatchObject({ t: expect.arrayContaining([expect.objectContaining({ tt: 0 })]) });
+    const { draft, timeline } = await client.state(session_id);
+    expect(draft).toMatchObject({ t: expect.arrayContaining([expect.objectContaining({ tt: 0 })]) });
+    expect(timeline.tracks.map((track) => track.kind)).toContain("video");
 
-    const job = renderJob(session_id, state!.draft);
+    const job = renderJob(session_id, draft);
     expect(await client.submitRender(job)).toEqual({ id: job.id, status: "pending", progress: 5 });
     const seen = new Set<string>();
     let last = 0;
@@ -488,7 +489,7 @@ describe("a render's life", () => {
 
   it("cancels a running render, which then reports failed without a file", async () => {
     const { client } = anonymousVisitor();
-    const { session_id } = await client.createSession();
+    const { upstreamId: session_id } = await client.createSession();
     const job = renderJob(session_id);
     await client.submitRender(job);
     await client.cancelRender(job.id);
@@ -523,22 +524,22 @@ function upload(files: { filename: string; content: string }[]) {
 describe("uploads through the client", () => {
   it("adds media by address", async () => {
     const { client } = anonymousVisitor();
-    const { session_id } = await client.createSession();
-    const { files } = await client.uploadUrls(session_id, ["https://example.com/media/beach.mp4"]);
-    expect(files).toEqual([expect.objectContaining({ filename: "beach.mp4", file_type: "video", cdn_url: expect.any(String) })]);
-    const { state } = await client.state(session_id);
-    expect(state?.video_infos).toHaveLength(1);
+    const { upstreamId: session_id } = await client.createSession();
+    const files = await client.uploadUrls(session_id, ["https://example.com/media/beach.mp4"]);
+    expect(files).toEqual([expect.objectContaining({ name: "beach.mp4", kind: "video", url: expect.any(String) })]);
+    const { media } = await client.state(session_id);
+    expect(media).toHaveLength(1);
   });
 
   it("streams files in a multipart body with its exact length", async () => {
     const { client } = anonymousVisitor();
-    const { session_id } = await client.createSession();
+    const { upstreamId: session_id } = await client.createSession();
     const body = upload([
       { filename: "clip.mp4", content: "MP4-BYTES-".repeat(50) },
       { filename: "song.mp3", content: "ID3-BYTES-".repeat(30) },
     ]);
-    const { files } = await client.uploadFiles(session_id, body);
-    expect(files.map((file) => [file.filename, file.file_type])).toEqual([
+    const files = await client.uploadFiles(session_id, body);
+    expect(files.map((file) => [file.name, file.kind])).toEqual([
       ["clip.mp4", "video"],
       ["song.mp3", "audio"],
     ]);
@@ -551,7 +552,7 @@ describe("uploads through the client", () => {
 
   it("never sends a file twice: after a 1001 the token is renewed and the person is asked to send it again", async () => {
     const { client, tokens } = anonymousVisitor();
-    const { session_id } = await client.createSession();
+    const { upstreamId: session_id } = await client.createSession();
     await emulator.fault("expire-token", { match: { path: "/api/upload-video/" } });
     const error = await appErrorOf(client.uploadFiles(session_id, upload([{ filename: "clip.mp4", content: "x".repeat(200) }])));
     expect(error.code).toBe("upstream_unavailable");

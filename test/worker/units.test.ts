@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { activityLabel, translateGui } from "../../worker/chat/translate";
 import { appErrorOf } from "../helpers";
 import { readUpstreamData, type UpstreamEvent, upstreamEvents } from "../../worker/nemo/events";
-import { describeChanges, isExportReady, summarize, type Timeline, toTimeline } from "../../worker/sessions/timeline";
+import { toTimeline } from "../../worker/nemo/state";
+import { describeChanges, isExportReady, summarize, type Timeline } from "../../worker/sessions/timeline";
 import { FORMATS_SENTENCE, mediaKindOf } from "../../worker/uploads/formats";
 import { inspectMultipart } from "../../worker/uploads/multipart";
 

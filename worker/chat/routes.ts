@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { streamSSE } from "hono/streaming";
 import { createRouter, errorResponse } from "../app";
 import { AppError, toAppError } from "../errors";
+import { registrationLink } from "../nemo/errors";
 import { upstreamEvents } from "../nemo/events";
 import { SessionParams } from "../sessions/routes";
 import { readSession, type SessionView } from "../sessions/state";
@@ -60,7 +61,7 @@ export const chat = createRouter().openapi(send, async (c) => {
     throw new AppError(
       "quota_exceeded",
       `You've sent today's ${config.VISITOR_DAILY_TURNS} messages on this site. Come back tomorrow, or register with NemoVideo for an account of your own.`,
-      "https://nemovideo.com/register",
+      registrationLink(),
     );
 
   return streamSSE(c, async (stream) => {

@@ -1,6 +1,8 @@
 import type { z } from "zod";
 import { AppError } from "../errors";
-import { type Caller, fromUpstream, NemoCode } from "./errors";
+import type { UploadedFile } from "../uploads/files";
+import { mediaTypeOf } from "../uploads/formats";
+import { type Caller, fromUpstream, NemoCode, registrationLink } from "./errors";
 import {
   AnonymousToken,
   ClaimToken,
@@ -11,12 +13,23 @@ import {
   SessionState,
   UploadedFiles,
 } from "./schemas";
+import { readState, readUploads } from "./state";
 
 /** The token a call is made with, and whose account it is. Never leaves the server. */
 export interface Credentials extends Caller {
   token: string;
   expiresAt?: number;
 }
+
+/** A NemoVideo session: its ids, and its account when NemoVideo names it. */
+export interface UpstreamSession {
+  upstreamId: string;
+  taskId: string;
+  userId?: string;
+}
+
+/** Anonymous tokens live 7 days; NemoVideo may leave out `expires_at`. */
+export const ANONYMOUS_TOKEN_LIFE_MS = 7 * 24 * 3600_000;
 
 /** Where tokens come from: the visitor's Durable Object, which serialises renewals. */
 export interface TokenSource {
@@ -69,20 +82,24 @@ export class NemoClient {
     private readonly tokens: TokenSource,
   ) {}
 
-  async createSession(language?: string) {
-    return this.json(CreatedSession, {
+  /** Opens a NemoVideo session: its ids, and the account it belongs to when NemoVideo says. */
+  async createSession(language?: string): Promise<UpstreamSession> {
+    const created = await this.json(CreatedSession, {
       method: "POST",
       path: "/api/tasks/me/with-session/nemo_agent",
       json: { task_name: "project", ...(language ? { language } : {}) },
     });
+    return { upstreamId: created.session_id, taskId: created.task_id, userId: created.user_id ?? undefined };
   }
 
-  async claimToken(taskId: string, sessionId: string) {
-    return this.json(ClaimToken, {
+  /** A link that opens the project in NemoVideo's own editor; its claim token can do nothing else. */
+  async claimLink(taskId: string, sessionId: string): Promise<string> {
+    const claimed = await this.json(ClaimToken, {
       method: "POST",
       path: "/api/auth/claim-token",
       json: { task_id: taskId, session_id: sessionId },
     });
+    return `https://nemovideo.com/workspace/claim?ct=${encodeURIComponent(claimed.claim_token)}`;
   }
 
   async credits() {
@@ -91,12 +108,14 @@ export class NemoClient {
     return { available: credits.available, frozen, total: credits.total ?? credits.available + frozen };
   }
 
+  /** The session's draft (as NemoVideo keeps it, for a render), and its timeline and media in our terms. */
   async state(sessionId: string) {
-    return this.json(SessionState, {
+    const state = await this.json(SessionState, {
       method: "GET",
       path: `/api/state/nemo_agent/me/${encodeURIComponent(sessionId)}/latest`,
       idempotent: true,
     });
+    return readState(state.state);
   }
 
   /** Starts a chat turn: NemoVideo's event stream, and whose account it runs on (for the errors it may carry). */
@@ -119,18 +138,54 @@ export class NemoClient {
     return { events: outcome.response.body, caller: { anonymous, userId } };
   }
 
-  /** Streams a multipart body (field `files`) to NemoVideo without holding it. */
-  async uploadFiles(sessionId: string, stream: NonNullable<Call["stream"]>) {
-    return this.json(UploadedFiles, { method: "POST", path: uploadPath(sessionId), stream, long: true });
+  /** Streams a multipart body (field `files`, as the person sent it) to NemoVideo without holding it. */
+  async uploadFiles(sessionId: string, stream: NonNullable<Call["stream"]>): Promise<UploadedFile[]> {
+    return readUploads(await this.json(UploadedFiles, { method: "POST", path: uploadPath(sessionId), stream, long: true }));
   }
 
-  async uploadUrls(sessionId: string, urls: string[]) {
-    return this.json(UploadedFiles, {
+  /**
+   * Sends one stored file as NemoVideo's multipart body, streamed from `open()`; opened afresh for each attempt,
+   * so the call may be repeated after a renewed token or a 429.
+   */
+  async uploadStoredFile(
+    sessionId: string,
+    file: { name: string; size: number; open: () => Promise<ReadableStream<Uint8Array>> },
+  ): Promise<UploadedFile[]> {
+    const boundary = `----promptreel-${crypto.randomUUID()}`;
+    const encoder = new TextEncoder();
+    const head = encoder.encode(
+      `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${file.name.replace(/["\r\n\\]/g, "_")}"\r\nContent-Type: ${mediaTypeOf(file.name)}\r\n\r\n`,
+    );
+    const tail = encoder.encode(`\r\n--${boundary}--\r\n`);
+    const body = async () => {
+      const content = await file.open();
+      const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+      (async () => {
+        const writer = writable.getWriter();
+        await writer.write(head);
+        writer.releaseLock();
+        await content.pipeTo(writable, { preventClose: true });
+        const closer = writable.getWriter();
+        await closer.write(tail);
+        await closer.close();
+      })().catch((error) => writable.abort(error).catch(() => {}));
+      return readable;
+    };
+    return this.uploadFiles(sessionId, {
+      body,
+      contentType: `multipart/form-data; boundary=${boundary}`,
+      length: head.length + file.size + tail.length,
+    });
+  }
+
+  async uploadUrls(sessionId: string, urls: string[]): Promise<UploadedFile[]> {
+    const uploaded = await this.json(UploadedFiles, {
       method: "POST",
       path: uploadPath(sessionId),
       json: { urls, source_type: "url" },
       long: true,
     });
+    return readUploads(uploaded);
   }
 
   async submitRender(job: { id: string; sessionId: string; draft: unknown; format: string; quality: string }) {
@@ -175,7 +230,8 @@ export class NemoClient {
       let response: Response;
       try {
         response = await this.send(call, credentials.token);
-      } catch {
+      } catch (error) {
+        if (error instanceof AppError) throw error;
         if (call.idempotent && attempt < READ_RETRIES) {
           await sleep(this.options.backoffMs * 2 ** attempt++);
           continue;
@@ -239,7 +295,7 @@ export class NemoClient {
  * Asks for a free anonymous token (100 credits, 7 days) for a stable client id. One retry after a 429,
  * then a clear refusal: NemoVideo allows one token per client per 7 days and a few per address.
  */
-export async function requestAnonymousToken(options: NemoOptions, clientId: string) {
+export async function requestAnonymousToken(options: NemoOptions, clientId: string): Promise<Credentials> {
   for (let attempt = 0; ; attempt++) {
     let response: Response;
     try {
@@ -262,7 +318,7 @@ export async function requestAnonymousToken(options: NemoOptions, clientId: stri
       throw new AppError(
         "rate_limited",
         "NemoVideo isn't giving out new free accounts from this site right now. Please try again later, or register with NemoVideo for your own account.",
-        "https://nemovideo.com/register",
+        registrationLink(),
       );
     }
     const outcome = await readOutcome(response);
@@ -270,7 +326,13 @@ export async function requestAnonymousToken(options: NemoOptions, clientId: stri
     const parsed = AnonymousToken.safeParse(outcome.data);
     if (!parsed.success)
       throw new AppError("upstream_error", "NemoVideo answered in a way we did not expect. Please try again.");
-    return parsed.data;
+    const expiry = parsed.data.expires_at ? Date.parse(parsed.data.expires_at) : Number.NaN;
+    return {
+      token: parsed.data.token,
+      userId: parsed.data.user_id ?? undefined,
+      expiresAt: Number.isFinite(expiry) ? expiry : Date.now() + ANONYMOUS_TOKEN_LIFE_MS,
+      anonymous: true,
+    };
   }
 }
 

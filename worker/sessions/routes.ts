@@ -1,8 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter, errorResponse } from "../app";
 import { unauthorized } from "../visitors/routes";
-import { Media, readSession } from "./state";
-import { Timeline } from "./timeline";
+import { readSession, SessionDetail } from "./state";
 
 export const SessionParams = z.object({
   id: z.uuid().openapi({ param: { name: "id", in: "path" }, example: "0b7d2c1e-5a8f-4c3b-9e21-7f4d6a1b2c3d" }),
@@ -23,16 +22,6 @@ const NewSession = z
 const SessionSummary = z
   .object({ sessionId: z.uuid(), language: z.string().optional(), createdAt: z.number() })
   .openapi("SessionSummary");
-
-const SessionDetail = z
-  .object({
-    sessionId: z.uuid(),
-    summary: z.string().openapi({ example: 'Timeline (2 tracks): 1. Video: a fox in the snow (0-8s) 2. BGM: Lo-fi (0-8s, 35%)' }),
-    timeline: Timeline,
-    media: z.array(Media),
-    exportReady: z.boolean(),
-  })
-  .openapi("Session");
 
 const create = createRoute({
   method: "post",
@@ -111,12 +100,11 @@ export const sessions = createRouter()
     const { id } = c.req.valid("param");
     const visitor = c.var.visitor;
     const view = await visitor.withSession(id, (record) => readSession(visitor.nemo, record));
-    const { draft: _draft, ...rest } = view;
-    return c.json({ sessionId: id, ...rest }, 200);
+    return c.json({ sessionId: id, ...view }, 200);
   })
   .openapi(claim, async (c) => {
     const { id } = c.req.valid("param");
     const visitor = c.var.visitor;
-    const claimed = await visitor.withSession(id, (record) => visitor.nemo.claimToken(record.taskId, record.upstreamId));
-    return c.json({ url: `https://nemovideo.com/workspace/claim?ct=${encodeURIComponent(claimed.claim_token)}` }, 200);
+    const url = await visitor.withSession(id, (record) => visitor.nemo.claimLink(record.taskId, record.upstreamId));
+    return c.json({ url }, 200);
   });

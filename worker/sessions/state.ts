@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { NemoClient } from "../nemo/client";
 import type { SessionRecord } from "../visitor/records";
-import { isExportReady, summarize, type Timeline, toTimeline } from "./timeline";
+import { isExportReady, summarize, Timeline } from "./timeline";
 
 export const Media = z
   .object({
@@ -13,46 +13,20 @@ export const Media = z
   .openapi("Media");
 export type Media = z.infer<typeof Media>;
 
-export interface SessionView {
-  timeline: Timeline;
-  summary: string;
-  media: Media[];
-  exportReady: boolean;
-  draft: unknown;
-}
+/** A session as `GET /sessions/{id}` answers it. */
+export const SessionDetail = z
+  .object({
+    sessionId: z.uuid(),
+    summary: z.string().openapi({ example: "Timeline (2 tracks): 1. Video: a fox in the snow (0-8s) 2. BGM: Lo-fi (0-8s, 35%)" }),
+    timeline: Timeline,
+    media: z.array(Media),
+    exportReady: z.boolean(),
+  })
+  .openapi("Session");
+export type SessionView = Omit<z.infer<typeof SessionDetail>, "sessionId">;
 
-const MEDIA_KINDS = new Set(["video", "image", "audio"]);
-
-function toMedia(item: unknown): Media | undefined {
-  if (!item || typeof item !== "object") return undefined;
-  const value = item as Record<string, unknown>;
-  const url = [value.cdn_url, value.url, value.video_url, value.media_url].find((v) => typeof v === "string") as
-    | string
-    | undefined;
-  const name = [value.filename, value.name, value.title, url].find((v) => typeof v === "string") as string | undefined;
-  if (!name) return undefined;
-  const type = String(value.file_type ?? value.type ?? value.media_type ?? "");
-  const duration = Number(value.duration);
-  return {
-    name,
-    kind: MEDIA_KINDS.has(type) ? (type as Media["kind"]) : "other",
-    ...(url ? { url } : {}),
-    ...(value.duration != null && Number.isFinite(duration) ? { durationS: duration } : {}),
-  };
-}
-
-/** Reads a session's state from NemoVideo and puts it in our terms. */
+/** A session as the person sees it: its timeline, a summary in its language, its media. */
 export async function readSession(nemo: NemoClient, record: SessionRecord): Promise<SessionView> {
-  const state = (await nemo.state(record.upstreamId)).state ?? {};
-  const timeline = toTimeline(state.draft);
-  const media = [...(state.video_infos ?? []), ...(state.generated_media ?? [])]
-    .map(toMedia)
-    .filter((m): m is Media => m !== undefined);
-  return {
-    timeline,
-    summary: summarize(timeline, record.language),
-    media,
-    exportReady: isExportReady(timeline),
-    draft: state.draft ?? null,
-  };
+  const { timeline, media } = await nemo.state(record.upstreamId);
+  return { timeline, summary: summarize(timeline, record.language), media, exportReady: isExportReady(timeline) };
 }

@@ -14,66 +14,10 @@ export type Track = z.infer<typeof Track>;
 export type Timeline = z.infer<typeof Timeline>;
 
 type Language = "en" | "zh";
-const KIND_BY_TYPE: Record<number, Track["kind"]> = { 0: "video", 1: "audio", 7: "text" };
 const NAMES: Record<Language, Record<Track["kind"], string>> = {
   en: { video: "Video", audio: "BGM", text: "Title", other: "Track" },
   zh: { video: "视频", audio: "背景音乐", text: "标题", other: "轨道" },
 };
-
-const record = (value: unknown): Record<string, unknown> =>
-  value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-const firstNumber = (source: Record<string, unknown>, keys: string[]) => {
-  for (const key of keys) {
-    const value = Number(source[key]);
-    if (source[key] != null && Number.isFinite(value)) return value;
-  }
-  return undefined;
-};
-const firstText = (source: Record<string, unknown>, keys: string[]) => {
-  for (const key of keys) if (typeof source[key] === "string" && source[key]) return (source[key] as string).trim();
-  return undefined;
-};
-
-/** Volumes come as 0–1 or as percentages. */
-const normaliseVolume = (value: number | undefined) =>
-  value === undefined ? undefined : Math.max(0, Math.min(1, value > 1 ? value / 100 : value));
-
-/**
- * Reads NemoVideo's draft (`t` tracks, `tt` type, `sg` segments, `d` duration in ms, `m` metadata) into our
- * timeline. Segment keys are not documented, so each value is looked for under the names seen so far.
- */
-export function toTimeline(draft: unknown): Timeline {
-  const root = record(draft);
-  const tracks: Track[] = [];
-  for (const rawTrack of Array.isArray(root.t) ? root.t : Array.isArray(root.tracks) ? root.tracks : []) {
-    const track = record(rawTrack);
-    const segments = (Array.isArray(track.sg) ? track.sg : Array.isArray(track.segments) ? track.segments : []).map(
-      record,
-    );
-    if (segments.length === 0) continue;
-    const type = firstNumber(track, ["tt", "type"]);
-    const labels = segments.map((segment) => firstText(segment, ["label", "name", "n", "text", "txt", "title", "content"]));
-    const starts = segments.map((segment) => firstNumber(segment, ["startMs", "start", "s", "st", "start_ms"]) ?? 0);
-    const ends = segments.map((segment, index) => {
-      const end = firstNumber(segment, ["endMs", "end", "e", "et", "end_ms"]);
-      if (end !== undefined) return end;
-      return starts[index] + (firstNumber(segment, ["durationMs", "duration", "d", "dur"]) ?? 0);
-    });
-    const volume = normaliseVolume(
-      firstNumber(track, ["volume", "vol", "v"]) ??
-        segments.map((segment) => firstNumber(segment, ["volume", "vol", "v"])).find((v) => v !== undefined),
-    );
-    tracks.push({
-      kind: KIND_BY_TYPE[type ?? -1] ?? "other",
-      label: [...new Set(labels.filter(Boolean))].join(", ") || firstText(track, ["name", "label"]) || "",
-      startMs: Math.min(...starts),
-      endMs: Math.max(...ends),
-      ...(volume !== undefined ? { volume } : {}),
-    });
-  }
-  const durationMs = firstNumber(root, ["d", "duration", "durationMs"]) ?? Math.max(0, ...tracks.map((t) => t.endMs));
-  return { durationMs, tracks };
-}
 
 /** A draft is ready to export when some track has a segment. */
 export const isExportReady = (timeline: Timeline) => timeline.tracks.length > 0;

@@ -1,7 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { AppError } from "../errors";
-import type { UploadedFiles } from "../nemo/schemas";
-import { FORMATS_SENTENCE, type MediaKind, mediaKindOf } from "./formats";
+import { FORMATS_SENTENCE } from "./formats";
 
 export const UploadedFile = z
   .object({
@@ -13,23 +12,8 @@ export const UploadedFile = z
     height: z.number().optional(),
   })
   .openapi("UploadedFile");
+export type UploadedFile = z.infer<typeof UploadedFile>;
 export const UploadAnswer = z.object({ files: z.array(UploadedFile) }).openapi("UploadAnswer");
-
-const KINDS = new Set<string>(["video", "image", "audio"]);
-
-/** What NemoVideo made of the files, in our terms. */
-export function toUploadAnswer(uploaded: UploadedFiles): z.infer<typeof UploadAnswer> {
-  return {
-    files: uploaded.files.map((file) => ({
-      name: file.filename,
-      kind: (KINDS.has(file.file_type ?? "") ? file.file_type : (mediaKindOf(file.filename) ?? "video")) as MediaKind,
-      url: file.cdn_url ?? "",
-      ...(file.duration != null ? { durationS: file.duration } : {}),
-      ...(file.width != null ? { width: file.width } : {}),
-      ...(file.height != null ? { height: file.height } : {}),
-    })),
-  };
-}
 
 const megabytes = (bytes: number) => Math.round(bytes / 1024 / 1024);
 

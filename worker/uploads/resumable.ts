@@ -6,7 +6,7 @@ import { SessionParams } from "../sessions/routes";
 import { type UploadRecord, partCount, partLength } from "../visitor/uploads";
 import type { VisitorContext } from "../visitors/context";
 import { unauthorized } from "../visitors/routes";
-import { toUploadAnswer, tooLarge, unsupported, UploadAnswer } from "./files";
+import { tooLarge, unsupported, UploadAnswer } from "./files";
 import { mediaKindOf, mediaTypeOf } from "./formats";
 
 const NewUpload = z
@@ -130,37 +130,11 @@ const statusOf = (upload: StoredUpload) => ({
   receivedParts: upload.parts.map((part) => part.partNumber),
 });
 
-/**
- * The file as one `multipart/form-data` body (field `files`), streamed from R2: opened afresh for each attempt,
- * so the NemoVideo client may repeat the call after a renewed token or a 429.
- */
-function multipartFromR2(env: Env, upload: UploadRecord) {
-  const boundary = `----promptreel-${crypto.randomUUID()}`;
-  const filename = upload.name.replace(/["\r\n\\]/g, "_");
-  const encoder = new TextEncoder();
-  const head = encoder.encode(
-    `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${filename}"\r\nContent-Type: ${mediaTypeOf(upload.name)}\r\n\r\n`,
-  );
-  const tail = encoder.encode(`\r\n--${boundary}--\r\n`);
-  return {
-    contentType: `multipart/form-data; boundary=${boundary}`,
-    length: head.length + upload.size + tail.length,
-    body: async () => {
-      const object = await env.UPLOADS.get(upload.r2Key);
-      if (!object) throw new AppError("upload_incomplete", "The uploaded parts are gone. Please upload the file again.");
-      const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-      (async () => {
-        const writer = writable.getWriter();
-        await writer.write(head);
-        await writer.releaseLock();
-        await object.body.pipeTo(writable, { preventClose: true });
-        const closer = writable.getWriter();
-        await closer.write(tail);
-        await closer.close();
-      })().catch((error) => writable.abort(error).catch(() => {}));
-      return readable;
-    },
-  };
+/** The assembled file, read from R2. */
+async function openStored(env: Env, upload: UploadRecord): Promise<ReadableStream<Uint8Array>> {
+  const object = await env.UPLOADS.get(upload.r2Key);
+  if (!object) throw new AppError("upload_incomplete", "The uploaded parts are gone. Please upload the file again.");
+  return object.body;
 }
 
 export const resumableUploads = createRouter()
@@ -225,11 +199,11 @@ export const resumableUploads = createRouter()
     // A repeated `complete` (NemoVideo failed the first time) finds the file already assembled.
     if (!(await c.env.UPLOADS.head(upload.r2Key)))
       await c.env.UPLOADS.resumeMultipartUpload(upload.r2Key, upload.r2UploadId).complete(upload.parts);
-    const body = multipartFromR2(c.env, upload);
-    const uploaded = await visitor.withSession(upload.sessionId, (record) => visitor.nemo.uploadFiles(record.upstreamId, body));
+    const file = { name: upload.name, size: upload.size, open: () => openStored(c.env, upload) };
+    const files = await visitor.withSession(upload.sessionId, (record) => visitor.nemo.uploadStoredFile(record.upstreamId, file));
     await c.env.UPLOADS.delete(upload.r2Key);
     await visitor.stub.removeUpload(uploadId);
-    return c.json(toUploadAnswer(uploaded), 200);
+    return c.json({ files }, 200);
   })
   .openapi(cancel, async (c) => {
     const { uploadId } = c.req.valid("param");

@@ -3,7 +3,7 @@ import { createRouter, errorResponse } from "../app";
 import { AppError } from "../errors";
 import { SessionParams } from "../sessions/routes";
 import { unauthorized } from "../visitors/routes";
-import { toUploadAnswer, tooLarge, unsupported, UploadAnswer } from "./files";
+import { tooLarge, unsupported, UploadAnswer } from "./files";
 import { FORMATS_SENTENCE, mediaKindOf } from "./formats";
 import { inspectMultipart } from "./multipart";
 
@@ -92,6 +92,6 @@ export const uploads = createRouter().openapi(
       );
     }
 
-    return c.json(toUploadAnswer(uploaded), 200);
+    return c.json({ files: uploaded }, 200);
   },
 );

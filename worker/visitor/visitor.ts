@@ -1,12 +1,19 @@
 import { DurableObject } from "cloudflare:workers";
 import { type Env, readConfig } from "../config";
 import { AppError } from "../errors";
-import { type Credentials, NemoClient, requestAnonymousToken } from "../nemo/client";
+import {
+  ANONYMOUS_TOKEN_LIFE_MS,
+  type Credentials,
+  NemoClient,
+  requestAnonymousToken,
+  type UpstreamSession,
+} from "../nemo/client";
 import { nemoOptions } from "../upstream";
 import { kvExpiration, type SessionRecord, sessionKey, tokenKey } from "./records";
 import { UPLOAD_TABLES, type UploadedPart, type UploadRecord, UploadTable } from "./uploads";
 
-const TOKEN_LIFE_MS = 7 * 24 * 3600_000;
+/** Sessions on the operator's shared account are kept this long; anonymous ones live as long as their token. */
+const OPERATOR_SESSION_LIFE_MS = 30 * 24 * 3600_000;
 /** Renew a little before NemoVideo would refuse the token. */
 const EXPIRY_MARGIN_MS = 5 * 60_000;
 
@@ -63,18 +70,19 @@ export class Visitor extends DurableObject<Env> {
   }
 
   private async openSession(visitorId: string, language?: string): Promise<SessionRecord> {
-    const upstream = await this.client(visitorId).createSession(language);
+    const upstream: UpstreamSession = await this.client(visitorId).createSession(language);
     const credentials = await this.ownCredentials(visitorId);
     const now = Date.now();
     const record: SessionRecord = {
       id: crypto.randomUUID(),
       visitorId,
-      upstreamId: upstream.session_id,
-      taskId: upstream.task_id,
-      userId: upstream.user_id ?? credentials.userId,
+      ...upstream,
+      userId: upstream.userId ?? credentials.userId,
       language,
       createdAt: now,
-      expiresAt: credentials.anonymous ? (credentials.expiresAt ?? now + TOKEN_LIFE_MS) : now + 30 * 24 * 3600_000,
+      expiresAt: credentials.anonymous
+        ? (credentials.expiresAt ?? now + ANONYMOUS_TOKEN_LIFE_MS)
+        : now + OPERATOR_SESSION_LIFE_MS,
     };
     await this.saveSession(record);
     return record;
@@ -111,12 +119,7 @@ export class Visitor extends DurableObject<Env> {
     const current = await this.session(id);
     if (!current || current.upstreamId !== staleUpstreamId) return { record: current, replaced: false };
     const upstream = await this.client(visitorId).createSession(current.language);
-    const replaced: SessionRecord = {
-      ...current,
-      upstreamId: upstream.session_id,
-      taskId: upstream.task_id,
-      userId: upstream.user_id ?? current.userId,
-    };
+    const replaced: SessionRecord = { ...current, ...upstream, userId: upstream.userId ?? current.userId };
     await this.saveSession(replaced);
     return { record: replaced, replaced: true };
   }
@@ -196,14 +199,7 @@ export class Visitor extends DurableObject<Env> {
   }
 
   private async requestToken(visitorId: string): Promise<Credentials> {
-    const issued = await requestAnonymousToken(nemoOptions(this.env, readConfig(this.env)), visitorId);
-    const expiry = issued.expires_at ? Date.parse(issued.expires_at) : Number.NaN;
-    const credentials: Credentials = {
-      token: issued.token,
-      userId: issued.user_id ?? undefined,
-      expiresAt: Number.isFinite(expiry) ? expiry : Date.now() + TOKEN_LIFE_MS,
-      anonymous: true,
-    };
+    const credentials = await requestAnonymousToken(nemoOptions(this.env, readConfig(this.env)), visitorId);
     this.ctx.storage.sql.exec(
       "INSERT OR REPLACE INTO token VALUES (1, ?, ?, ?)",
       credentials.token,
