@@ -1,0 +1,104 @@
+import { getKey, onKeyChange, provideKey } from "./storage";
+
+/**
+ * The page's side of the widget: when `/embed.js` frames the app (`/?embed=1&origin=<host origin>`), this tells
+ * the host page what happens. Outside a widget every function here does nothing, so the page calls them always.
+ *
+ * Messages go to the host's origin only, named as `targetOrigin` (never `'*'`): the browser drops them if the
+ * parent is anywhere else. Messages are taken only from `window.parent` at that origin. Who may frame the app
+ * at all is the Worker's `Content-Security-Policy: frame-ancestors` (from `EMBED_ORIGINS`), and the Worker
+ * refuses `?embed=1` for an origin outside that list.
+ *
+ * The widget is as tall as the page's content (`resize` reports the height of `<html>` whenever it changes), so
+ * in a widget the page should let `<html>` take its content's height rather than `100%` of the frame.
+ *
+ * @example
+ * await bridge.connect();          // before reading the visitor key: the host page may hold it (storage.ts)
+ * render(<App />, root);
+ * bridge.ready();
+ * bridge.video({ exportId, url, downloadUrl });
+ * bridge.error({ code: "no_credits", message: "…" });
+ */
+
+/** The shape every widget message has, both ways. */
+export interface WidgetMessage {
+  source: "promptreel";
+  type: "connect" | "ready" | "video" | "error" | "resize" | "key";
+  detail?: unknown;
+}
+
+const hostOrigin = readHostOrigin();
+
+/** True when the app runs inside the widget. */
+export const embedded = hostOrigin !== null;
+
+function readHostOrigin(): string | null {
+  const params = new URLSearchParams(location.search);
+  const claimed = params.get("origin");
+  if (window.parent === window || params.get("embed") !== "1" || !claimed) return null;
+  try {
+    return new URL(claimed).origin === claimed ? claimed : null;
+  } catch {
+    return null;
+  }
+}
+
+function post(type: WidgetMessage["type"], detail?: unknown): void {
+  if (hostOrigin) window.parent.postMessage({ source: "promptreel", type, detail } satisfies WidgetMessage, hostOrigin);
+}
+
+// How long the page waits for the host's answer before going on with what it has (a host without the loader).
+const CONNECT_TIMEOUT_MS = 1500;
+let connection: Promise<void> | undefined;
+
+/**
+ * Greets the host page and takes the visitor key it keeps for us, if the page has none of its own (third-party
+ * storage blocked). From then on every new key is handed to the host to keep. Resolves at once outside a widget.
+ */
+export function connect(): Promise<void> {
+  return (connection ??= new Promise((resolve) => {
+    if (!hostOrigin) return resolve();
+    const timer = setTimeout(resolve, CONNECT_TIMEOUT_MS);
+    const onMessage = (event: MessageEvent) => {
+      const message = event.data as WidgetMessage | null;
+      if (event.source !== window.parent || event.origin !== hostOrigin) return;
+      if (message?.source !== "promptreel" || message.type !== "connect") return;
+      removeEventListener("message", onMessage);
+      clearTimeout(timer);
+      const held = (message.detail as { key?: unknown } | undefined)?.key;
+      if (typeof held === "string" && held) provideKey(held);
+      const key = getKey();
+      if (key !== (held ?? null)) post("key", { key });
+      onKeyChange((changed) => post("key", { key: changed }));
+      resolve();
+    };
+    addEventListener("message", onMessage);
+    post("connect");
+  }));
+}
+
+let watching = false;
+
+/** The app is on screen: the host hears `ready`, then `resize` whenever the page's height changes. */
+export function ready(): void {
+  if (!hostOrigin) return;
+  void connect();
+  post("ready");
+  if (watching) return;
+  watching = true;
+  let last = 0;
+  new ResizeObserver(() => {
+    const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+    if (height !== last) post("resize", { height: (last = height) });
+  }).observe(document.documentElement);
+}
+
+/** A finished export the person can watch or download. */
+export function video(detail: { exportId: string; url: string; downloadUrl: string }): void {
+  post("video", detail);
+}
+
+/** Something went wrong that the person was told about (an API error's code and sentence). */
+export function error(detail: { code: string; message: string }): void {
+  post("error", detail);
+}
