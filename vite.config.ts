@@ -2,10 +2,15 @@ import { cloudflare } from "@cloudflare/vite-plugin";
 import preact from "@preact/preset-vite";
 import { defineConfig } from "vite";
 
+/** The emulator's clock in `npm start` (a 3-minute generation takes 18 s); the browser tests set TIME_SCALE lower. */
+const timeScale = process.env.TIME_SCALE ?? "0.1";
+
 /**
  * `npm start` (vite dev) runs the page, the Worker, its Durable Object and the embedded NemoVideo emulator in
- * one process; the Worker reaches the emulator through the `NEMO_EMULATOR` service binding added here.
- * `vite build` leaves both out: the deployed Worker talks to NEMO_API_BASE only.
+ * one process; the Worker reaches the emulator through the `NEMO_EMULATOR` service binding added here, and
+ * answers the emulator's control API at `/__emulator/*` (emulator/dev-worker.ts). Job timings follow the
+ * emulator's clock (JOB_TIME_SCALE = TIME_SCALE).
+ * `vite build` leaves all of it out: the deployed Worker talks to NEMO_API_BASE only.
  */
 export default defineConfig(({ command }) => ({
   plugins: [
@@ -16,11 +21,19 @@ export default defineConfig(({ command }) => ({
       config:
         command === "serve"
           ? (worker) => ({
-              vars: { ...worker.vars, NEMO_API_BASE: "http://nemo.emulator" },
+              main: "./emulator/dev-worker.ts",
+              assets: { ...worker.assets, run_worker_first: ["/__emulator/*"] },
+              vars: { ...worker.vars, NEMO_API_BASE: "http://nemo.emulator", JOB_TIME_SCALE: timeScale },
               services: [...(worker.services ?? []), { binding: "NEMO_EMULATOR", service: "nemovideo-emulator" }],
             })
           : undefined,
-      auxiliaryWorkers: [{ configPath: "./emulator/wrangler.toml", devOnly: true }],
+      auxiliaryWorkers: [
+        {
+          configPath: "./emulator/wrangler.toml",
+          devOnly: true,
+          config: (worker) => ({ vars: { ...worker.vars, TIME_SCALE: timeScale } }),
+        },
+      ],
     }),
   ],
 }));
