@@ -1,4 +1,4 @@
-import { getKey, onKeyChange, provideKey } from "./storage";
+import { getKey, isPersistent, onKeyChange, provideKey } from "./storage";
 
 /**
  * The page's side of the widget: when `/embed.js` frames the app (`/?embed=1&origin=<host origin>`), this tells
@@ -52,8 +52,9 @@ const CONNECT_TIMEOUT_MS = 1500;
 let connection: Promise<void> | undefined;
 
 /**
- * Greets the host page and takes the visitor key it keeps for us, if the page has none of its own (third-party
- * storage blocked). From then on every new key is handed to the host to keep. Resolves at once outside a widget.
+ * Greets the host page. When the page can't keep the visitor key itself (third-party storage blocked), it takes
+ * the key the host keeps for it and hands every new key to the host to keep. Resolves at once outside a widget,
+ * and after 1.5 s at most when no host answers.
  */
 export function connect(): Promise<void> {
   return (connection ??= new Promise((resolve) => {
@@ -65,16 +66,20 @@ export function connect(): Promise<void> {
       if (message?.source !== "promptreel" || message.type !== "connect") return;
       removeEventListener("message", onMessage);
       clearTimeout(timer);
-      const held = (message.detail as { key?: unknown } | undefined)?.key;
-      if (typeof held === "string" && held) provideKey(held);
-      const key = getKey();
-      if (key !== (held ?? null)) post("key", { key });
-      onKeyChange((changed) => post("key", { key: changed }));
+      // The host keeps the key only when the page can't: a key in the host's storage is readable by its scripts.
+      if (!isPersistent()) keepKeyWithHost((message.detail as { key?: unknown } | undefined)?.key);
       resolve();
     };
     addEventListener("message", onMessage);
     post("connect");
   }));
+}
+
+function keepKeyWithHost(held: unknown): void {
+  if (typeof held === "string" && held) provideKey(held);
+  const key = getKey();
+  if (key !== (held ?? null)) post("key", { key });
+  onKeyChange((changed) => post("key", { key: changed }));
 }
 
 let watching = false;

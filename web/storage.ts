@@ -22,6 +22,19 @@ function local(): Storage | undefined {
   }
 }
 
+/** Whether the key outlives the page here (localStorage works); false in a frame with third-party storage blocked. */
+export function isPersistent(): boolean {
+  try {
+    const storage = local();
+    if (!storage) return false;
+    storage.setItem(`${NAME}:probe`, "1");
+    storage.removeItem(`${NAME}:probe`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The visitor key, or null when this browser has none yet. */
 export function getKey(): string | null {
   try {
