@@ -1,6 +1,7 @@
 import { cloudflare } from "@cloudflare/vite-plugin";
 import preact from "@preact/preset-vite";
 import { defineConfig } from "vite";
+import { embed } from "./vite-embed.js";
 
 /** The emulator's clock in `npm start` (a 3-minute generation takes 18 s); the browser tests set TIME_SCALE lower. */
 const timeScale = process.env.TIME_SCALE ?? "0.1";
@@ -15,6 +16,7 @@ const timeScale = process.env.TIME_SCALE ?? "0.1";
 export default defineConfig(({ command }) => ({
   plugins: [
     preact(),
+    embed(),
     cloudflare({
       configPath: "./wrangler.toml",
       inspectorPort: false,
@@ -22,7 +24,8 @@ export default defineConfig(({ command }) => ({
         command === "serve"
           ? (worker) => ({
               main: "./emulator/dev-worker.ts",
-              assets: { ...worker.assets, run_worker_first: ["/__emulator/*"] },
+              // wrangler.toml's "/*" brings /__emulator/* to the Worker; Vite's own module addresses stay with Vite.
+              assets: { ...worker.assets, run_worker_first: ["!/@*", "!/web/*", "!/node_modules/*"] },
               vars: { ...worker.vars, NEMO_API_BASE: "http://nemo.emulator", JOB_TIME_SCALE: timeScale },
               services: [...(worker.services ?? []), { binding: "NEMO_EMULATOR", service: "nemovideo-emulator" }],
             })

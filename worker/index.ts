@@ -8,6 +8,7 @@ import { credits } from "./credits/routes";
 import { openApiInfo } from "./docs/openapi";
 import { renderDocs } from "./docs/page";
 import { AppError, toAppError } from "./errors";
+import { framedByPolicy, pages } from "./pages/routes";
 import { sessions } from "./sessions/routes";
 import { resumableUploads } from "./uploads/resumable";
 import { uploads } from "./uploads/routes";
@@ -46,6 +47,7 @@ const app = new OpenAPIHono<AppEnv>()
     c.set("config", readConfig(c.env));
     await next();
   })
+  .use(framedByPolicy)
   .use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }))
   .use("/api/*", async (c, next) =>
     cors({ origin: c.var.config.CORS_ORIGINS, exposeHeaders: ["Content-Disposition"], maxAge: 600 })(c, next),
@@ -53,6 +55,7 @@ const app = new OpenAPIHono<AppEnv>()
   .get("/health", (c) => c.json({ ok: true }))
   .get("/api/docs", (c) => c.html(docsPage()))
   .route("/api/v1", routes)
+  .route("/", pages)
   .notFound((c) => sendError(c, new AppError("not_found", "There is nothing at this address.")))
   .onError((error, c) => {
     const appError = toAppError(error);

@@ -1,0 +1,126 @@
+/**
+ * `/embed.js`, the widget loader: a classic script on someone else's page (the host).
+ *
+ * ```html
+ * <script src="https://promptreel.example/embed.js" async></script>
+ * <div data-promptreel></div>
+ * ```
+ *
+ * Each `[data-promptreel]` element gets the app in an iframe as tall as its content; with none on the page, a
+ * floating button opens it in a panel. The app's messages reach the host as DOM events on the element, bubbling
+ * (`promptreel:ready`, `promptreel:video` with `{exportId,url,downloadUrl}`, `promptreel:error` with
+ * `{code,message}`, `promptreel:resize` with `{height}`), and through `PromptReel.on(type, listener)`.
+ *
+ * Messages are taken only from our own iframes at the app's origin (the origin this script came from) and sent to
+ * that origin only. When the browser blocks the app's storage in a third-party frame, the app asks the loader to
+ * keep its visitor key in the host's storage, and gets it back by message: never in the iframe's URL.
+ */
+
+interface Widget {
+  frame: HTMLIFrameElement;
+  element: HTMLElement;
+  inline: boolean;
+}
+
+type Listener = (detail: unknown, element: HTMLElement) => void;
+
+(() => {
+  const script = document.currentScript as HTMLScriptElement | null;
+  if (!script?.src || window.PromptReel) return;
+  const app = new URL(script.src).origin;
+  const keyName = `promptreel:key:${app}`;
+  const widgets: Widget[] = [];
+  const listeners: Record<string, Listener[]> = {};
+  let keyInMemory: string | null = null;
+
+  const heldKey = () => {
+    try {
+      return localStorage.getItem(keyName) ?? keyInMemory;
+    } catch {
+      return keyInMemory;
+    }
+  };
+  const holdKey = (key: string | null) => {
+    keyInMemory = key;
+    try {
+      if (key) localStorage.setItem(keyName, key);
+      else localStorage.removeItem(keyName);
+    } catch {
+      // The host's storage is refused too: the key lives as long as this page.
+    }
+  };
+
+  const addFrame = (element: HTMLElement, inline: boolean) => {
+    const frame = document.createElement("iframe");
+    frame.src = `${app}/?embed=1&origin=${encodeURIComponent(location.origin)}`;
+    frame.title = "PromptReel: make a video from text";
+    frame.allow = "fullscreen; clipboard-write";
+    frame.style.cssText = `display:block;width:100%;border:0;height:${inline ? "600px" : "100%"}`;
+    element.appendChild(frame);
+    widgets.push({ frame, element, inline });
+  };
+
+  const mount = (element: HTMLElement) => {
+    if (!widgets.some((widget) => widget.element === element)) addFrame(element, true);
+  };
+
+  const floating = () => {
+    const corner = "position:fixed;right:16px;z-index:2147483647;";
+    const panel = document.createElement("div");
+    panel.id = "promptreel-panel";
+    panel.hidden = true;
+    panel.style.cssText = `${corner}bottom:84px;width:min(400px,calc(100vw - 32px));height:min(640px,calc(100vh - 100px));background:#fff;border-radius:12px;overflow:hidden;box-shadow:0 8px 32px #0004`;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = "Make a video";
+    button.setAttribute("aria-controls", panel.id);
+    button.setAttribute("aria-expanded", "false");
+    button.style.cssText = `${corner}bottom:16px;padding:14px 20px;border:0;border-radius:28px;background:#3b2fc9;color:#fff;font:600 16px system-ui,sans-serif;cursor:pointer;box-shadow:0 4px 16px #0004`;
+    button.onclick = () => {
+      if (!panel.firstChild) addFrame(panel, false);
+      panel.hidden = !panel.hidden;
+      button.setAttribute("aria-expanded", String(!panel.hidden));
+    };
+    document.body.appendChild(panel);
+    document.body.appendChild(button);
+  };
+
+  addEventListener("message", (event) => {
+    const widget = widgets.find((candidate) => candidate.frame.contentWindow === event.source);
+    const { type, detail } = (event.data ?? {}) as { type?: string; detail?: { key?: unknown; height?: unknown } };
+    if (!widget || event.origin !== app || event.data?.source !== "promptreel") return;
+    if (type === "connect") {
+      widget.frame.contentWindow?.postMessage({ source: "promptreel", type, detail: { key: heldKey() } }, app);
+    } else if (type === "key") {
+      holdKey(typeof detail?.key === "string" ? detail.key : null);
+    } else if (type === "ready" || type === "video" || type === "error" || type === "resize") {
+      const height = Number(detail?.height);
+      if (type === "resize" && widget.inline && height > 0) widget.frame.style.height = `${Math.ceil(height)}px`;
+      widget.element.dispatchEvent(new CustomEvent(`promptreel:${type}`, { detail, bubbles: true }));
+      for (const listener of listeners[type] ?? []) listener(detail, widget.element);
+    }
+  });
+
+  window.PromptReel = {
+    /** Calls `listener(detail, element)` on every `type` event (ready, video, error, resize) from any widget. */
+    on: (type: string, listener: Listener) => void (listeners[type] ??= []).push(listener),
+    /** Puts the app into an element added after the page loaded. */
+    mount,
+  };
+
+  const start = () => {
+    const elements = document.querySelectorAll<HTMLElement>("[data-promptreel]");
+    if (elements.length) elements.forEach(mount);
+    else floating();
+  };
+  if (document.readyState === "loading") addEventListener("DOMContentLoaded", start);
+  else start();
+})();
+
+declare global {
+  interface Window {
+    PromptReel?: { on(type: string, listener: Listener): void; mount(element: HTMLElement): void };
+  }
+}
+
+export {};
