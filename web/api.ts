@@ -1,0 +1,93 @@
+import { EventSourceParserStream } from "eventsource-parser/stream";
+import { type ClientResponse, hc } from "hono/client";
+import type { SuccessStatusCode } from "hono/utils/http-status";
+import type { AppType } from "../worker/index";
+import { getKey } from "./storage";
+
+/**
+ * The API through Hono's typed client. Only types come from the Worker: nothing of it (nor zod) is bundled.
+ * Every call carries the visitor key the page holds at that moment.
+ */
+export const api = hc<AppType>(`${location.origin}/api/v1`, {
+  headers: (): Record<string, string> => {
+    const key = getKey();
+    return key ? { Authorization: `Bearer ${key}` } : {};
+  },
+});
+
+/** A refusal in the API's words: a stable code, a sentence, and maybe the way out. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 0,
+    readonly link?: string,
+  ) {
+    super(message);
+  }
+}
+
+type Success<R> = R extends ClientResponse<infer T, infer S, "json"> ? (S extends SuccessStatusCode ? T : never) : never;
+
+/**
+ * The body of a successful answer, or an ApiError with the API's code and sentence.
+ * @example const { sessionId } = await ok(api.sessions.$post({ json: {} }));
+ */
+export async function ok<R extends ClientResponse<unknown, number, string>>(call: Promise<R>): Promise<Success<R>> {
+  const response = (await reach(call)) as unknown as Response;
+  if (response.ok) return (await response.json()) as Success<R>;
+  throw await errorOf(response);
+}
+
+/** A response that failed, as an ApiError. */
+export async function errorOf(response: Response | ClientResponse<unknown>): Promise<ApiError> {
+  const body = (await response.json().catch(() => undefined)) as
+    | { error?: { code?: string; message?: string; link?: string } }
+    | undefined;
+  const error = body?.error;
+  return new ApiError(error?.code ?? "internal", error?.message ?? response.statusText, response.status, error?.link);
+}
+
+/** Awaits a call, turning a failure to connect into an ApiError the page can put in words. */
+export async function reach<R>(call: Promise<R>): Promise<R> {
+  try {
+    return await call;
+  } catch (error) {
+    if (error instanceof DOMException && error.name === "AbortError") throw error;
+    throw new ApiError("network", String(error));
+  }
+}
+
+export interface StreamEvent {
+  id?: string;
+  event: string;
+  data: unknown;
+}
+
+/** Reads a `text/event-stream` answer, handing each event over as it arrives. Resolves when the stream ends. */
+export async function readEvents(response: Response | ClientResponse<unknown>, onEvent: (event: StreamEvent) => void) {
+  if (!response.ok) throw await errorOf(response);
+  if (!response.body) return;
+  const reader = response.body
+    .pipeThrough(new TextDecoderStream())
+    .pipeThrough(new EventSourceParserStream())
+    .getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      let data: unknown;
+      try {
+        data = JSON.parse(value.data);
+      } catch {
+        continue;
+      }
+      onEvent({ id: value.id, event: value.event ?? "message", data });
+    }
+  } catch (error) {
+    if (error instanceof DOMException && error.name === "AbortError") throw error;
+    throw new ApiError("network", String(error));
+  } finally {
+    reader.releaseLock();
+  }
+}

@@ -1,0 +1,207 @@
+import { useEffect, useRef, useState } from "preact/hooks";
+import { ApiError, api, ok } from "./api";
+import * as bridge from "./bridge";
+import { routeIntent } from "./chat/intents";
+import { Chat } from "./chat/Chat";
+import { type Action, useConversation } from "./chat/conversation";
+import { Credits } from "./credits/Credits";
+import { ExportPanel } from "./exports/ExportPanel";
+import { useExport } from "./exports/export";
+import { t } from "./i18n";
+import { openSession } from "./session";
+import { Timeline } from "./timeline/Timeline";
+import type { Track } from "./timeline/summary";
+import { type UploadProgress, Uploads } from "./uploads/Uploads";
+import { refusal, uploadFile, uploadUrls } from "./uploads/upload";
+import { type Trouble, troubleOf } from "./words";
+
+interface SessionState {
+  summary: string;
+  tracks: Track[];
+  durationMs: number;
+  media: { name: string; kind: string }[];
+  exportReady: boolean;
+}
+
+const asTrouble = (error: unknown) => troubleOf(error instanceof ApiError ? error : new ApiError("internal", t.error));
+
+/** The page: setup, then the chat beside the timeline, the export and the media. */
+export function App() {
+  const [phase, setPhase] = useState<"setup" | "ready" | "failed">("setup");
+  const [sessionId, setSessionId] = useState<string | undefined>(undefined);
+  const [session, setSession] = useState<SessionState | undefined>(undefined);
+  const [credits, setCredits] = useState<number | undefined>(undefined);
+  const [upload, setUpload] = useState<UploadProgress | undefined>(undefined);
+  const picker = useRef<HTMLInputElement>(null);
+
+  const showTrouble = (trouble: Trouble) => {
+    chat.add({ role: "error", text: trouble.text, link: trouble.link });
+    bridge.error({ code: trouble.code, message: trouble.text });
+  };
+
+  const refreshSession = async (id = sessionId) => {
+    if (!id) return undefined;
+    const view = await ok(api.sessions[":id"].$get({ param: { id } }));
+    const next = {
+      summary: view.summary,
+      tracks: view.timeline.tracks,
+      durationMs: view.timeline.durationMs,
+      media: view.media,
+      exportReady: view.exportReady,
+    };
+    setSession(next);
+    return next;
+  };
+  const refreshCredits = async () => {
+    const balance = await ok(api.credits.$get());
+    setCredits(balance.available);
+    return balance;
+  };
+
+  const exporter = useExport(sessionId, showTrouble);
+
+  /** A step the person asked for (typed: `asked`) or the assistant's stream did (an `action` event). */
+  const run = (action: Action | "credits", asked = false) => {
+    switch (action) {
+      case "export":
+        void exporter.start();
+        break;
+      case "state":
+        refreshSession()
+          .then((view) => {
+            if (view && asked) chat.add({ role: "assistant", text: view.summary });
+          })
+          .catch((error) => showTrouble(asTrouble(error)));
+        break;
+      case "credits":
+        refreshCredits()
+          .then(({ available, frozen }) => chat.add({ role: "assistant", text: t.creditsLine(available, frozen) }))
+          .catch((error) => showTrouble(asTrouble(error)));
+        break;
+      case "upload":
+        chat.add({ role: "assistant", text: t.pickPrompt });
+        break;
+    }
+  };
+
+  const chat = useConversation(sessionId, {
+    action: (action) => run(action),
+    timeline: () => void refreshSession().catch(() => {}),
+    trouble: (trouble) => bridge.error({ code: trouble.code, message: trouble.text }),
+    ended: () => {
+      void refreshSession().catch(() => {});
+      void refreshCredits().catch(() => {});
+    },
+  });
+
+  const start = () => {
+    setPhase("setup");
+    openSession()
+      .then(async (id) => {
+        setSessionId(id);
+        setPhase("ready");
+        await Promise.all([refreshSession(id), refreshCredits()]);
+      })
+      .catch(() => setPhase("failed"));
+  };
+  useEffect(start, []);
+  useEffect(() => {
+    if (!sessionId) return;
+    chat.load().catch((error) => showTrouble(asTrouble(error)));
+    exporter.load().catch(() => {});
+  }, [sessionId]);
+
+  const submit = (text: string) => {
+    const intent = routeIntent(text);
+    if (intent === "chat") return void chat.send(text);
+    chat.add({ role: "user", text });
+    if (intent === "upload") picker.current?.click();
+    run(intent, true);
+  };
+
+  const sendFiles = async (files: File[]) => {
+    if (!sessionId) return;
+    for (const file of files) {
+      const refused = refusal(file);
+      if (refused) {
+        showTrouble(troubleOf(refused));
+        continue;
+      }
+      setUpload({ name: file.name, fraction: 0 });
+      try {
+        const added = await uploadFile(sessionId, file, (fraction) => setUpload({ name: file.name, fraction }));
+        chat.add({ role: "notice", text: t.uploaded(added.map((each) => each.name).join(", ")) });
+      } catch (error) {
+        showTrouble(asTrouble(error));
+      }
+    }
+    setUpload(undefined);
+    void refreshSession().catch(() => {});
+  };
+  const sendUrl = async (url: string) => {
+    if (!sessionId) return;
+    try {
+      const added = await uploadUrls(sessionId, [url]);
+      chat.add({ role: "notice", text: t.uploaded(added.map((each) => each.name).join(", ")) });
+      void refreshSession().catch(() => {});
+    } catch (error) {
+      showTrouble(asTrouble(error));
+    }
+  };
+
+  return (
+    <>
+      <header class="top">
+        <div class="brand">
+          <h1>{t.title}</h1>
+          <p class="tagline">{t.tagline}</p>
+        </div>
+        <div class="top-right">
+          <Credits available={credits} />
+          <a class="lang" href={t.languageHref} lang={t.languageHref.includes("zh") ? "zh-CN" : "en"}>
+            {t.language}
+          </a>
+        </div>
+      </header>
+      {phase !== "ready" ? (
+        <main class="setup">
+          <p role="status">
+            {phase === "setup" && <span class="spinner" aria-hidden="true" />}
+            {phase === "setup" ? t.settingUp : t.setupFailed}
+          </p>
+          {phase === "failed" && (
+            <button type="button" class="primary" onClick={start}>
+              {t.retry}
+            </button>
+          )}
+        </main>
+      ) : (
+        <main class="layout">
+          <Chat lines={chat.lines} busy={chat.busy} status={chat.status} disabled={!sessionId} onSubmit={submit} />
+          <div class="side">
+            <ExportPanel
+              view={exporter.view}
+              claimUrl={exporter.claimUrl}
+              ready={session?.exportReady ?? false}
+              onExport={() => run("export")}
+            />
+            <Timeline tracks={session?.tracks ?? []} durationMs={session?.durationMs ?? 0} />
+            <Uploads
+              picker={picker}
+              progress={upload}
+              files={session?.media ?? []}
+              disabled={!sessionId || upload !== undefined}
+              onFiles={(files) => void sendFiles(files)}
+              onUrl={(url) => void sendUrl(url)}
+            />
+          </div>
+        </main>
+      )}
+      <footer>
+        <p>
+          {t.footer} <a href="/api/docs">{t.apiDocs}</a>
+        </p>
+      </footer>
+    </>
+  );
+}

@@ -1,0 +1,165 @@
+import { useRef, useState } from "preact/hooks";
+import { ApiError, api, ok, reach, readEvents, type StreamEvent } from "../api";
+import { t } from "../i18n";
+import { recall, remember } from "../saved";
+import { type Link, type Trouble, troubleOf } from "../words";
+
+export interface Line {
+  id: number;
+  role: "user" | "assistant" | "activity" | "notice" | "error";
+  text: string;
+  link?: Link;
+}
+
+export type Action = "export" | "state" | "upload";
+
+export interface TurnHooks {
+  action(action: Action): void;
+  timeline(summary: string, changed: string[]): void;
+  trouble(trouble: Trouble): void;
+  ended(): void;
+}
+
+let nextLine = 1;
+
+/**
+ * The chat: the conversation's lines, and the turn that may be running. Assistant text grows as its events
+ * arrive; activity and "Still working…" appear as lines; a dropped stream or a reload picks the turn up again
+ * through GET /sessions/{id}/turn from the last event seen (Last-Event-ID).
+ */
+export function useConversation(sessionId: string | undefined, hooks: TurnHooks) {
+  const [lines, setLines] = useState<Line[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [status, setStatus] = useState("");
+  const reply = useRef<number | undefined>(undefined);
+  const lastEvent = useRef<string | undefined>(undefined);
+  const hooksRef = useRef(hooks);
+  hooksRef.current = hooks;
+
+  const add = (line: Omit<Line, "id">) => {
+    const id = nextLine++;
+    setLines((all) => [...all, { ...line, id }]);
+    return id;
+  };
+  const seenKey = `seen:${sessionId}`;
+
+  function onEvent({ id, event, data }: StreamEvent): boolean {
+    if (id) lastEvent.current = id;
+    switch (event) {
+      case "text": {
+        const { text } = data as { text: string };
+        const target = reply.current;
+        if (target === undefined) reply.current = add({ role: "assistant", text });
+        else setLines((all) => all.map((line) => (line.id === target ? { ...line, text: line.text + text } : line)));
+        setStatus("");
+        break;
+      }
+      case "activity": {
+        const label = `${(data as { label: string }).label}…`;
+        add({ role: "activity", text: label });
+        setStatus(label);
+        break;
+      }
+      case "working": {
+        const id = nextLine++;
+        setLines((all) => (all.at(-1)?.text === t.stillWorking ? all : [...all, { id, role: "activity", text: t.stillWorking }]));
+        setStatus(t.stillWorking);
+        break;
+      }
+      case "action":
+        hooksRef.current.action((data as { action: Action }).action);
+        break;
+      case "timeline": {
+        const { summary, changed } = data as { summary: string; changed: string[] };
+        if (changed.length) add({ role: "notice", text: `${t.changed} ${changed.join("; ")}` });
+        hooksRef.current.timeline(summary, changed);
+        break;
+      }
+      case "error": {
+        const trouble = troubleOf(data as ApiError);
+        add({ role: "error", text: trouble.text, link: trouble.link });
+        hooksRef.current.trouble(trouble);
+        break;
+      }
+      case "done": {
+        const { reason } = data as { reason: string };
+        if (reason === "interrupted") add({ role: "notice", text: t.interrupted });
+        if (reason === "timeout") add({ role: "notice", text: t.timedOut });
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Follows a turn's stream to its `done`; a stream that breaks off is picked up again (a few times). */
+  async function follow(first: Response | undefined) {
+    let response = first;
+    let finished = false;
+    for (let attempt = 0; !finished && attempt < 5; attempt++) {
+      try {
+        if (!response) {
+          const answer = await reach(
+            api.sessions[":id"].turn.$get(
+              { param: { id: sessionId! } },
+              { headers: lastEvent.current ? { "Last-Event-ID": lastEvent.current } : {} },
+            ),
+          );
+          if (answer.status === 204) break;
+          response = answer as unknown as Response;
+        }
+        await readEvents(response, (event) => {
+          if (onEvent(event)) finished = true;
+        });
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.code !== "network") {
+          showTrouble(error);
+          break;
+        }
+      }
+      response = undefined;
+    }
+    reply.current = undefined;
+    if (lastEvent.current) remember(seenKey, lastEvent.current);
+    setBusy(false);
+    setStatus("");
+    hooksRef.current.ended();
+  }
+
+  function showTrouble(error: unknown) {
+    const trouble = troubleOf(error instanceof ApiError ? error : new ApiError("internal", t.error));
+    add({ role: "error", text: trouble.text, link: trouble.link });
+    hooksRef.current.trouble(trouble);
+  }
+
+  /** Sends a message to the assistant and streams the reply. */
+  async function send(text: string) {
+    if (!sessionId || busy) return;
+    add({ role: "user", text });
+    setBusy(true);
+    setStatus(t.working);
+    reply.current = undefined;
+    try {
+      const answer = await reach(api.sessions[":id"].messages.$post({ param: { id: sessionId }, json: { text } }));
+      await follow(answer as unknown as Response);
+    } catch (error) {
+      showTrouble(error);
+      setBusy(false);
+      setStatus("");
+    }
+  }
+
+  /** A returning visitor: the conversation so far, and the turn still running if there is one. */
+  async function load() {
+    if (!sessionId) return;
+    const { messages, running } = await ok(api.sessions[":id"].messages.$get({ param: { id: sessionId } }));
+    setLines(messages.map((message) => ({ id: nextLine++, role: message.role, text: message.text })));
+    if (!running) return;
+    // The history has no reply for the running turn yet: replay it from the last event before it.
+    lastEvent.current = recall(seenKey);
+    setBusy(true);
+    setStatus(t.resuming);
+    await follow(undefined);
+  }
+
+  return { lines, busy, status, send, load, add };
+}

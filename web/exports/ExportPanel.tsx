@@ -1,0 +1,49 @@
+import { t } from "../i18n";
+import type { ExportView } from "./export";
+
+interface ExportProps {
+  view?: ExportView;
+  claimUrl?: string;
+  ready: boolean;
+  onExport(): void;
+}
+
+/** Export with live progress; when it is done, the player, Download, and "Open in NemoVideo". */
+export function ExportPanel({ view, claimUrl, ready, onExport }: ExportProps) {
+  const running = view?.status === "pending" || view?.status === "processing";
+  const done = view?.status === "completed" && view.downloadUrl;
+  return (
+    <section class="panel export" aria-labelledby="export-title">
+      <h2 id="export-title">{t.exportTitle}</h2>
+      {running && (
+        <div class="progress">
+          <progress id="export-progress" max={100} value={view.progress} aria-label={t.exportProgress} />
+          <span aria-hidden="true">{view.progress}%</span>
+        </div>
+      )}
+      <p class="muted" role="status">
+        {running ? t.exporting : done ? t.exportDone : view?.status === "failed" ? t.exportFailed : ""}
+      </p>
+      {done && (
+        <>
+          <video class="player" controls preload="metadata" src={view.downloadUrl} aria-label={t.player} />
+          <div class="row">
+            <a class="button primary" href={view.downloadUrl} download={`promptreel-${view.exportId}.mp4`}>
+              {t.download}
+            </a>
+            {claimUrl && (
+              <a class="button" href={claimUrl} target="_blank" rel="noopener noreferrer">
+                {t.openInNemo}
+              </a>
+            )}
+          </div>
+        </>
+      )}
+      {!running && (
+        <button type="button" class={done ? "" : "primary"} disabled={!ready} onClick={onExport}>
+          {t.export}
+        </button>
+      )}
+    </section>
+  );
+}

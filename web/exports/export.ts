@@ -1,0 +1,86 @@
+import { useRef, useState } from "preact/hooks";
+import { ApiError, api, ok, reach, readEvents } from "../api";
+import * as bridge from "../bridge";
+import { t } from "../i18n";
+import { type Trouble, troubleOf } from "../words";
+
+export interface ExportView {
+  exportId: string;
+  sessionId: string;
+  status: "pending" | "processing" | "completed" | "failed" | "cancelled";
+  progress: number;
+  url?: string;
+  downloadUrl?: string;
+  error?: { code: string; message: string };
+}
+
+const FINAL = new Set(["completed", "failed", "cancelled"]);
+
+/**
+ * The session's export: start it (a second click answers the same export), follow its progress live, and
+ * once it is done offer the player, the download and the claim link into NemoVideo's editor.
+ */
+export function useExport(sessionId: string | undefined, onTrouble: (trouble: Trouble) => void) {
+  const [view, setView] = useState<ExportView | undefined>(undefined);
+  const [claimUrl, setClaimUrl] = useState<string | undefined>(undefined);
+  const following = useRef<string | undefined>(undefined);
+
+  function finished(done: ExportView) {
+    if (done.status === "completed" && done.downloadUrl) {
+      bridge.video({ exportId: done.exportId, url: done.url ?? done.downloadUrl, downloadUrl: done.downloadUrl });
+      ok(api.sessions[":id"].claim.$get({ param: { id: done.sessionId } }))
+        .then(({ url }) => setClaimUrl(url))
+        .catch(() => setClaimUrl(undefined));
+    }
+    if (done.status === "failed") onTrouble(troubleOf(done.error ?? new ApiError("internal", t.exportFailed)));
+  }
+
+  /** Follows the export's events until a final status; a dropped stream is opened again. */
+  async function follow(start: ExportView) {
+    if (following.current === start.exportId) return;
+    following.current = start.exportId;
+    setView(start);
+    let latest = start;
+    for (let attempt = 0; !FINAL.has(latest.status) && attempt < 5; attempt++) {
+      try {
+        const answer = await reach(api.exports[":id"].events.$get({ param: { id: start.exportId } }));
+        await readEvents(answer as unknown as Response, ({ event, data }) => {
+          if (event !== "status") return;
+          latest = data as ExportView;
+          setView(latest);
+        });
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.code !== "network") break;
+      }
+    }
+    following.current = undefined;
+    finished(latest);
+  }
+
+  /** Starts an export of the session, or joins the one already running. */
+  async function start() {
+    if (!sessionId) return;
+    setClaimUrl(undefined);
+    try {
+      const started = await ok(api.sessions[":id"].exports.$post({ param: { id: sessionId }, json: {} }));
+      await follow(started as ExportView);
+    } catch (error) {
+      const failure = error instanceof ApiError ? error : new ApiError("internal", t.exportFailed);
+      onTrouble(failure.code === "nothing_to_export" ? { code: failure.code, text: t.nothingToExport } : troubleOf(failure));
+    }
+  }
+
+  /** A returning visitor: the session's newest export, finished or still running. */
+  async function load() {
+    if (!sessionId) return;
+    const { exports } = await ok(api.exports.$get());
+    const newest = (exports as ExportView[]).find((each) => each.sessionId === sessionId && each.status !== "cancelled");
+    if (!newest) return;
+    if (FINAL.has(newest.status)) {
+      setView(newest);
+      if (newest.status === "completed") finished(newest);
+    } else void follow(newest);
+  }
+
+  return { view, claimUrl, start, load };
+}

@@ -1,0 +1,18 @@
+import { en, type Messages } from "./en";
+import { zh } from "./zh";
+
+export type Language = "en" | "zh";
+
+/** `?lang=zh-CN` (or any `zh…`) wins, then the browser's first language; English otherwise. */
+export function pickLanguage(search: string, browserLanguages: readonly string[]): Language {
+  const asked = new URLSearchParams(search).get("lang") ?? browserLanguages[0] ?? "en";
+  return asked.toLowerCase().startsWith("zh") ? "zh" : "en";
+}
+
+export const language: Language = pickLanguage(location.search, navigator.languages ?? [navigator.language]);
+
+/** The page's words in its language. */
+export const t: Messages = language === "zh" ? zh : en;
+
+/** The language tag for `<html lang>` and for new sessions. */
+export const languageTag = language === "zh" ? "zh-CN" : "en";

@@ -1,0 +1,33 @@
+import { ApiError, api, ok, reach } from "./api";
+import { languageTag } from "./i18n";
+import { recall, remember } from "./saved";
+import { getKey, setKey } from "./storage";
+
+/**
+ * The page's start: a visitor key (kept by storage.ts) and the session to work in. A returning visitor gets the
+ * session it had; a key the server no longer accepts is replaced once.
+ * @example const sessionId = await openSession();
+ */
+export async function openSession(): Promise<string> {
+  try {
+    return await open();
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.code !== "unauthorized") throw error;
+    setKey(null);
+    return open();
+  }
+}
+
+async function open(): Promise<string> {
+  if (!getKey()) setKey((await ok(api.visitors.$post())).key);
+  const remembered = recall("session");
+  if (remembered) {
+    const answer = await reach(api.sessions[":id"].$get({ param: { id: remembered } }));
+    if (answer.ok) return remembered;
+    if (answer.status === 401) throw new ApiError("unauthorized", "", 401);
+  }
+  const { sessions } = await ok(api.sessions.$get());
+  const sessionId = sessions[0]?.sessionId ?? (await ok(api.sessions.$post({ json: { language: languageTag } }))).sessionId;
+  remember("session", sessionId);
+  return sessionId;
+}

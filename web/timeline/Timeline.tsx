@@ -1,0 +1,43 @@
+import { t } from "../i18n";
+import { span, type Track, timelineHeading, trackLine, volumeOf } from "./summary";
+
+interface TimelineProps {
+  tracks: Track[];
+  durationMs: number;
+}
+
+/** The session's tracks: what each is, when it plays, how loud. */
+export function Timeline({ tracks, durationMs }: TimelineProps) {
+  const length = Math.max(durationMs, ...tracks.map((track) => track.endMs), 1);
+  return (
+    <section class="panel timeline" aria-labelledby="timeline-title">
+      <h2 id="timeline-title" tabIndex={-1}>
+        {t.timeline}
+      </h2>
+      <p class="muted">{timelineHeading(t, tracks, durationMs)}</p>
+      {tracks.length > 0 && (
+        <ol class="tracks">
+          {tracks.map((track, index) => (
+            <li key={index} class={`track ${track.kind}`}>
+              <span class="visually-hidden">{trackLine(t, track)}</span>
+              <span class="track-name" aria-hidden="true">
+                <b>{t.kinds[track.kind]}</b> {track.label}
+              </span>
+              <span class="track-meta" aria-hidden="true">
+                {[span(track), volumeOf(track)].filter(Boolean).join(" · ")}
+              </span>
+              <span class="bar" aria-hidden="true">
+                <span
+                  style={{
+                    left: `${(track.startMs / length) * 100}%`,
+                    width: `${Math.max(((track.endMs - track.startMs) / length) * 100, 2)}%`,
+                  }}
+                />
+              </span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}

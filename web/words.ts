@@ -1,0 +1,32 @@
+import type { ApiError } from "./api";
+import { language, t } from "./i18n";
+
+export interface Link {
+  href: string;
+  label: string;
+}
+
+/** An error as the person reads it: a sentence in the page's language, and the way out when there is one. */
+export interface Trouble {
+  code: string;
+  text: string;
+  link?: Link;
+}
+
+const WAY_OUT: Record<string, () => string> = {
+  no_credits: () => t.register,
+  quota_exceeded: () => t.register,
+  export_blocked: () => t.upgrade,
+};
+
+/**
+ * The API's sentence (English) or the page's own (Chinese, when it has one), plus what to do next:
+ * registration on no credits, "register or upgrade" on a blocked export, the formats on an unsupported file.
+ */
+export function troubleOf(error: Pick<ApiError, "code" | "message" | "link">): Trouble {
+  const own = t.errors[error.code];
+  let text = (language === "zh" || error.code === "network" ? own : undefined) ?? error.message ?? t.error;
+  if (error.code === "unsupported_format" && !text.includes(t.formats)) text = `${own ?? text} ${t.formats}`;
+  const label = WAY_OUT[error.code]?.() ?? t.register;
+  return { code: error.code, text, link: error.link ? { href: error.link, label } : undefined };
+}
