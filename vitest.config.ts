@@ -48,6 +48,18 @@ export default defineConfig({
     projects: [
       workerProject("worker", ["test/worker/**/*.test.ts", "test/emulator/**/*.test.ts"]),
       workerProject("operator", ["test/operator/**/*.test.ts"], { NEMO_TOKEN: OPERATOR_TOKEN, VISITOR_DAILY_TURNS: "2" }),
+      // The page in Debian's Chromium against the real stack (vite dev, started by test/browser/stack.ts).
+      defineProject({
+        test: {
+          name: "browser",
+          include: ["test/browser/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["test/browser/stack.ts"],
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      }),
     ],
   },
 });

@@ -1,0 +1,108 @@
+import { mkdirSync, readFileSync } from "node:fs";
+import { afterAll, beforeAll, expect, inject } from "vitest";
+import { type Browser, type BrowserContextOptions, chromium, type Page } from "playwright-core";
+
+/** The stack's address (globalSetup in stack.ts). */
+export const baseUrl = inject("baseUrl");
+
+/**
+ * One Chromium per test file: Debian's own (/usr/bin/chromium), driven by playwright-core, which never
+ * downloads a browser.
+ */
+export function useBrowser() {
+  const state: { browser?: Browser } = {};
+  beforeAll(async () => {
+    state.browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    });
+  });
+  afterAll(async () => {
+    await state.browser?.close();
+  });
+
+  /** A fresh visitor: a new context (its own storage), English unless said otherwise. */
+  return async function open(path = "/", options: BrowserContextOptions = {}): Promise<Page> {
+    const context = await state.browser!.newContext({
+      viewport: { width: 1280, height: 800 },
+      locale: "en-US",
+      acceptDownloads: true,
+      ...options,
+    });
+    const page = await context.newPage();
+    page.on("pageerror", (error) => console.error("page error:", error.message));
+    await page.goto(`${baseUrl}${path}`);
+    return page;
+  };
+}
+
+/** The emulator's control API (/__emulator/…, reachable in vite dev only). */
+export async function emulator(path: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(`${baseUrl}/__emulator/${path}`, {
+    method: body === undefined && path !== "reset" ? "GET" : "POST",
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`emulator ${path}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+/** A clean emulator for each test; every browser context counts as one address, so no per-address limit. */
+export async function resetEmulator() {
+  await emulator("reset");
+  await emulator("config", { anonTokensPerIp: 0 });
+}
+
+const axeSource = readFileSync(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
+
+/** axe-core, injected into the page, finds no violations (WCAG 2 A and AA, and best practices). */
+export async function expectAccessible(page: Page, screen: string) {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; help: string; nodes: { target: unknown }[] }[] }> } }).axe;
+    const result = await axe.run();
+    return result.violations.map((violation) => ({
+      id: violation.id,
+      help: violation.help,
+      targets: violation.nodes.map((node) => JSON.stringify(node.target)),
+    }));
+  });
+  expect(violations, `axe on the ${screen} screen`).toEqual([]);
+}
+
+/** Presses Tab until the focused element has this accessible name (or role text); fails after 40 presses. */
+export async function tabTo(page: Page, name: string | RegExp) {
+  for (let presses = 0; presses < 40; presses++) {
+    await page.keyboard.press("Tab");
+    const focused = await page.evaluate(() => {
+      const element = document.activeElement as HTMLElement | null;
+      if (!element) return "";
+      const labelled = element.id ? document.querySelector(`label[for="${element.id}"]`)?.textContent : undefined;
+      return element.getAttribute("aria-label") ?? labelled ?? element.textContent ?? "";
+    });
+    if (typeof name === "string" ? focused.trim() === name : name.test(focused)) return;
+  }
+  throw new Error(`Tab never reached "${name}"`);
+}
+
+const SCREENS = process.env.SCREENS_DIR;
+
+/**
+ * With SCREENS_DIR set (see README), a screenshot of the page at desktop (1280x800) and phone (390x844) width.
+ */
+export async function snap(page: Page, name: string) {
+  if (!SCREENS) return;
+  mkdirSync(SCREENS, { recursive: true });
+  const size = page.viewportSize();
+  await page.screenshot({ path: `${SCREENS}/${name}-desktop.png` });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: `${SCREENS}/${name}-phone.png`, fullPage: true });
+  if (size) await page.setViewportSize(size);
+}

@@ -1,0 +1,81 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
+import type { TestProject } from "vitest/node";
+
+/**
+ * Vitest globalSetup of the `browser` project: the real stack as `npm start` runs it (vite dev with
+ * vite.config.ts: page, Worker, Durable Object, emulator), on a free port in 8800–8849 (never 8787, which a
+ * person may be using), with the emulator's clock and the job timings scaled down. Stopped after the run.
+ */
+const TIME_SCALE = "0.005";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    baseUrl: string;
+  }
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer()
+      .once("error", () => resolve(false))
+      .once("listening", () => server.close(() => resolve(true)))
+      .listen(port, "127.0.0.1");
+  });
+}
+
+async function freePort(): Promise<number> {
+  for (let port = 8800; port < 8850; port++) if (await portIsFree(port)) return port;
+  throw new Error("no free port in 8800–8849 for the browser tests' server");
+}
+
+async function waitUntilUp(baseUrl: string, server: ChildProcess, log: () => string) {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`vite dev exited (${server.exitCode}):\n${log()}`);
+    try {
+      // The page and the API both answer: the app's HTML and the Worker's health.
+      const [page, health] = await Promise.all([fetch(`${baseUrl}/`), fetch(`${baseUrl}/health`)]);
+      if (page.ok && health.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`vite dev did not answer within 90 s:\n${log()}`);
+}
+
+export default async function setup(project: TestProject) {
+  const port = await freePort();
+  const baseUrl = `http://localhost:${port}`;
+  let output = "";
+  const server = spawn(
+    process.execPath,
+    ["node_modules/vite/bin/vite.js", "dev", "--port", String(port), "--strictPort"],
+    {
+      env: { ...process.env, TIME_SCALE, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" },
+      stdio: ["ignore", "pipe", "pipe"],
+      // Its own process group, so that stopping it stops workerd too, and nothing else.
+      detached: true,
+    },
+  );
+  server.stdout?.on("data", (chunk) => (output += chunk));
+  server.stderr?.on("data", (chunk) => (output += chunk));
+  const stop = async () => {
+    if (server.exitCode !== null || !server.pid) return;
+    const exited = new Promise((resolve) => server.once("exit", resolve));
+    process.kill(-server.pid, "SIGTERM");
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    if (server.exitCode === null) process.kill(-server.pid, "SIGKILL");
+  };
+  try {
+    await waitUntilUp(baseUrl, server, () => output);
+    // Warm up: the first page load makes Vite optimise the page's dependencies.
+    await fetch(`${baseUrl}/web/main.tsx`);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  project.provide("baseUrl", baseUrl);
+  return stop;
+}
