@@ -14,6 +14,10 @@ const timeScale = process.env.TIME_SCALE ?? "0.1";
  * `vite build` leaves all of it out: the deployed Worker talks to NEMO_API_BASE only.
  */
 export default defineConfig(({ command }) => ({
+  // The page's dependencies, optimised when vite dev starts rather than on the first visit (which would reload it).
+  optimizeDeps: {
+    include: ["preact", "preact/hooks", "preact/jsx-dev-runtime", "hono/client", "eventsource-parser/stream"],
+  },
   plugins: [
     preact(),
     embed(),
