@@ -1,0 +1,97 @@
+import { readFileSync } from "node:fs";
+import { beforeEach, describe, expect, it } from "vitest";
+import { emulator, expectAccessible, resetEmulator, snap, tabTo, useBrowser } from "./helpers";
+
+const open = useBrowser();
+beforeEach(resetEmulator);
+
+interface LoggedRequest {
+  method: string;
+  path: string;
+}
+const upstreamCalls = async (path: string) =>
+  ((await emulator("requests")) as { requests: LoggedRequest[] }).requests.filter((request) => request.path === path);
+
+describe("the person's whole path", () => {
+  it("goes from a prompt to a downloaded MP4 by keyboard alone, and finds it all again after a reload", async () => {
+    const page = await open("/");
+    await page.getByText("Try saying…").waitFor();
+    await expect(page.getByRole("button", { name: "a fox running through a snowy forest" }).isVisible()).resolves.toBe(true);
+    await page.getByText("100 credits").waitFor();
+    await expectAccessible(page, "empty");
+    await snap(page, "empty");
+
+    await tabTo(page, "Describe your video");
+    await page.keyboard.type("a fox running through a snowy forest");
+    await page.keyboard.press("Enter");
+    await page.locator(".line.user", { hasText: "a fox running through a snowy forest" }).waitFor();
+    await page.locator(".line.activity", { hasText: "Generating video" }).waitFor();
+    await snap(page, "streaming");
+
+    const reply = page.locator(".line.assistant").first();
+    await reply.waitFor();
+    await expect(reply.textContent()).resolves.toContain("a fox running through a snowy forest");
+    // The reply is in the live region that screen readers follow.
+    await expect(page.locator('[role="log"] .line.assistant').count()).resolves.toBe(1);
+    // The timeline panel shows the new tracks with their times and volume; credits went down.
+    await page.locator(".timeline .track").nth(2).waitFor();
+    await expect(page.locator(".timeline").textContent()).resolves.toMatch(/BGM.*0–\d+s · 35%/);
+    await page.getByText("0 credits").waitFor();
+    await expectAccessible(page, "timeline");
+    await snap(page, "timeline");
+
+    // The reply said "choose Export": the page exported on its own. Wait for it, then export again by keyboard.
+    await page.getByText("Your video is ready.").waitFor();
+    await emulator("config", { timeScale: 0.05 });
+    await tabTo(page, "Export MP4");
+    await page.keyboard.press("Enter");
+    const progress = page.getByRole("progressbar", { name: "Export progress" });
+    await progress.waitFor();
+    await expectAccessible(page, "export progress");
+    await snap(page, "export-progress");
+
+    const download = page.getByRole("link", { name: "Download MP4" });
+    await download.waitFor({ timeout: 30_000 });
+    await expect(page.locator("video.player").getAttribute("src")).resolves.toMatch(/^\/api\/v1\/exports\/.+\/download/);
+    const claim = page.getByRole("link", { name: "Open in NemoVideo" });
+    await claim.waitFor();
+    await expect(claim.getAttribute("href")).resolves.toMatch(/^https:\/\/.*nemovideo/);
+    await expectAccessible(page, "finished export");
+    await snap(page, "export-done");
+
+    const saved = page.waitForEvent("download");
+    await tabTo(page, "Download MP4");
+    await page.keyboard.press("Enter");
+    const file = readFileSync((await (await saved).path())!);
+    expect(file.length).toBeGreaterThan(10 * 1024);
+    expect(file.subarray(4, 8).toString("latin1")).toBe("ftyp");
+
+    // A returning visitor: the conversation, the timeline and the finished export come back.
+    await page.reload();
+    await page.locator(".line.user", { hasText: "a fox running through a snowy forest" }).waitFor();
+    await page.locator(".line.assistant").first().waitFor();
+    await page.locator(".timeline .track").nth(2).waitFor();
+    await page.getByRole("link", { name: "Download MP4" }).waitFor();
+    await expect(upstreamCalls("/run_sse")).resolves.toHaveLength(1);
+    await page.context().close();
+  });
+
+  it("picks a turn up again after a reload in the middle of it, without sending the message twice", async () => {
+    // A generation of 3 to 9 seconds, so that the reload lands in the middle of it.
+    await emulator("config", { timeScale: 0.03 });
+    const page = await open("/");
+    await page.getByLabel("Describe your video").fill("generate a video of a lighthouse at dusk");
+    await page.getByRole("button", { name: "Send" }).click();
+    await page.locator(".line.activity", { hasText: "Generating video" }).waitFor();
+    await page.reload();
+
+    await page.locator(".line.user", { hasText: "lighthouse" }).waitFor();
+    const reply = page.locator(".line.assistant").first();
+    await reply.waitFor({ timeout: 30_000 });
+    await expect(reply.textContent()).resolves.toContain("lighthouse");
+    await expect(page.locator(".line.user").count()).resolves.toBe(1);
+    await expect(page.locator(".line.error").count()).resolves.toBe(0);
+    await expect(upstreamCalls("/run_sse")).resolves.toHaveLength(1);
+    await page.context().close();
+  });
+});
