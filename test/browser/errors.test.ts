@@ -1,0 +1,48 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { emulator, expectAccessible, resetEmulator, snap, useBrowser } from "./helpers";
+
+const open = useBrowser();
+beforeEach(resetEmulator);
+
+describe("errors in words, with the way out", () => {
+  it("no credits left: says so and links to NemoVideo's registration for this account", async () => {
+    await emulator("faults", { fault: "no-credits", match: { path: "/run_sse" } });
+    const page = await open("/");
+    await page.getByLabel("Describe your video").fill("a fox running through a snowy forest");
+    await page.getByRole("button", { name: "Send" }).click();
+    const error = page.locator(".line.error");
+    await error.waitFor();
+    await expect(error.textContent()).resolves.toContain("You've used all your free credits");
+    const register = page.getByRole("link", { name: "Register with NemoVideo" });
+    await expect(register.getAttribute("href")).resolves.toMatch(/^https:\/\/nemovideo\.com\/register\?bind=anon_/);
+    await expectAccessible(page, "error");
+    await snap(page, "error");
+    await page.context().close();
+  });
+
+  it("an export NemoVideo's free plan blocks: “register or upgrade”", async () => {
+    const page = await open("/");
+    await page.getByLabel("Describe your video").fill("a fox running through a snowy forest");
+    await page.getByRole("button", { name: "Send" }).click();
+    // Every render request from now on is refused with HTTP 402, as NemoVideo does for a blocked plan.
+    await emulator("faults", { fault: "server-error", times: 20, match: { path: "/api/render/" }, params: { status: 402 } });
+    const error = page.locator(".line.error");
+    await error.waitFor({ timeout: 20_000 });
+    await expect(error.textContent()).resolves.toContain("Register or upgrade your plan to unlock export.");
+    await page.getByRole("link", { name: "Register or upgrade" }).waitFor();
+    await expect(page.getByRole("link", { name: "Download MP4" }).count()).resolves.toBe(0);
+    await page.context().close();
+  });
+
+  it("NemoVideo not answering: a sentence, never a code", async () => {
+    await emulator("faults", { fault: "server-error", times: 5, match: { path: "/run_sse" }, params: { status: 503 } });
+    const page = await open("/");
+    await page.getByLabel("Describe your video").fill("a fox running through a snowy forest");
+    await page.getByRole("button", { name: "Send" }).click();
+    const error = page.locator(".line.error");
+    await error.waitFor();
+    await expect(error.textContent()).resolves.toMatch(/^NemoVideo .*\./);
+    await expect(error.textContent()).resolves.not.toMatch(/503|upstream_/);
+    await page.context().close();
+  });
+});
