@@ -99,10 +99,11 @@ export function useConversation(sessionId: string | undefined, hooks: TurnHooks)
       try {
         if (!response) {
           const answer = await reach(
-            api.sessions[":id"].turn.$get(
-              { param: { id: sessionId! } },
-              { headers: lastEvent.current ? { "Last-Event-ID": lastEvent.current } : {} },
-            ),
+            api.sessions[":id"].turn.$get({
+              param: { id: sessionId! },
+              query: {},
+              header: lastEvent.current ? { "last-event-id": lastEvent.current } : {},
+            }),
           );
           if (answer.status === 204) break;
           response = answer as unknown as Response;
