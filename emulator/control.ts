@@ -8,6 +8,7 @@ import { armedFaults, armFault, clearFaults, FaultSchema } from "./faults";
 import { clearRequests, requestsSince } from "./log";
 import { resetStore, store, type User } from "./store";
 import { issueToken, registeredUser } from "./users";
+import { resetWebhooks, webhookRoutes } from "./webhooks";
 
 const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 
@@ -24,10 +25,12 @@ export function resetAll(): void {
   clearFaults();
   resetConfig();
   clearRequests();
+  resetWebhooks();
 }
 
 /** `/__emulator/*`: the switches and records the tests and demos use. Never subject to faults or logging. */
 export const controlRoutes = new Hono<AppEnv>()
+  .route("/webhooks", webhookRoutes)
   .post("/reset", (c) => {
     resetAll();
     return c.json({ ok: true, config: config() });

@@ -28,7 +28,7 @@ app.get("/", (c) =>
   c.json({
     name: "nemovideo-emulator",
     about: "An emulator of NemoVideo's text-to-video API for PromptReel's local runs and tests. See emulator/README.md.",
-    control: "/__emulator/{reset,config,faults,requests,tokens,uploads,users,users/credits}",
+    control: "/__emulator/{reset,config,faults,requests,tokens,uploads,users,users/credits,webhooks}",
   }),
 );
 app.route("/__emulator", controlRoutes);

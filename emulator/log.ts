@@ -11,6 +11,8 @@ export interface LoggedRequest {
   headers: Record<string, string>;
   /** The response status; missing while the handler still runs. */
   status?: number;
+  /** A JSON body (under 64 KB), as text: what exactly reached the API. */
+  body?: string;
 }
 
 let entries: LoggedRequest[] = [];
@@ -27,6 +29,9 @@ export const logRequests: MiddlewareHandler = async (c, next) => {
     query: Object.fromEntries(url.searchParams),
     headers: Object.fromEntries(c.req.raw.headers),
   };
+  const type = c.req.header("content-type") ?? "";
+  if (type.includes("json") && Number(c.req.header("content-length") ?? 0) < 65_536)
+    entry.body = await c.req.raw.clone().text();
   entries.push(entry);
   await next();
   entry.status = c.res.status;

@@ -1,4 +1,5 @@
 import { env, exports } from "cloudflare:workers";
+import { runInDurableObject } from "cloudflare:test";
 import { createParser } from "eventsource-parser";
 import { afterEach, beforeEach, expect } from "vitest";
 import { AppError } from "../worker/errors";
@@ -92,7 +93,7 @@ export const emulator = {
   configure: (config: Record<string, unknown>) => emulator.call("/config", { method: "POST", json: config }),
   fault: (fault: string, options: { times?: number; match?: Record<string, string>; params?: Record<string, unknown> } = {}) =>
     emulator.call("/faults", { method: "POST", json: { fault, ...options } }),
-  requests: async (): Promise<{ method: string; path: string; headers: Record<string, string>; status: number }[]> => {
+  requests: async (): Promise<{ method: string; path: string; headers: Record<string, string>; status: number; time: number; body?: string }[]> => {
     const log = await emulator.call("/requests");
     return Array.isArray(log) ? log : log.requests;
   },
@@ -131,4 +132,18 @@ export async function appErrorOf(work: Promise<unknown>): Promise<AppError> {
   );
   expect(error, "expected an AppError").toBeInstanceOf(AppError);
   return error as AppError;
+}
+
+/** The visitor's Durable Object, as the Worker reaches it. */
+export const visitorStub = (visitorId: string) => env.VISITOR.get(env.VISITOR.idFromName(visitorId));
+
+/**
+ * Restarts the visitor's Durable Object the hard way (`ctx.abort()`): its memory is gone, its storage stays, and
+ * the next call meets a fresh instance, as after an eviction or a deploy in the middle of work.
+ */
+export async function restartVisitor(visitorId: string) {
+  await runInDurableObject(visitorStub(visitorId), (_instance, state) => state.abort("restart for a test")).catch(
+    () => {},
+  );
+  return visitorStub(visitorId);
 }

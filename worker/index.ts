@@ -5,6 +5,8 @@ import { type AppEnv, createRouter, sendError } from "./app";
 import { chat } from "./chat/routes";
 import { readConfig } from "./config";
 import { credits } from "./credits/routes";
+import { exportDownloads, exports } from "./exports/routes";
+import { generations } from "./generations/routes";
 import { openApiInfo } from "./docs/openapi";
 import { renderDocs } from "./docs/page";
 import { AppError, toAppError } from "./errors";
@@ -32,11 +34,18 @@ const routes = api
   .use("/sessions", requireVisitor)
   .use("/sessions/*", requireVisitor)
   .use("/uploads/*", requireVisitor)
+  .route("/", exportDownloads)
+  .use("/exports", requireVisitor)
+  .use("/exports/*", requireVisitor)
+  .use("/generations", requireVisitor)
+  .use("/generations/*", requireVisitor)
   .route("/", credits)
   .route("/", sessions)
   .route("/", chat)
   .route("/", uploads)
-  .route("/", resumableUploads);
+  .route("/", resumableUploads)
+  .route("/", exports)
+  .route("/", generations);
 
 let docs: string | undefined;
 /** The reference page, rendered once per isolate from the same document as /api/v1/openapi.json. */

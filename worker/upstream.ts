@@ -15,3 +15,13 @@ export function nemoOptions(env: Env, config: Config): NemoOptions {
     backoffMs: config.UPSTREAM_BACKOFF_MS,
   };
 }
+
+/**
+ * Fetch for addresses that are not NemoVideo's API (webhook receivers). In `npm start` and the tests, the
+ * emulator's stand-in receiver at `http://nemo.emulator/__emulator/webhooks` is reached through its binding.
+ */
+export function outboundFetch(env: Env): (request: Request) => Promise<Response> {
+  const emulator = env.NEMO_EMULATOR;
+  return (request) =>
+    emulator && new URL(request.url).hostname === "nemo.emulator" ? emulator.fetch(request) : fetch(request);
+}

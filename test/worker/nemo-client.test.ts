@@ -201,7 +201,9 @@ describe("reading NemoVideo's envelopes", () => {
     await emulator.configure(variant);
     const { client } = anonymousVisitor();
     const { upstreamId: session_id } = await client.createSession();
-    const { id } = await client.submitRender(renderJob(session_id));
+    const submitted = await client.submitRender(renderJob(session_id));
+    if (submitted === "duplicate") throw new Error("a fresh render id was refused");
+    const { id } = submitted;
     const running = await client.render(id);
     expect(running.id).toBe(id);
     expect(["pending", "processing", "completed"]).toContain(running.status);

@@ -9,6 +9,7 @@ import {
   CreatedSession,
   Credits,
   PlatformEnvelope,
+  RenderDownload,
   RenderJob,
   SessionState,
   UploadedFiles,
@@ -188,17 +189,61 @@ export class NemoClient {
     return readUploads(uploaded);
   }
 
+  /**
+   * Submits a render. `"duplicate"` when NemoVideo refuses the id as already used (HTTP 409): the caller retries
+   * once under a new id. (Some documents say a duplicate returns the existing job instead; that is a plain answer.)
+   */
   async submitRender(job: { id: string; sessionId: string; draft: unknown; format: string; quality: string }) {
-    return this.json(RenderJob, {
-      method: "POST",
-      path: "/api/render/proxy/lambda",
-      json: {
-        id: job.id,
-        sessionId: job.sessionId,
-        draft: job.draft,
-        output: { format: job.format, quality: job.quality },
-      },
-    });
+    try {
+      return await this.json(RenderJob, {
+        method: "POST",
+        path: "/api/render/proxy/lambda",
+        json: {
+          id: job.id,
+          sessionId: job.sessionId,
+          draft: job.draft,
+          output: { format: job.format, quality: job.quality },
+        },
+      });
+    } catch (error) {
+      if (error instanceof AppError && error.code === "turn_running") return "duplicate" as const;
+      throw error;
+    }
+  }
+
+  /**
+   * A finished render's file, streamed: from its output URL when NemoVideo gave one, else from the render
+   * proxy's download endpoint (the file itself, a redirect to it, or JSON naming it). `range` is passed on.
+   */
+  async renderFile(renderId: string, url: string | undefined, range?: string): Promise<Response> {
+    const headers: Record<string, string> = range ? { Range: range } : {};
+    if (!url) {
+      const answer = await this.exchange({
+        method: "GET",
+        path: `/api/render/proxy/${encodeURIComponent(renderId)}/download`,
+        idempotent: true,
+        long: true,
+      });
+      if (answer.data === undefined) return answer.response;
+      const named = RenderDownload.safeParse(answer.data);
+      if (!named.success)
+        throw new AppError("upstream_error", "NemoVideo didn't say where the finished video is. Please export again.");
+      url = named.data.url;
+    }
+    const target = new URL(url, this.options.base);
+    const request = new Request(target, { headers, redirect: "follow" });
+    const sameOrigin = target.origin === new URL(this.options.base).origin;
+    let response: Response;
+    try {
+      response = await (sameOrigin ? this.options.fetcher(request) : fetch(request));
+    } catch {
+      throw new AppError("upstream_unavailable", "The finished video can't be fetched from NemoVideo right now. Please try again.");
+    }
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw new AppError("upstream_unavailable", "The finished video can't be fetched from NemoVideo right now. Please try again.");
+    }
+    return response;
   }
 
   async render(id: string) {

@@ -87,6 +87,18 @@ export const RenderJob = z
   }));
 export type RenderJob = z.output<typeof RenderJob>;
 
+/** The download endpoint's JSON form: `{"output":{"url","size"}}` (or a bare `url`). */
+export const RenderDownload = z
+  .looseObject({ url: z.string().optional(), output: z.looseObject({ url: z.string() }).optional() })
+  .transform((answer, context) => {
+    const url = answer.output?.url ?? answer.url;
+    if (!url) {
+      context.addIssue({ code: "custom", message: "no url" });
+      return z.NEVER;
+    }
+    return { url };
+  });
+
 export type AnonymousToken = z.infer<typeof AnonymousToken>;
 export type CreatedSession = z.infer<typeof CreatedSession>;
 export type SessionState = z.infer<typeof SessionState>;

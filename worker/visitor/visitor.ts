@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { type Env, readConfig } from "../config";
-import { AppError } from "../errors";
+import { AppError, notFound } from "../errors";
 import {
   ANONYMOUS_TOKEN_LIFE_MS,
   type Credentials,
@@ -11,11 +11,26 @@ import {
 import { nemoOptions } from "../upstream";
 import { kvExpiration, type SessionRecord, sessionKey, tokenKey } from "./records";
 import { UPLOAD_TABLES, type UploadedPart, type UploadRecord, UploadTable } from "./uploads";
+import { EXPORT_TABLES, ExportJobs } from "../exports/jobs";
+import { webhookSecret, withDownload } from "../exports/links";
+import type { ExportRecord } from "../exports/schema";
+import { GENERATION_TABLES, Generations } from "../generations/jobs";
+import type { GenerationRecord } from "../generations/schema";
+import { keySecret } from "../visitors/keys";
+import { outboundFetch } from "../upstream";
+import type { TurnEvent } from "../chat/events";
+import { Schedule, SCHEDULE_TABLE } from "./schedule";
+import { TURN_TABLES, type TurnRow, Turns } from "./turns";
 
 /** Sessions on the operator's shared account are kept this long; anonymous ones live as long as their token. */
 const OPERATOR_SESSION_LIFE_MS = 30 * 24 * 3600_000;
 /** Renew a little before NemoVideo would refuse the token. */
 const EXPIRY_MARGIN_MS = 5 * 60_000;
+/** While a turn runs, the alarm fires this often: an object with work in flight is never idle long enough to be evicted. */
+const KEEP_AWAKE_MS = 30_000;
+const SWEEP_EVERY_MS = 6 * 3600_000;
+/** A schedule step that throws is retried with backoff this many times, then its job fails with the reason. */
+const MAX_STEP_ATTEMPTS = 6;
 
 /**
  * One per visitor. Holds the consistent copy of what the visitor owns (its NemoVideo token, its sessions, the
@@ -26,21 +41,44 @@ const EXPIRY_MARGIN_MS = 5 * 60_000;
 export class Visitor extends DurableObject<Env> {
   private renewal: Promise<Credentials> | undefined;
   private readonly uploadTable: UploadTable;
+  readonly schedule: Schedule;
+  readonly turns: Turns;
+  readonly exports: ExportJobs;
+  private readonly generations: Generations;
+  /** The address this API was last reached at: decides, in development only, which secret signs links. */
+  private origin = "https://promptreel.invalid";
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.uploadTable = new UploadTable(ctx.storage.sql);
+    const sql = ctx.storage.sql;
+    this.uploadTable = new UploadTable(sql);
+    this.schedule = new Schedule(sql, ctx.storage);
+    this.turns = new Turns(sql, this);
+    this.exports = new ExportJobs(sql, this);
+    this.generations = new Generations(sql, this);
     ctx.blockConcurrencyWhile(async () => {
-      ctx.storage.sql.exec(`
+      sql.exec(`
         CREATE TABLE IF NOT EXISTS token (id INTEGER PRIMARY KEY CHECK (id = 1), token TEXT NOT NULL,
           user_id TEXT, expires_at INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, visitor_id TEXT NOT NULL, upstream_id TEXT NOT NULL,
           task_id TEXT NOT NULL, user_id TEXT, language TEXT, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
-        CREATE TABLE IF NOT EXISTS running_turns (session_id TEXT PRIMARY KEY, until INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS daily_turns (day TEXT PRIMARY KEY, count INTEGER NOT NULL);
+        DROP TABLE IF EXISTS running_turns;
       `);
-      ctx.storage.sql.exec(UPLOAD_TABLES);
+      sql.exec(UPLOAD_TABLES);
+      sql.exec(SCHEDULE_TABLE);
+      sql.exec(TURN_TABLES);
+      sql.exec(EXPORT_TABLES);
+      sql.exec(GENERATION_TABLES);
+      // A fresh instance: turns that were running died with the last one's memory; jobs carry on from storage.
+      await this.turns.endOrphans();
+      if (!this.schedule.has("sweep")) await this.schedule.at("sweep", Date.now() + SWEEP_EVERY_MS);
+      await this.schedule.arm();
     });
+  }
+
+  get config() {
+    return readConfig(this.env);
   }
 
   /**
@@ -54,7 +92,7 @@ export class Visitor extends DurableObject<Env> {
   }
 
   private async ownCredentials(visitorId: string, stale?: string): Promise<Credentials> {
-    const operator = readConfig(this.env).NEMO_TOKEN;
+    const operator = this.config.NEMO_TOKEN;
     if (operator) return { token: operator, anonymous: false };
     const stored = this.storedToken();
     if (stored && stored.token !== stale && (stored.expiresAt ?? 0) - EXPIRY_MARGIN_MS > Date.now()) return stored;
@@ -89,6 +127,11 @@ export class Visitor extends DurableObject<Env> {
   }
 
   async session(id: string): Promise<SessionRecord | null> {
+    return this.sessionNow(id);
+  }
+
+  /** The session, read synchronously (for the jobs that run inside this object). */
+  sessionNow(id: string): SessionRecord | null {
     const [row] = this.ctx.storage.sql
       .exec("SELECT * FROM sessions WHERE id = ? AND expires_at > ?", id, Date.now())
       .toArray();
@@ -116,7 +159,7 @@ export class Visitor extends DurableObject<Env> {
   }
 
   private async replace(visitorId: string, id: string, staleUpstreamId: string) {
-    const current = await this.session(id);
+    const current = this.sessionNow(id);
     if (!current || current.upstreamId !== staleUpstreamId) return { record: current, replaced: false };
     const upstream = await this.client(visitorId).createSession(current.language);
     const replaced: SessionRecord = { ...current, ...upstream, userId: upstream.userId ?? current.userId };
@@ -125,28 +168,92 @@ export class Visitor extends DurableObject<Env> {
   }
 
   /**
-   * Marks a turn as running until `capMs` from now. Refused while one already runs in this session, and, on the
-   * operator's shared account, once the visitor has used its `VISITOR_DAILY_TURNS` for the day.
+   * Starts a chat turn in this object and answers its event stream. Refused while a turn already runs in the
+   * session, and, on the operator's shared account, once the visitor has used its `VISITOR_DAILY_TURNS` for the
+   * day. The turn goes on to its end if the stream's reader leaves.
    */
-  async beginTurn(sessionId: string, capMs: number): Promise<"started" | "running" | "quota"> {
-    const now = Date.now();
-    const sql = this.ctx.storage.sql;
-    if (sql.exec("SELECT 1 FROM running_turns WHERE session_id = ? AND until > ?", sessionId, now).toArray().length)
-      return "running";
-    const config = readConfig(this.env);
-    const day = new Date(now).toISOString().slice(0, 10);
-    if (config.NEMO_TOKEN) {
-      const [used] = sql.exec("SELECT count FROM daily_turns WHERE day = ?", day).toArray();
-      if (Number(used?.count ?? 0) >= config.VISITOR_DAILY_TURNS) return "quota";
-      sql.exec("DELETE FROM daily_turns WHERE day <> ?", day);
-      sql.exec("INSERT INTO daily_turns VALUES (?, 1) ON CONFLICT(day) DO UPDATE SET count = count + 1", day);
-    }
-    sql.exec("INSERT OR REPLACE INTO running_turns VALUES (?, ?)", sessionId, now + capMs);
-    return "started";
+  async startTurn(
+    visitorId: string,
+    sessionId: string,
+    message: string,
+  ): Promise<{ status: "started"; stream: ReadableStream<Uint8Array> } | { status: "running" | "quota" }> {
+    return remote(async () => {
+      const record = this.sessionNow(sessionId);
+      if (!record) throw notFound("That session");
+      if (this.turns.running(sessionId)) return { status: "running" as const };
+      if (!this.takeTurn()) return { status: "quota" as const };
+      return { status: "started" as const, stream: this.turns.start(visitorId, record, message).stream! };
+    });
   }
 
-  async endTurn(sessionId: string): Promise<void> {
-    this.ctx.storage.sql.exec("DELETE FROM running_turns WHERE session_id = ?", sessionId);
+  /** The session's running or last turn from the event after `after`, or undefined when there is nothing to resume. */
+  async followTurn(sessionId: string, after = 0): Promise<ReadableStream<Uint8Array> | undefined> {
+    return remote(async () => {
+      if (!this.sessionNow(sessionId)) throw notFound("That session");
+      return this.turns.follow(sessionId, after);
+    });
+  }
+
+  async history(sessionId: string) {
+    return remote(async () => {
+      if (!this.sessionNow(sessionId)) throw notFound("That session");
+      return this.turns.history(sessionId);
+    });
+  }
+
+  /** Counts one turn against the visitor's daily allowance on the shared account; false once it is used up. */
+  takeTurn(): boolean {
+    const config = this.config;
+    if (!config.NEMO_TOKEN) return true;
+    const sql = this.ctx.storage.sql;
+    const day = new Date().toISOString().slice(0, 10);
+    const [used] = sql.exec("SELECT count FROM daily_turns WHERE day = ?", day).toArray();
+    if (Number(used?.count ?? 0) >= config.VISITOR_DAILY_TURNS) return false;
+    sql.exec("DELETE FROM daily_turns WHERE day <> ?", day);
+    sql.exec("INSERT INTO daily_turns VALUES (?, 1) ON CONFLICT(day) DO UPDATE SET count = count + 1", day);
+    return true;
+  }
+
+  async startExport(visitorId: string, sessionId: string, output: { format: string; quality: string }) {
+    return remote(() => this.exports.start(visitorId, sessionId, output));
+  }
+
+  async exportJob(id: string): Promise<ExportRecord | undefined> {
+    return this.exports.find(id);
+  }
+
+  async exportJobs(): Promise<ExportRecord[]> {
+    return this.exports.list();
+  }
+
+  async followExport(id: string, origin: string): Promise<ReadableStream<Uint8Array> | undefined> {
+    this.origin = origin;
+    return this.exports.follow(id);
+  }
+
+  async exportFile(id: string) {
+    return this.exports.file(id);
+  }
+
+  async cancelExport(id: string): Promise<ExportRecord> {
+    return remote(() => this.exports.cancel(id));
+  }
+
+  async startGeneration(visitorId: string, origin: string, request: { prompt: string; language?: string; webhookUrl?: string }) {
+    return remote(() => this.generations.create(visitorId, origin, request));
+  }
+
+  async generation(id: string): Promise<GenerationRecord | undefined> {
+    return this.generations.find(id);
+  }
+
+  async generationList(): Promise<GenerationRecord[]> {
+    return this.generations.list();
+  }
+
+  async followGeneration(id: string, origin: string): Promise<ReadableStream<Uint8Array> | undefined> {
+    this.origin = origin;
+    return this.generations.follow(id);
   }
 
   async addUpload(upload: UploadRecord): Promise<void> {
@@ -165,11 +272,110 @@ export class Visitor extends DurableObject<Env> {
     this.uploadTable.remove(id);
   }
 
-  private client(visitorId: string): NemoClient {
-    return new NemoClient(nemoOptions(this.env, readConfig(this.env)), {
+  /**
+   * Runs every schedule row that is due. A step reschedules or cancels its own row; one that throws is tried again
+   * with backoff, and after `MAX_STEP_ATTEMPTS` its job fails with the reason (never retried forever). The alarm
+   * itself does not throw, so Cloudflare's own retries are left for failures of the platform.
+   */
+  async alarm(): Promise<void> {
+    for (const row of this.schedule.due()) {
+      try {
+        await this.runStep(row.key);
+        if (this.schedule.due().some((due) => due.key === row.key && due.dueAt === row.dueAt))
+          await this.schedule.cancel(row.key);
+      } catch (error) {
+        const attempts = row.attempts + 1;
+        if (attempts < MAX_STEP_ATTEMPTS) {
+          const backoff = Math.min(60_000, 1_000 * 2 ** attempts) * this.config.JOB_TIME_SCALE;
+          await this.schedule.at(row.key, Date.now() + backoff, attempts);
+        } else {
+          console.error("giving up a scheduled step", row.key, error instanceof Error ? error.message : error);
+          await this.schedule.cancel(row.key);
+          await this.abandon(row.key, error);
+        }
+      }
+    }
+    await this.schedule.arm();
+  }
+
+  private async runStep(key: string): Promise<void> {
+    const [kind, id = ""] = key.split(/:(.*)/s);
+    switch (kind) {
+      case "export":
+        return this.exports.step(id);
+      case "generation":
+        return this.generations.step(id);
+      case "webhook":
+        return this.generations.deliver(id);
+      case "keepalive":
+        return this.turns.active ? this.schedule.at(key, Date.now() + KEEP_AWAKE_MS) : this.schedule.cancel(key);
+      case "sweep":
+        this.sweep();
+        return this.schedule.at(key, Date.now() + SWEEP_EVERY_MS);
+      default:
+        return this.schedule.cancel(key);
+    }
+  }
+
+  private async abandon(key: string, error: unknown): Promise<void> {
+    const [kind, id = ""] = key.split(/:(.*)/s);
+    if (kind === "export") await this.exports.giveUp(id, error);
+    if (kind === "generation") await this.generations.giveUp(id, error);
+  }
+
+  /** Forgets what has expired: sessions past their token's life, and old turns' events. */
+  private sweep(): void {
+    const sql = this.ctx.storage.sql;
+    sql.exec("DELETE FROM sessions WHERE expires_at <= ?", Date.now());
+    this.turns.sweep();
+  }
+
+  // What the turns and jobs ask of this object.
+
+  async keepAwake(): Promise<void> {
+    await this.schedule.atLatest("keepalive", Date.now() + KEEP_AWAKE_MS);
+  }
+
+  turnEvent(turn: TurnRow, event: TurnEvent): void {
+    this.generations.turnEvent(turn, event);
+  }
+
+  async turnEnded(turn: TurnRow): Promise<void> {
+    await this.generations.turnEnded(turn);
+  }
+
+  async exportChanged(record: ExportRecord): Promise<void> {
+    await this.generations.exportChanged(record);
+  }
+
+  async exportView(record: ExportRecord) {
+    const session = this.sessionNow(record.sessionId);
+    return withDownload(record, session?.visitorId ?? "", keySecret(this.env, this.config, this.origin));
+  }
+
+  async publicView(record: GenerationRecord, origin: string, absolute: boolean) {
+    const secret = keySecret(this.env, this.config, origin);
+    return withDownload(record, this.visitorOfJobs(record), secret, absolute ? origin : "");
+  }
+
+  async webhookSecret(visitorId: string, origin: string): Promise<string> {
+    return webhookSecret(visitorId, keySecret(this.env, this.config, origin));
+  }
+
+  outbound(request: Request): Promise<Response> {
+    return outboundFetch(this.env)(request);
+  }
+
+  client(visitorId: string): NemoClient {
+    return new NemoClient(nemoOptions(this.env, this.config), {
       current: () => this.ownCredentials(visitorId),
       renew: (stale) => this.ownCredentials(visitorId, stale.token),
     });
+  }
+
+  private visitorOfJobs(record: GenerationRecord): string {
+    const session = record.sessionId ? this.sessionNow(record.sessionId) : null;
+    return session?.visitorId ?? "";
   }
 
   private async saveSession(record: SessionRecord): Promise<void> {

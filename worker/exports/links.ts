@@ -1,0 +1,66 @@
+/** How long a signed download link works. It is signed afresh each time an export is read. */
+export const DOWNLOAD_LINK_LIFE_MS = 24 * 3600_000;
+
+const encoder = new TextEncoder();
+
+async function hmac(secret: string, message: string): Promise<Uint8Array> {
+  const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+    "sign",
+  ]);
+  return new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(message)));
+}
+
+const base64url = (bytes: Uint8Array) =>
+  btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+export const hex = (bytes: Uint8Array) => [...bytes].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+
+/**
+ * The address of an export's MP4 that works without the visitor key, so that a `<video>` element or a plain
+ * link can use it. It names the visitor (not a secret) and is signed for this export only, for 24 hours.
+ * @example await downloadLink("exp_1", "f3c…", secret) // "/api/v1/exports/exp_1/download?v=f3c…&exp=…&sig=…"
+ */
+export async function downloadLink(exportId: string, visitorId: string, secret: string, now = Date.now()) {
+  const expires = Math.floor((now + DOWNLOAD_LINK_LIFE_MS) / 1000);
+  const sig = base64url(await hmac(secret, `download:${exportId}:${visitorId}:${expires}`));
+  const query = new URLSearchParams({ v: visitorId, exp: String(expires), sig });
+  return `/api/v1/exports/${encodeURIComponent(exportId)}/download?${query}`;
+}
+
+/** True when `sig` was made by `downloadLink` for this export and visitor and has not expired. */
+export async function checkDownloadLink(exportId: string, visitorId: string, expires: number, sig: string, secret: string) {
+  if (!Number.isFinite(expires) || expires * 1000 < Date.now()) return false;
+  const expected = base64url(await hmac(secret, `download:${exportId}:${visitorId}:${expires}`));
+  return timingSafeEqual(expected, sig);
+}
+
+/** The secret a visitor's webhook receivers check signatures with: derived, so nothing more is stored. */
+export async function webhookSecret(visitorId: string, secret: string) {
+  return `whsec_${base64url(await hmac(secret, `webhook:${visitorId}`))}`;
+}
+
+/**
+ * The `PromptReel-Signature` header of a webhook delivery: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`.
+ * @example await signWebhook('{"event":"generation.completed"}', "whsec_…") // "t=1764000000,v1=5f2c…"
+ */
+export async function signWebhook(body: string, secret: string, now = Date.now()) {
+  const t = Math.floor(now / 1000);
+  return `t=${t},v1=${hex(await hmac(secret, `${t}.${body}`))}`;
+}
+
+function timingSafeEqual(a: string, b: string) {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return difference === 0;
+}
+
+/** A job as the API shows it: with a signed `downloadUrl` once it is completed (absolute when `origin` is given). */
+export async function withDownload<T extends { status: string; exportId?: string }>(
+  job: T,
+  visitorId: string,
+  secret: string,
+  origin = "",
+): Promise<T & { downloadUrl?: string }> {
+  if (job.status !== "completed" || !job.exportId) return job;
+  return { ...job, downloadUrl: origin + (await downloadLink(job.exportId, visitorId, secret)) };
+}

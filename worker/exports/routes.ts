@@ -1,0 +1,195 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { createMiddleware } from "hono/factory";
+import { type AppEnv, createRouter, errorResponse } from "../app";
+import { AppError, notFound } from "../errors";
+import { SessionParams } from "../sessions/routes";
+import { sseResponse } from "../visitor/sse";
+import { VisitorContext } from "../visitors/context";
+import { keySecret } from "../visitors/keys";
+import { requireVisitor, unauthorized } from "../visitors/routes";
+import { checkDownloadLink, withDownload } from "./links";
+import { Export, ExportRequest } from "./schema";
+
+export const ExportParams = z.object({
+  id: z
+    .string()
+    .regex(/^exp_[0-9a-f]{16}$/, "an export id looks like exp_ followed by 16 hex digits")
+    .openapi({ param: { name: "id", in: "path" }, example: "exp_6f1c2a9e4b7d4c0e" }),
+});
+const noSuchExport = errorResponse("No such export for this visitor.");
+const security = [{ visitorKey: [] }];
+
+const start = createRoute({
+  method: "post",
+  path: "/sessions/{id}/exports",
+  tags: ["Exports"],
+  summary: "Export the project's timeline as an MP4",
+  description:
+    "Submits the render and answers at once; the visitor's Durable Object follows it to the end whether or not anybody waits. While one export of the session runs, the same export is answered again: a second click never starts a second render.",
+  security,
+  request: { params: SessionParams, body: { content: { "application/json": { schema: ExportRequest } }, required: false } },
+  responses: {
+    202: { content: { "application/json": { schema: Export } }, description: "The export, running." },
+    401: unauthorized,
+    402: errorResponse("NemoVideo's free plan can't export: register or upgrade (the link is the way)."),
+    404: errorResponse("No such session for this visitor."),
+    409: errorResponse("Nothing to export yet: the timeline is empty."),
+  },
+});
+
+const list = createRoute({
+  method: "get",
+  path: "/exports",
+  tags: ["Exports"],
+  summary: "The visitor's exports, newest first",
+  security,
+  responses: {
+    200: { content: { "application/json": { schema: z.object({ exports: z.array(Export) }) } }, description: "The exports." },
+    401: unauthorized,
+  },
+});
+
+const read = createRoute({
+  method: "get",
+  path: "/exports/{id}",
+  tags: ["Exports"],
+  summary: "An export: status, progress, and the MP4's address once completed",
+  security,
+  request: { params: ExportParams },
+  responses: {
+    200: { content: { "application/json": { schema: Export } }, description: "The export." },
+    401: unauthorized,
+    404: noSuchExport,
+  },
+});
+
+const events = createRoute({
+  method: "get",
+  path: "/exports/{id}/events",
+  tags: ["Exports"],
+  summary: "Follow an export live",
+  description:
+    "Server-sent `status` events, each carrying the whole export: the current state at once, then every change, and the stream closes after a final status (`completed`, `failed`, `cancelled`). No polling needed.",
+  security,
+  request: { params: ExportParams },
+  responses: {
+    200: {
+      content: { "text/event-stream": { schema: z.object({ event: z.literal("status"), data: Export }) } },
+      description: "The export's events.",
+    },
+    401: unauthorized,
+    404: noSuchExport,
+  },
+});
+
+const cancel = createRoute({
+  method: "post",
+  path: "/exports/{id}/cancel",
+  tags: ["Exports"],
+  summary: "Cancel a running export",
+  description: "An export that has already ended is answered as it is.",
+  security,
+  request: { params: ExportParams },
+  responses: {
+    200: { content: { "application/json": { schema: Export } }, description: "The export, cancelled." },
+    401: unauthorized,
+    404: noSuchExport,
+  },
+});
+
+/** The visitor key, or else a valid signature of a download link, names the visitor. */
+const visitorOrSignature = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.req.header("Authorization")) return requireVisitor(c, next);
+  const { v, exp, sig } = c.req.query();
+  const id = c.req.param("id") ?? "";
+  const secret = keySecret(c.env, c.var.config, c.req.url);
+  if (!v || !exp || !sig || !(await checkDownloadLink(id, v, Number(exp), sig, secret)))
+    throw new AppError(
+      "unauthorized",
+      "This download link is not valid or has expired. Open the export again for a fresh link.",
+    );
+  c.set("visitor", new VisitorContext(c.env, c.var.config, v));
+  await next();
+});
+
+const download = createRoute({
+  method: "get",
+  path: "/exports/{id}/download",
+  tags: ["Exports"],
+  summary: "The finished MP4",
+  description:
+    "Streamed with `Content-Disposition: attachment`; `Range` gives `206 Partial Content`, so a player can seek. Authorised by the visitor key, or by the signature of the export's `downloadUrl` (so a `<video>` or a plain link can use it).",
+  security: [{ visitorKey: [] }, {}],
+  middleware: [visitorOrSignature] as const,
+  request: {
+    params: ExportParams,
+    query: z.object({ v: z.uuid().optional(), exp: z.string().optional(), sig: z.string().optional() }),
+  },
+  responses: {
+    200: { content: { "video/mp4": { schema: { type: "string", format: "binary" } } }, description: "The MP4." },
+    206: { content: { "video/mp4": { schema: { type: "string", format: "binary" } } }, description: "Part of it." },
+    401: unauthorized,
+    404: noSuchExport,
+    409: errorResponse("The export has not completed."),
+  },
+});
+
+/** The export's view, with a fresh signed download link once it is completed. */
+const view = async (c: { env: AppEnv["Bindings"]; var: AppEnv["Variables"]; req: { url: string } }, record: Export) =>
+  withDownload(record, c.var.visitor.visitorId, keySecret(c.env, c.var.config, c.req.url));
+
+/** The download route: mounted before `requireVisitor` covers `/exports/*`. */
+export const exportDownloads = createRouter().openapi(
+  download,
+  async (c) => {
+    // Checked by the route's validator; typed loosely because a route middleware hides the validated types.
+    const id = c.req.param("id") as string;
+    const visitor = c.var.visitor;
+    const file = await visitor.stub.exportFile(id);
+    if (!file) {
+      const record = await visitor.stub.exportJob(id);
+      if (!record) throw notFound("That export");
+      throw new AppError("export_not_ready", "This export has not finished yet: follow its progress, then download it.");
+    }
+    const range = c.req.header("Range");
+    const upstream = await visitor.nemo.renderFile(file.renderId, file.url, range);
+    const headers = new Headers({
+      "Content-Type": "video/mp4",
+      "Content-Disposition": `attachment; filename="promptreel-${id}.mp4"`,
+      "Accept-Ranges": "bytes",
+      "Cache-Control": "private, max-age=3600",
+    });
+    for (const name of ["Content-Length", "Content-Range"]) {
+      const value = upstream.headers.get(name);
+      if (value) headers.set(name, value);
+    }
+    return new Response(upstream.body, { status: upstream.status === 206 ? 206 : 200, headers }) as never;
+  },
+);
+
+export const exports = createRouter()
+  .openapi(start, async (c) => {
+    const { id } = c.req.valid("param");
+    const output = ExportRequest.parse(c.req.valid("json") ?? {});
+    const visitor = c.var.visitor;
+    const record = await visitor.stub.startExport(visitor.visitorId, id, output);
+    return c.json(await view(c, record), 202);
+  })
+  .openapi(list, async (c) => {
+    const records = await c.var.visitor.stub.exportJobs();
+    return c.json({ exports: await Promise.all(records.map((record) => view(c, record))) }, 200);
+  })
+  .openapi(read, async (c) => {
+    const record = await c.var.visitor.stub.exportJob(c.req.valid("param").id);
+    if (!record) throw notFound("That export");
+    return c.json(await view(c, record), 200);
+  })
+  .openapi(events, async (c) => {
+    const stream = await c.var.visitor.stub.followExport(c.req.valid("param").id, new URL(c.req.url).origin);
+    if (!stream) throw notFound("That export");
+    return sseResponse(stream) as never;
+  })
+  .openapi(cancel, async (c) => {
+    const record = await c.var.visitor.stub.cancelExport(c.req.valid("param").id);
+    return c.json(await view(c, record), 200);
+  });

@@ -1,0 +1,43 @@
+import { z } from "@hono/zod-openapi";
+
+export const ExportStatus = z.enum(["pending", "processing", "completed", "failed", "cancelled"]);
+export type ExportStatus = z.infer<typeof ExportStatus>;
+export const FINAL_EXPORT_STATUSES: readonly ExportStatus[] = ["completed", "failed", "cancelled"];
+
+export const JobError = z
+  .object({ code: z.string(), message: z.string(), link: z.string().optional() })
+  .openapi("JobError");
+export type JobError = z.infer<typeof JobError>;
+
+/** An export as the visitor's Durable Object keeps it (no signed links: the Worker adds those). */
+export const ExportRecord = z.object({
+  exportId: z.string(),
+  sessionId: z.string(),
+  status: ExportStatus,
+  progress: z.number(),
+  url: z.string().optional(),
+  error: JobError.optional(),
+  createdAt: z.number(),
+  completedAt: z.number().optional(),
+});
+export type ExportRecord = z.infer<typeof ExportRecord>;
+
+export const Export = ExportRecord.extend({
+  exportId: z.string().openapi({ example: "exp_6f1c2a9e4b7d4c0e" }),
+  progress: z.number().min(0).max(100).openapi({ description: "0–100, as NemoVideo reports it." }),
+  url: z.string().optional().openapi({ description: "NemoVideo's own address of the finished file (its CDN)." }),
+  downloadUrl: z.string().optional().openapi({
+    description:
+      "When completed: this API's address of the MP4, signed for this export and valid for 24 hours, so it works without the key (as a `<video src>` or a download link). Answers with `Content-Disposition: attachment` and supports `Range`.",
+  }),
+  createdAt: z.number().openapi({ description: "Epoch milliseconds." }),
+  completedAt: z.number().optional().openapi({ description: "Epoch milliseconds." }),
+}).openapi("Export");
+export type Export = z.infer<typeof Export>;
+
+export const ExportRequest = z
+  .object({
+    format: z.literal("mp4").default("mp4"),
+    quality: z.enum(["high", "standard"]).default("high"),
+  })
+  .openapi("ExportRequest");

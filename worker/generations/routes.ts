@@ -1,0 +1,129 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { createRouter, errorResponse } from "../app";
+import { notFound } from "../errors";
+import { webhookSecret, withDownload } from "../exports/links";
+import { sseResponse } from "../visitor/sse";
+import { keySecret } from "../visitors/keys";
+import { unauthorized } from "../visitors/routes";
+import { Generation, GenerationRequest } from "./schema";
+
+const GenerationParams = z.object({
+  id: z
+    .string()
+    .regex(/^gen_[0-9a-f]{16}$/, "a generation id looks like gen_ followed by 16 hex digits")
+    .openapi({ param: { name: "id", in: "path" }, example: "gen_0d5e8f2a7c3b4a91" }),
+});
+const noSuchGeneration = errorResponse("No such generation for this visitor.");
+const security = [{ visitorKey: [] }];
+
+const Queued = z
+  .object({
+    generationId: z.string(),
+    status: z.literal("queued"),
+    webhookSecret: z.string().optional().openapi({
+      description:
+        "With `webhookUrl`: the secret that signs deliveries to it (the same for all of this visitor's generations). Check `PromptReel-Signature` with it.",
+    }),
+  })
+  .openapi("GenerationQueued");
+
+const start = createRoute({
+  method: "post",
+  path: "/generations",
+  tags: ["Generations"],
+  summary: "Text in, MP4 out, in one call",
+  description:
+    "Opens a project, sends the prompt, exports what NemoVideo made and finishes, all driven by the visitor's Durable Object whether or not anybody watches. Follow it with `GET /generations/{id}/events`, or give a `webhookUrl` to be told.",
+  security,
+  request: { body: { content: { "application/json": { schema: GenerationRequest } }, required: true } },
+  responses: {
+    202: { content: { "application/json": { schema: Queued } }, description: "Queued." },
+    400: errorResponse("No prompt, or a bad webhookUrl."),
+    401: unauthorized,
+  },
+});
+
+const list = createRoute({
+  method: "get",
+  path: "/generations",
+  tags: ["Generations"],
+  summary: "The visitor's generations, newest first",
+  security,
+  responses: {
+    200: {
+      content: { "application/json": { schema: z.object({ generations: z.array(Generation) }) } },
+      description: "The generations.",
+    },
+    401: unauthorized,
+  },
+});
+
+const read = createRoute({
+  method: "get",
+  path: "/generations/{id}",
+  tags: ["Generations"],
+  summary: "A generation: its step, the assistant's words, and the MP4 once completed",
+  security,
+  request: { params: GenerationParams },
+  responses: {
+    200: { content: { "application/json": { schema: Generation } }, description: "The generation." },
+    401: unauthorized,
+    404: noSuchGeneration,
+  },
+});
+
+const GenerationEvent = z
+  .discriminatedUnion("event", [
+    z.object({ event: z.literal("status"), data: Generation }),
+    z.object({ event: z.literal("activity"), data: z.object({ tool: z.string(), label: z.string() }) }),
+    z.object({ event: z.literal("text"), data: z.object({ text: z.string() }) }),
+  ])
+  .openapi("GenerationEvent");
+
+const events = createRoute({
+  method: "get",
+  path: "/generations/{id}/events",
+  tags: ["Generations"],
+  summary: "Follow a generation live",
+  description:
+    "`status` events carry the whole generation (now, then at every step and export progress); `activity` and `text` carry the assistant's work and words as they come. The stream closes after `completed` or `failed`.",
+  security,
+  request: { params: GenerationParams },
+  responses: {
+    200: { content: { "text/event-stream": { schema: GenerationEvent } }, description: "The generation's events." },
+    401: unauthorized,
+    404: noSuchGeneration,
+  },
+});
+
+export const generations = createRouter()
+  .openapi(start, async (c) => {
+    const request = c.req.valid("json");
+    const { visitorId, stub } = c.var.visitor;
+    const origin = new URL(c.req.url).origin;
+    const record = await stub.startGeneration(visitorId, origin, request);
+    const secret = request.webhookUrl
+      ? await webhookSecret(visitorId, keySecret(c.env, c.var.config, c.req.url))
+      : undefined;
+    return c.json(
+      { generationId: record.generationId, status: "queued" as const, ...(secret ? { webhookSecret: secret } : {}) },
+      202,
+    );
+  })
+  .openapi(list, async (c) => {
+    const { visitorId, stub } = c.var.visitor;
+    const secret = keySecret(c.env, c.var.config, c.req.url);
+    const records = await stub.generationList();
+    return c.json({ generations: await Promise.all(records.map((r) => withDownload(r, visitorId, secret))) }, 200);
+  })
+  .openapi(read, async (c) => {
+    const { visitorId, stub } = c.var.visitor;
+    const record = await stub.generation(c.req.valid("param").id);
+    if (!record) throw notFound("That generation");
+    return c.json(await withDownload(record, visitorId, keySecret(c.env, c.var.config, c.req.url)), 200);
+  })
+  .openapi(events, async (c) => {
+    const stream = await c.var.visitor.stub.followGeneration(c.req.valid("param").id, new URL(c.req.url).origin);
+    if (!stream) throw notFound("That generation");
+    return sseResponse(stream) as never;
+  });

@@ -1,0 +1,71 @@
+import { z } from "@hono/zod-openapi";
+import { JobError } from "../exports/schema";
+
+export const GenerationStatus = z.enum(["queued", "generating", "rendering", "completed", "failed"]);
+export type GenerationStatus = z.infer<typeof GenerationStatus>;
+export const FINAL_GENERATION_STATUSES: readonly GenerationStatus[] = ["completed", "failed"];
+
+const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "nemo.emulator"]);
+
+export const GenerationRequest = z
+  .object({
+    prompt: z
+      .string()
+      .trim()
+      .min(1, "describe the video you want")
+      .max(4000, "keep the prompt under 4000 characters")
+      .openapi({ example: "a fox running through a snowy forest, 5 seconds" }),
+    language: z.string().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, "a language tag such as en or zh-CN").optional(),
+    webhookUrl: z
+      .url({ protocol: /^https?$/, error: "webhookUrl must be an http(s) address" })
+      .max(2000)
+      .refine((value) => {
+        const url = new URL(value);
+        return !url.username && !url.password;
+      }, "webhookUrl must not carry a user name or password")
+      .refine((value) => {
+        const url = new URL(value);
+        return url.protocol === "https:" || LOCAL_HOSTS.has(url.hostname);
+      }, "webhookUrl must use https")
+      .optional()
+      .openapi({ description: "Where to POST the finished generation (signed; see the README's Webhooks)." }),
+  })
+  .openapi("GenerationRequest");
+export type GenerationRequest = z.infer<typeof GenerationRequest>;
+
+export const HistoryMessage = z
+  .object({ role: z.enum(["user", "assistant"]), text: z.string(), at: z.number() })
+  .openapi("HistoryMessage");
+
+export const WebhookState = z
+  .object({
+    status: z.enum(["pending", "delivered", "failed"]),
+    attempts: z.number(),
+    lastStatus: z.number().optional().openapi({ description: "The receiver's last HTTP status, if it answered." }),
+  })
+  .openapi("WebhookState");
+
+/** A generation as the visitor's Durable Object keeps it (the Worker adds the signed `downloadUrl`). */
+export const GenerationRecord = z.object({
+  generationId: z.string(),
+  status: GenerationStatus,
+  prompt: z.string(),
+  language: z.string().optional(),
+  sessionId: z.string().optional(),
+  exportId: z.string().optional(),
+  messages: z.array(HistoryMessage),
+  progress: z.number().optional(),
+  url: z.string().optional(),
+  error: JobError.optional(),
+  webhook: WebhookState.optional(),
+  createdAt: z.number(),
+  completedAt: z.number().optional(),
+});
+export type GenerationRecord = z.infer<typeof GenerationRecord>;
+
+export const Generation = GenerationRecord.extend({
+  generationId: z.string().openapi({ example: "gen_0d5e8f2a7c3b4a91" }),
+  progress: z.number().optional().openapi({ description: "The export's progress (0–100) while rendering." }),
+  downloadUrl: z.string().optional().openapi({ description: "When completed: the MP4, signed, as for exports." }),
+}).openapi("Generation");
+export type Generation = z.infer<typeof Generation>;
