@@ -59,6 +59,7 @@ const stepKey = (id: string) => `generation:${id}`;
 const webhookKey = (id: string) => `webhook:${id}`;
 /** Slack after a turn's or an export's own cap before a generation checks on it anyway. */
 const SAFETY_MS = 60_000;
+const INTERRUPTED_RECHECK_MS = 15_000;
 
 /**
  * Text in, MP4 out, with nobody watching: each generation is a small state machine in the visitor's Durable
@@ -215,6 +216,13 @@ export class Generations {
       return;
     }
     const { timeline } = await this.host.client(row.visitorId).state(session.upstreamId);
+    // A turn cut off on our side (a restart, a dropped connection) may still be finished by NemoVideo: look again
+    // now and then until the turn's cap has passed.
+    const retryAt = Date.now() + INTERRUPTED_RECHECK_MS * this.host.config.JOB_TIME_SCALE;
+    if (!isExportReady(timeline) && turn.reason === "interrupted" && retryAt < turn.startedAt + this.host.config.TURN_CAP_MS) {
+      await this.host.schedule.at(stepKey(row.id), retryAt);
+      return;
+    }
     if (!isExportReady(timeline)) {
       await this.fail(
         row,

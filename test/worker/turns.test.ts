@@ -1,0 +1,140 @@
+import { describe, expect, it } from "vitest";
+import { exports } from "cloudflare:workers";
+import { runInDurableObject } from "cloudflare:test";
+import { createParser } from "eventsource-parser";
+import { BASE, call, chat, emulator, newSession, parseSse, restartVisitor, type SseEvent, useEmulator, visitorStub } from "../helpers";
+
+useEmulator();
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const runSseCalls = async () => (await emulator.requests()).filter((r) => r.path === "/run_sse");
+
+/** Sends a message and reads only its first `count` events, then drops the connection (a reload). */
+async function sendAndLeave(key: string, sessionId: string, text: string, count: number) {
+  const response = await exports.default.fetch(`${BASE}/sessions/${sessionId}/messages`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ text }),
+  });
+  expect(response.status).toBe(200);
+  const events: SseEvent[] = [];
+  const parser = createParser({ onEvent: (m) => events.push({ id: m.id, event: m.event, data: JSON.parse(m.data) }) });
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  while (events.length < count) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    parser.feed(decoder.decode(value, { stream: true }));
+  }
+  await reader.cancel();
+  return events.slice(0, count);
+}
+
+async function resume(key: string, sessionId: string, lastEventId?: string) {
+  const answer = await call(`/sessions/${sessionId}/turn`, {
+    key,
+    headers: lastEventId ? { "Last-Event-ID": lastEventId } : {},
+  });
+  return { ...answer, ...parseSse(answer.text) };
+}
+
+async function waitForIdle(key: string, sessionId: string, timeoutMs = 8000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const history = await call(`/sessions/${sessionId}/messages`, { key });
+    if (!history.body.running || Date.now() > deadline) return history.body;
+    await sleep(25);
+  }
+}
+
+describe("a chat turn survives a reload, a lost connection and a second tab", () => {
+  it("a reload in the middle gets what it missed from Last-Event-ID, then the rest live, and nothing is re-sent", async () => {
+    const { key, sessionId } = await newSession("en");
+    const first = await sendAndLeave(key, sessionId, "a fox running through a snowy forest", 1);
+    expect(first[0]).toMatchObject({ id: "1", event: "activity" });
+    const rest = await resume(key, sessionId, first[0].id);
+    expect(rest.status).toBe(200);
+    expect(rest.headers.get("Content-Type")).toContain("text/event-stream");
+    expect(rest.events[0].id).toBe("2");
+    expect(rest.events.map((e) => e.event)).toContain("text");
+    expect(rest.events.map((e) => e.event)).toContain("timeline");
+    expect(rest.events.at(-1)).toMatchObject({ event: "done", data: { reason: "complete" } });
+    const ids = [...first, ...rest.events].map((e) => Number(e.id));
+    expect(ids).toEqual(ids.map((_, i) => i + 1));
+    expect(await runSseCalls()).toHaveLength(1);
+  });
+
+  it("the turn goes on to its end with nobody listening; the conversation shows the reply", async () => {
+    const { key, sessionId } = await newSession("en");
+    await sendAndLeave(key, sessionId, "a fox running through a snowy forest", 1);
+    const history = await waitForIdle(key, sessionId);
+    expect(history.running).toBe(false);
+    expect(history.messages[0]).toMatchObject({ role: "user", text: "a fox running through a snowy forest" });
+    expect(history.messages[1].role).toBe("assistant");
+    expect(history.messages[1].text.length).toBeGreaterThan(10);
+    const session = await call(`/sessions/${sessionId}`, { key });
+    expect(session.body.exportReady).toBe(true);
+  });
+
+  it("opening the session fresh (no Last-Event-ID) replays the whole running turn, then follows it live", async () => {
+    const { key, sessionId } = await newSession("en");
+    const sent = await chat(key, sessionId, "a fox running through a snowy forest");
+    const replay = await resume(key, sessionId);
+    expect(replay.events.map((e) => [e.id, e.event])).toEqual(sent.events.map((e) => [e.id, e.event]));
+  });
+
+  it("a second tab follows the same turn: both see every event, in order", async () => {
+    const { key, sessionId } = await newSession("en");
+    const sending = chat(key, sessionId, "a fox running through a snowy forest");
+    await sleep(30);
+    const [sent, watched] = await Promise.all([sending, resume(key, sessionId)]);
+    expect(watched.events.map((e) => e.id)).toEqual(sent.events.map((e) => e.id));
+  });
+
+  it("nothing to resume answers 204: no turn yet, or a finished turn already seen to its end", async () => {
+    const { key, sessionId } = await newSession("en");
+    expect((await resume(key, sessionId)).status).toBe(204);
+    const sent = await chat(key, sessionId, "hello, what can you do?");
+    expect((await resume(key, sessionId, sent.events.at(-1)!.id)).status).toBe(204);
+    expect((await call(`/sessions/${sessionId}/turn?after=${sent.events.at(-1)!.id}`, { key })).status).toBe(204);
+  });
+
+  it("a reconnect to a quiet turn gets keep-alive comments while it waits", async () => {
+    const { key, sessionId } = await newSession("en");
+    await emulator.configure({ heartbeatMs: 60_000 });
+    const first = await sendAndLeave(key, sessionId, "a fox running through a snowy forest", 1);
+    const rest = await resume(key, sessionId, first[0].id);
+    expect(rest.comments.filter((c) => c === "keep-alive").length).toBeGreaterThan(0);
+  });
+
+  it("a restart of the Durable Object in the middle ends the turn in words, and the next message is accepted", async () => {
+    const { key, sessionId, visitorId } = await newSession("en");
+    await sendAndLeave(key, sessionId, "a fox running through a snowy forest", 1);
+    await restartVisitor(visitorId);
+    const after = await resume(key, sessionId, "1");
+    expect(after.events.at(-2)).toMatchObject({ event: "error", data: { code: "upstream_unavailable" } });
+    expect(after.events.at(-2)!.data.message).toMatch(/restarted/);
+    expect(after.events.at(-1)).toMatchObject({ event: "done", data: { reason: "interrupted" } });
+    expect((await call(`/sessions/${sessionId}/messages`, { key })).body.running).toBe(false);
+    await sleep(1600); // NemoVideo is still finishing the first message upstream.
+    const next = await chat(key, sessionId, "make the music louder");
+    expect(next.status).toBe(200);
+  });
+
+  it("another visitor can neither follow nor read a session's turns", async () => {
+    const owner = await newSession("en");
+    await chat(owner.key, owner.sessionId, "hello, what can you do?");
+    const stranger = await newSession("en");
+    expect((await resume(stranger.key, owner.sessionId)).status).toBe(404);
+    expect((await call(`/sessions/${owner.sessionId}/messages`, { key: stranger.key })).status).toBe(404);
+  });
+
+  it("finished turns' events are swept after an hour; their message and reply stay as history", async () => {
+    const { key, sessionId, visitorId } = await newSession("en");
+    await chat(key, sessionId, "hello, what can you do?");
+    await runInDurableObject(visitorStub(visitorId), (instance: any) => instance.turns.sweep(Date.now() + 2 * 3600_000));
+    expect((await resume(key, sessionId)).status).toBe(204);
+    const history = (await call(`/sessions/${sessionId}/messages`, { key })).body;
+    expect(history.messages.map((m: any) => m.role)).toEqual(["user", "assistant"]);
+  });
+});
