@@ -29,7 +29,7 @@ export default defineConfig(({ command }) => ({
           ? (worker) => ({
               main: "./emulator/dev-worker.ts",
               // wrangler.toml's "/*" brings /__emulator/* to the Worker; Vite's own module addresses stay with Vite.
-              assets: { ...worker.assets, run_worker_first: ["!/@*", "!/web/*", "!/node_modules/*"] },
+              assets: { ...worker.assets, run_worker_first: ["!/@*", "!/web/*", "!/worker/*", "!/node_modules/*"] },
               vars: { ...worker.vars, NEMO_API_BASE: "http://nemo.emulator", JOB_TIME_SCALE: timeScale },
               services: [...(worker.services ?? []), { binding: "NEMO_EMULATOR", service: "nemovideo-emulator" }],
             })
