@@ -1,0 +1,190 @@
+import { describe, expect, it } from "vitest";
+import { exports } from "cloudflare:workers";
+import { runDurableObjectAlarm } from "cloudflare:test";
+import { call, emulator, newVisitor, parseSse, restartVisitor, useEmulator } from "../helpers";
+
+useEmulator();
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const WEBHOOK = "http://nemo.emulator/__emulator/webhooks";
+const FINAL = ["completed", "failed"];
+
+const generate = (key: string, body: Record<string, unknown>) => call("/generations", { method: "POST", key, json: body });
+
+async function finished(key: string, id: string, timeoutMs = 12_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const answer = await call(`/generations/${id}`, { key });
+    if (FINAL.includes(answer.body.status) || Date.now() > deadline) return answer.body;
+    await sleep(30);
+  }
+}
+
+async function deliveries(count: number, timeoutMs = 8000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { deliveries } = await emulator.call("/webhooks");
+    if (deliveries.length >= count || Date.now() > deadline) return deliveries as { headers: Record<string, string>; body: string; answered: number }[];
+    await sleep(30);
+  }
+}
+
+/** What a receiver does: recompute the HMAC of "t.body" with its secret and compare. */
+async function verifies(header: string, body: string, secret: string) {
+  const { t, v1 } = Object.fromEntries(header.split(",").map((part) => part.split("=") as [string, string]));
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${t}.${body}`)));
+  return [...mac].map((b) => b.toString(16).padStart(2, "0")).join("") === v1;
+}
+
+describe("a generation: text in, MP4 out, in one call", () => {
+  it("queues at once, then shows each step and the assistant's words in its event stream, and ends with the MP4", async () => {
+    const { key } = await newVisitor();
+    const started = await generate(key, { prompt: "a fox running through a snowy forest", language: "en" });
+    expect(started.status).toBe(202);
+    expect(started.body).toEqual({ generationId: expect.stringMatching(/^gen_[0-9a-f]{16}$/), status: "queued" });
+    const stream = await call(`/generations/${started.body.generationId}/events`, { key });
+    const { events } = parseSse(stream.text);
+    const statuses = events.filter((e) => e.event === "status").map((e) => e.data.status);
+    expect([...new Set(statuses)]).toEqual(expect.arrayContaining(["generating", "rendering", "completed"]));
+    expect(statuses.at(-1)).toBe("completed");
+    expect(events.some((e) => e.event === "activity" && e.data.label === "Generating video")).toBe(true);
+    expect(events.some((e) => e.event === "text")).toBe(true);
+    const last = events.at(-1)!.data;
+    expect(last.downloadUrl).toMatch(/^\/api\/v1\/exports\/exp_[0-9a-f]{16}\/download\?/);
+
+    const generation = await call(`/generations/${started.body.generationId}`, { key });
+    expect(generation.body).toMatchObject({ status: "completed", prompt: "a fox running through a snowy forest", progress: 100 });
+    expect(generation.body.messages.map((m: any) => m.role)).toEqual(["user", "assistant"]);
+    expect(generation.body.messages[1].text).not.toMatch(/click/i);
+    const file = await exports.default.fetch(`http://localhost${generation.body.downloadUrl}`);
+    expect(file.status).toBe(200);
+    expect(new TextDecoder().decode(new Uint8Array(await file.arrayBuffer()).subarray(4, 8))).toBe("ftyp");
+    expect((await call("/generations", { key })).body.generations).toHaveLength(1);
+    expect((await call("/exports", { key })).body.exports).toHaveLength(1);
+  });
+
+  it("runs to the end with nobody watching, and the prompt is sent to NemoVideo exactly once", async () => {
+    const { key } = await newVisitor();
+    const { body } = await generate(key, { prompt: "a lighthouse at dusk, waves crashing" });
+    const done = await finished(key, body.generationId);
+    expect(done.status).toBe("completed");
+    expect((await emulator.requests()).filter((r) => r.path === "/run_sse")).toHaveLength(1);
+  });
+
+  it("a prompt NemoVideo answers without making a video fails in words, with its reply kept", async () => {
+    const { key } = await newVisitor();
+    const { body } = await generate(key, { prompt: "What can you do?" });
+    const done = await finished(key, body.generationId);
+    expect(done).toMatchObject({ status: "failed", error: { code: "export_not_ready" } });
+    expect(done.error.message).toMatch(/made no video/);
+    expect(done.messages[1]?.role).toBe("assistant");
+    expect((await emulator.requests()).some((r) => r.path === "/api/render/proxy/lambda")).toBe(false);
+  });
+
+  it("no credits: the generation fails with the registration link as the way out", async () => {
+    const { key } = await newVisitor();
+    await emulator.fault("no-credits", { times: 5, match: { path: "/run_sse" } });
+    const { body } = await generate(key, { prompt: "a fox running through a snowy forest" });
+    const done = await finished(key, body.generationId);
+    expect(done).toMatchObject({ status: "failed", error: { code: "no_credits" } });
+    expect(done.error.link).toMatch(/^https:\/\/nemovideo\.com\/register/);
+  });
+
+  it("bad input is refused at the edge and nothing starts: no prompt, a webhook that is not https or carries a password", async () => {
+    const { key } = await newVisitor();
+    for (const body of [
+      {},
+      { prompt: "  " },
+      { prompt: "a fox", webhookUrl: "ftp://example.com/hook" },
+      { prompt: "a fox", webhookUrl: "http://example.com/hook" },
+      { prompt: "a fox", webhookUrl: "https://user:pass@example.com/hook" },
+      { prompt: "a fox", language: "not a language" },
+    ]) {
+      const answer = await generate(key, body);
+      expect(answer.status, JSON.stringify(body)).toBe(400);
+      expect(answer.body.error.code).toBe("invalid_request");
+    }
+    expect((await call("/generations", { key })).body.generations).toHaveLength(0);
+    expect(await emulator.requests()).toHaveLength(0);
+  });
+
+  it("another visitor's generation answers 404", async () => {
+    const owner = await newVisitor();
+    const { body } = await generate(owner.key, { prompt: "a fox running through a snowy forest" });
+    const stranger = await newVisitor();
+    expect((await call(`/generations/${body.generationId}`, { key: stranger.key })).status).toBe(404);
+    expect((await call(`/generations/${body.generationId}/events`, { key: stranger.key })).status).toBe(404);
+    await finished(owner.key, body.generationId);
+  });
+
+  it("a restart in the middle resumes from storage: the generation still ends with the MP4", async () => {
+    const { key, visitorId } = await newVisitor();
+    const { body } = await generate(key, { prompt: "a fox running through a snowy forest" });
+    const deadline = Date.now() + 5000;
+    while ((await call(`/generations/${body.generationId}`, { key })).body.status === "queued" && Date.now() < deadline) await sleep(10);
+    const fresh = await restartVisitor(visitorId);
+    let done = await call(`/generations/${body.generationId}`, { key });
+    while (!FINAL.includes(done.body.status) && Date.now() < deadline + 10_000) {
+      await runDurableObjectAlarm(fresh);
+      await sleep(50);
+      done = await call(`/generations/${body.generationId}`, { key });
+    }
+    expect(done.body.status).toBe("completed");
+    expect((await emulator.requests()).filter((r) => r.path === "/run_sse")).toHaveLength(1);
+  });
+});
+
+describe("webhooks", () => {
+  it("the result is POSTed to webhookUrl, signed with the secret from the 202, with an absolute download link", async () => {
+    const { key } = await newVisitor();
+    const started = await generate(key, { prompt: "a fox running through a snowy forest", webhookUrl: WEBHOOK });
+    expect(started.body.webhookSecret).toMatch(/^whsec_/);
+    const done = await finished(key, started.body.generationId);
+    expect(done.status).toBe("completed");
+    const [delivery] = await deliveries(1);
+    expect(delivery.headers["promptreel-event"]).toBe("generation.completed");
+    expect(delivery.headers["promptreel-delivery"]).toBe(started.body.generationId);
+    expect(await verifies(delivery.headers["promptreel-signature"], delivery.body, started.body.webhookSecret)).toBe(true);
+    expect(await verifies(delivery.headers["promptreel-signature"], delivery.body.replace("fox", "cat"), started.body.webhookSecret)).toBe(false);
+    const payload = JSON.parse(delivery.body);
+    expect(payload).toMatchObject({ event: "generation.completed", generation: { generationId: started.body.generationId, status: "completed" } });
+    expect(payload.generation.downloadUrl).toMatch(/^http:\/\/localhost\/api\/v1\/exports\/.+sig=/);
+    const file = await exports.default.fetch(payload.generation.downloadUrl);
+    expect(file.status).toBe(200);
+    await file.body?.cancel();
+    expect((await call(`/generations/${started.body.generationId}`, { key })).body.webhook).toMatchObject({ status: "delivered", attempts: 1, lastStatus: 200 });
+  });
+
+  it("a receiver that fails is retried with growing pauses until it answers 2xx", async () => {
+    const { key } = await newVisitor();
+    await emulator.call("/webhooks/statuses", { method: "POST", json: { statuses: [500, 503] } });
+    const { body } = await generate(key, { prompt: "a fox running through a snowy forest", webhookUrl: WEBHOOK });
+    await finished(key, body.generationId);
+    const received = await deliveries(3);
+    expect(received.map((d) => d.answered)).toEqual([500, 503, 200]);
+    const times = received.map((d: any) => d.at);
+    expect(times[2] - times[1]).toBeGreaterThan(times[1] - times[0]);
+    expect(new Set(received.map((d) => d.headers["promptreel-delivery"])).size).toBe(1);
+    const deadline = Date.now() + 2000;
+    let webhook;
+    do webhook = (await call(`/generations/${body.generationId}`, { key })).body.webhook;
+    while (webhook.status === "pending" && Date.now() < deadline);
+    expect(webhook).toMatchObject({ status: "delivered", attempts: 3 });
+  });
+
+  it("a receiver that never answers 2xx is given up after six attempts, and says so", async () => {
+    const { key } = await newVisitor();
+    await emulator.call("/webhooks/statuses", { method: "POST", json: { statuses: [500, 500, 500, 500, 500, 500, 500] } });
+    const { body } = await generate(key, { prompt: "What can you do?", webhookUrl: WEBHOOK });
+    await finished(key, body.generationId);
+    const received = await deliveries(6, 15_000);
+    expect(received).toHaveLength(6);
+    expect(JSON.parse(received[0].body).event).toBe("generation.failed");
+    const deadline = Date.now() + 3000;
+    let webhook;
+    do webhook = (await call(`/generations/${body.generationId}`, { key })).body.webhook;
+    while (webhook.status === "pending" && Date.now() < deadline);
+    expect(webhook).toMatchObject({ status: "failed", attempts: 6, lastStatus: 500 });
+  });
+});
