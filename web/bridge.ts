@@ -98,9 +98,9 @@ export function ready(): void {
   }).observe(document.documentElement);
 }
 
-/** A finished export the person can watch or download. */
-export function video(detail: { exportId: string; url: string; downloadUrl: string }): void {
-  post("video", detail);
+/** A finished export the person can watch or download. The host gets absolute URLs: it is on another origin. */
+export function video({ exportId, url, downloadUrl }: { exportId: string; url: string; downloadUrl: string }): void {
+  post("video", { exportId, url: new URL(url, location.href).href, downloadUrl: new URL(downloadUrl, location.href).href });
 }
 
 /** Something went wrong that the person was told about (an API error's code and sentence). */

@@ -182,6 +182,25 @@ describe("the widget on another site", () => {
     await page.close();
   });
 
+  it("`video` and `error` reach the host as the app says them, with addresses the host can open", async () => {
+    const page = await open("/inline");
+    const frame = await widgetFrame(page);
+    await waitToHear(page, "ready");
+    await frame.evaluate(`import("/web/bridge.ts").then((bridge) => {
+      bridge.video({ exportId: "e1", url: "/api/v1/exports/e1/download?sig=s", downloadUrl: "/api/v1/exports/e1/download?sig=s" });
+      bridge.error({ code: "no_credits", message: "You have no credits left." });
+    })`);
+    await waitToHear(page, "error");
+    const events = await heard(page);
+    expect(events.find((event) => event.type === "video")?.detail).toEqual({
+      exportId: "e1",
+      url: `${app}/api/v1/exports/e1/download?sig=s`,
+      downloadUrl: `${app}/api/v1/exports/e1/download?sig=s`,
+    });
+    expect(events.find((event) => event.type === "error")?.detail).toEqual({ code: "no_credits", message: "You have no credits left." });
+    await page.close();
+  });
+
   it("PromptReel.on hears the same events as the DOM", async () => {
     const page = await open("/inline");
     await page.waitForFunction(() => "PromptReel" in window);

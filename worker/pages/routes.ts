@@ -10,7 +10,7 @@ import type { AppEnv } from "../app";
  */
 export function frameAncestors(embedOrigins: string): string {
   const origins = embedOrigins
-    .split(/[\s,]+/)
+    .split(/[\s,;]+/)
     .map((origin) => origin.replace(/\/+$/, ""))
     .filter(Boolean);
   return origins.includes("*") ? "*" : ["'self'", ...origins].join(" ");
