@@ -71,7 +71,7 @@ export function useConversation(sessionId: string | undefined, hooks: TurnHooks)
         break;
       case "timeline": {
         const { summary, changed } = data as { summary: string; changed: string[] };
-        if (changed.length) add({ role: "notice", text: `${t.changed} ${changed.join("; ")}` });
+        if (changed.length) add({ role: "notice", text: `${t.changed}${changed.join(t.separator)}` });
         hooksRef.current.timeline(summary, changed);
         break;
       }

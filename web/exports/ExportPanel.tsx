@@ -27,7 +27,7 @@ export function ExportPanel({ view, claimUrl, ready, onExport }: ExportProps) {
       {done && (
         <>
           <video class="player" controls preload="metadata" src={view.downloadUrl} aria-label={t.player} />
-          <div class="row">
+          <div class="actions">
             <a class="button primary" href={view.downloadUrl} download={`promptreel-${view.exportId}.mp4`}>
               {t.download}
             </a>
@@ -40,7 +40,7 @@ export function ExportPanel({ view, claimUrl, ready, onExport }: ExportProps) {
         </>
       )}
       {!running && (
-        <button type="button" class={done ? "" : "primary"} disabled={!ready} onClick={onExport}>
+        <button type="button" class={done ? "wide" : "primary wide"} disabled={!ready} onClick={onExport}>
           {t.export}
         </button>
       )}

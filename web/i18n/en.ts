@@ -32,7 +32,8 @@ export const en = {
   trackLine: (name: string, label: string, details: string[]) => `${name}: ${label} (${details.join(", ")})`,
   timelineHeading: (tracks: string, length: string) => `Timeline (${tracks}, ${length})`,
   refresh: "Refresh",
-  changed: "Changed:",
+  changed: "Changed: ",
+  separator: "; ",
   // Credits
   credits: (n: number) => `${n} credits`,
   creditsLine: (available: number, frozen: number) =>

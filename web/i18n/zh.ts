@@ -30,6 +30,7 @@ export const zh: Messages = {
   timelineHeading: (tracks: string, length: string) => `时间线（${tracks}，${length}）`,
   refresh: "刷新",
   changed: "改动：",
+  separator: "；",
   credits: (n: number) => `${n} 积分`,
   creditsLine: (available: number, frozen: number) =>
     frozen > 0 ? `你有 ${available} 积分可用（${frozen} 积分为进行中的任务保留）。` : `你有 ${available} 积分可用。`,
