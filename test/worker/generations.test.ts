@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { exports } from "cloudflare:workers";
-import { runDurableObjectAlarm } from "cloudflare:test";
-import { call, emulator, newVisitor, parseSse, restartVisitor, useEmulator } from "../helpers";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { call, emulator, newVisitor, parseSse, restartVisitor, useEmulator, visitorStub } from "../helpers";
 
 useEmulator();
 
@@ -186,5 +186,45 @@ describe("webhooks", () => {
     do webhook = (await call(`/generations/${body.generationId}`, { key })).body.webhook;
     while (webhook.status === "pending" && Date.now() < deadline);
     expect(webhook).toMatchObject({ status: "failed", attempts: 6, lastStatus: 500 });
+  });
+});
+
+describe("what is kept", () => {
+  it("the sweep forgets expired sessions with their finished generations and exports", async () => {
+    const { key, visitorId } = await newVisitor();
+    const { body } = await generate(key, { prompt: "a fox running through a snowy forest" });
+    const done = await finished(key, body.generationId);
+    expect(done.status).toBe("completed");
+    await runInDurableObject(visitorStub(visitorId), (_instance, state) => {
+      state.storage.sql.exec("UPDATE sessions SET expires_at = 0");
+      state.storage.sql.exec("UPDATE schedule SET due_at = 0 WHERE key = 'sweep'");
+    });
+    await runDurableObjectAlarm(visitorStub(visitorId));
+    expect((await call(`/generations/${body.generationId}`, { key })).status).toBe(404);
+    expect((await call(`/exports/${done.exportId}`, { key })).status).toBe(404);
+    expect((await call("/sessions", { key })).body.sessions).toHaveLength(0);
+  });
+});
+
+describe("a step that throws", () => {
+  it("is retried by the alarm with backoff, and the generation goes on", async () => {
+    const { key } = await newVisitor();
+    await emulator.fault("server-error", { times: 3, match: { path: "/api/tasks/me/with-session" } });
+    const { body } = await generate(key, { prompt: "a fox running through a snowy forest" });
+    const done = await finished(key, body.generationId);
+    expect(done.status).toBe("completed");
+    const opens = (await emulator.requests()).filter((r) => r.path.startsWith("/api/tasks/me/with-session"));
+    expect(opens.map((r) => r.status)).toEqual([503, 503, 503, 200]);
+    const pauses = opens.slice(1).map((r, i) => r.time - opens[i].time);
+    expect(pauses[2]).toBeGreaterThan(pauses[0]);
+  });
+
+  it("is given up after six attempts: the generation fails with the reason instead of retrying forever", async () => {
+    const { key } = await newVisitor();
+    await emulator.fault("server-error", { times: 50, match: { path: "/api/tasks/me/with-session" } });
+    const { body } = await generate(key, { prompt: "a fox running through a snowy forest" });
+    const done = await finished(key, body.generationId);
+    expect(done).toMatchObject({ status: "failed", error: { code: "upstream_unavailable" } });
+    expect((await emulator.requests()).filter((r) => r.path.startsWith("/api/tasks/me/with-session"))).toHaveLength(6);
   });
 });

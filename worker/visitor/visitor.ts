@@ -323,11 +323,14 @@ export class Visitor extends DurableObject<Env> {
     if (kind === "generation") await this.generations.giveUp(id, error);
   }
 
-  /** Forgets what has expired: sessions past their token's life, and old turns' events. */
+  /** Forgets what has expired: sessions past their token's life, old turns' events, and the finished jobs of gone sessions. */
   private sweep(): void {
     const sql = this.ctx.storage.sql;
     sql.exec("DELETE FROM sessions WHERE expires_at <= ?", Date.now());
     this.turns.sweep();
+    const gone = "session_id IS NOT NULL AND session_id NOT IN (SELECT id FROM sessions)";
+    sql.exec(`DELETE FROM generations WHERE status IN ('completed', 'failed') AND ${gone}`);
+    sql.exec(`DELETE FROM exports WHERE status IN ('completed', 'failed', 'cancelled') AND ${gone}`);
   }
 
   // What the turns and jobs ask of this object.
