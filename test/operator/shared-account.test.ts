@@ -37,6 +37,24 @@ describe("with the operator's NEMO_TOKEN", () => {
     expect((await chat(someoneElse.key, someoneElse.sessionId, "hello")).status).toBe(200);
   });
 
+  it("a generation counts as one of the day's messages; past the allowance it fails in words and sends nothing", async () => {
+    const { key, sessionId } = await newSession("en");
+    expect((await chat(key, sessionId, "hello")).status).toBe(200);
+    const first = await call("/generations", { method: "POST", key, json: { prompt: "a fox running through a snowy forest" } });
+    const second = await call("/generations", { method: "POST", key, json: { prompt: "a lighthouse at dusk" } });
+    const settle = async (id: string) => {
+      for (let i = 0; i < 400; i++) {
+        const answer = await call(`/generations/${id}`, { key });
+        if (["completed", "failed"].includes(answer.body.status)) return answer.body;
+        await new Promise((resolve) => setTimeout(resolve, 30));
+      }
+    };
+    expect((await settle(first.body.generationId)).status).toBe("completed");
+    const refused = await settle(second.body.generationId);
+    expect(refused).toMatchObject({ status: "failed", error: { code: "quota_exceeded" } });
+    expect((await emulator.requests()).filter((r) => r.path === "/run_sse")).toHaveLength(2);
+  });
+
   it("out of credits on the shared account says to top up, with no registration link", async () => {
     const { key, sessionId } = await newSession("en");
     await emulator.call("/users/credits", { method: "POST", json: { token: OPERATOR_TOKEN, available: 0 } });
