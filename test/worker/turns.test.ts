@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { exports } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { createParser } from "eventsource-parser";
+import type { Visitor } from "../../worker/visitor/visitor";
 import { BASE, call, chat, emulator, newSession, parseSse, restartVisitor, type SseEvent, useEmulator, visitorStub } from "../helpers";
 
 useEmulator();
@@ -132,7 +133,10 @@ describe("a chat turn survives a reload, a lost connection and a second tab", ()
   it("finished turns' events are swept after an hour; their message and reply stay as history", async () => {
     const { key, sessionId, visitorId } = await newSession("en");
     await chat(key, sessionId, "hello, what can you do?");
-    await runInDurableObject(visitorStub(visitorId), (instance: any) => instance.turns.sweep(Date.now() + 2 * 3600_000));
+    const stub: DurableObjectStub = visitorStub(visitorId);
+    await runInDurableObject(stub, (instance) => {
+      (instance as unknown as Visitor).turns.sweep(Date.now() + 2 * 3600_000);
+    });
     expect((await resume(key, sessionId)).status).toBe(204);
     const history = (await call(`/sessions/${sessionId}/messages`, { key })).body;
     expect(history.messages.map((m: any) => m.role)).toEqual(["user", "assistant"]);
