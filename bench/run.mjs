@@ -1,24 +1,41 @@
 /**
- * PromptReel's benchmarks (`npm run bench`): SSE relay latency and upload memory, on loopback, against the
- * embedded emulator. Starts both Workers with wrangler, measures, prints a table, writes bench/results/latest.json,
- * and always stops what it started. See bench/README.md.
+ * PromptReel's benchmarks (`npm run bench [chat|upload|export …]`, all three by default): SSE relay latency,
+ * upload memory and export completion delay, on loopback, against the embedded emulator. Starts both Workers with
+ * wrangler, measures, prints tables, writes bench/results/latest.json, and always stops what it started.
+ * See bench/README.md.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { benchChat } from "./chat.mjs";
+import { benchExport } from "./export.mjs";
 import { freePorts, killAllNow, logTails, ROOT, startWrangler, stopAll, wranglerVersion } from "./servers.mjs";
 import { MB } from "./stats.mjs";
 import { benchUpload } from "./upload.mjs";
 import { printResults } from "./table.mjs";
+
+const PARTS = ["chat", "upload", "export"];
+const asked = process.argv.slice(2);
+const unknown = asked.filter((part) => !PARTS.includes(part));
+if (unknown.length) {
+  console.error(`unknown part ${unknown.join(", ")}: usage: node bench/run.mjs [${PARTS.join("|")} …] (all by default)`);
+  process.exit(2);
+}
+const parts = new Set(asked.length ? asked : PARTS);
+// The uploads go into the chat benchmark's sessions.
+if (parts.has("upload")) parts.add("chat");
 
 const SETTINGS = {
   timeScale: 0.005,
   turns: Number(process.env.BENCH_TURNS ?? 20),
   // The largest twice: retained bytes would grow memory again by as much; garbage collected late would not.
   uploadSizes: [20 * MB, 200 * MB, 200 * MB],
-  deadlineMs: 150_000,
+  // Exports run slower: a render lasts 30–90 s before scaling, and what is measured (seconds after it finished)
+  // should not be lost in the milliseconds loopback costs. Both the emulator and the relay's jobs run at this scale.
+  exportTimeScale: Number(process.env.BENCH_EXPORT_SCALE ?? 0.2),
 };
+// Generation turns (at most 140 s here) and renders (90 s, plus a 30 s poll for the seed) at the export scale.
+SETTINGS.deadlineMs = (parts.has("chat") ? 150_000 : 30_000) + (parts.has("export") ? 30_000 + 600_000 * SETTINGS.exportTimeScale : 0);
 const RESULTS = `${ROOT}bench/results`;
 /** A throwaway store for the relay's KV and Durable Objects, so the bench never touches .wrangler/state. */
 const STATE = mkdtempSync(join(tmpdir(), "promptreel-bench-"));
@@ -48,6 +65,18 @@ function operatorToken() {
   return /^\s*NEMO_TOKEN\s*=\s*"?([^"\s]+)"?/m.exec(readFileSync(file, "utf8"))?.[1];
 }
 
+/** The parts of the previous results file that this run does not measure again. */
+function earlierParts(parts) {
+  const file = `${RESULTS}/latest.json`;
+  if (!existsSync(file)) return {};
+  try {
+    const earlier = JSON.parse(readFileSync(file, "utf8"));
+    return Object.fromEntries(PARTS.filter((part) => !parts.has(part) && earlier[part]).map((part) => [part, { date: earlier.date, ...earlier[part] }]));
+  } catch {
+    return {};
+  }
+}
+
 async function main() {
   const startedAt = Date.now();
   // The relay serves assets from dist/client; wrangler refuses to start when the folder is missing.
@@ -68,6 +97,8 @@ async function main() {
       // in dist/, which may be stale; the source Worker is what is measured.
       ...["-c", "wrangler.toml"],
       ...["--var", `NEMO_API_BASE:${emulator.url}`],
+      // Job timings (the render poll schedule, backoffs) scaled like the emulator's renders in the export part.
+      ...["--var", `JOB_TIME_SCALE:${SETTINGS.exportTimeScale}`],
       ...["--persist-to", STATE],
     ],
     port: relayPort,
@@ -85,17 +116,26 @@ async function main() {
   }
   const ready = Date.now();
 
-  const chat = await benchChat({ emulator: emulator.url, relay: relay.url, turns: SETTINGS.turns });
-  const upload = await benchUpload({ relay, emulator, targets: chat.uploadTargets, sizes: SETTINGS.uploadSizes });
+  const date = new Date(startedAt).toISOString();
+  const measured = {};
+  if (parts.has("chat")) {
+    const chat = await benchChat({ emulator: emulator.url, relay: relay.url, turns: SETTINGS.turns });
+    measured.chat = { date, ...chat.figures, raw: chat.turns };
+    if (parts.has("upload"))
+      measured.upload = { date, ...(await benchUpload({ relay, emulator, targets: chat.uploadTargets, sizes: SETTINGS.uploadSizes })) };
+  }
+  if (parts.has("export")) measured.export = { date, ...(await benchExport({ emulator: emulator.url, relay: relay.url, scale: SETTINGS.exportTimeScale })) };
 
   const results = {
-    date: new Date(startedAt).toISOString(),
+    date,
+    parts: PARTS.filter((part) => parts.has(part)),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGB: Math.round(totalmem() / 1e9), node: process.version },
     wrangler: wranglerVersion(),
     settings: { ...SETTINGS, uploadSizes: SETTINGS.uploadSizes.map((size) => size / MB), operatorToken: Boolean(token) },
     startupSeconds: (ready - startedAt) / 1000,
-    chat: { ...chat.figures, raw: chat.turns },
-    upload,
+    // A part not run this time keeps its figures from the previous file, with their own date.
+    ...earlierParts(parts),
+    ...measured,
     totalSeconds: (Date.now() - startedAt) / 1000,
   };
   printResults(results);

@@ -10,15 +10,21 @@ function table(title, header, rows) {
   for (const row of all.slice(1)) console.log(line(row));
 }
 
-export function printResults({ date, machine, wrangler, settings, startupSeconds, chat, upload }) {
+export function printResults({ date, parts, machine, wrangler, settings, startupSeconds, chat, upload, export: exports }) {
   console.log(
-    `PromptReel benchmarks · ${date} · ${machine.cpus} CPUs · Node ${machine.node} · wrangler ${wrangler} · ` +
-      `timeScale ${settings.timeScale} · both Workers up in ${startupSeconds.toFixed(1)} s`,
+    `PromptReel benchmarks (${parts.join(", ")}) · ${date} · ${machine.cpus} CPUs · Node ${machine.node} · wrangler ${wrangler} · ` +
+      `both Workers up in ${startupSeconds.toFixed(1)} s`,
   );
+  if (parts.includes("chat")) printChat(chat, settings);
+  if (parts.includes("upload")) printUpload(upload);
+  if (parts.includes("export")) printExport(exports);
+}
+
+function printChat(chat, settings) {
 
   const { firstEvent, lastEvent, overhead } = chat;
   table(
-    `SSE chat turns: ms from sending the message (${chat.turns} turns: ${chat.generations} generations, the rest edits; ` +
+    `SSE chat turns (timeScale ${settings.timeScale}): ms from sending the message (${chat.turns} turns: ${chat.generations} generations, the rest edits; ` +
       `events per turn: direct ${chat.eventsPerTurn.direct.median}, relay ${chat.eventsPerTurn.relay.median})`,
     ["", "direct median", "p95", "relay median", "p95", "relay/direct median", "p95"],
     [
@@ -36,6 +42,9 @@ export function printResults({ date, machine, wrangler, settings, startupSeconds
     row("  after upstream's last event (timeline, done)", overhead.tail),
   ]);
 
+}
+
+function printUpload(upload) {
   const uploadRow = (run) => {
     const { relay, relayProxy, emulator } = run.memory;
     return [
@@ -66,5 +75,56 @@ export function printResults({ date, machine, wrangler, settings, startupSeconds
   console.log(
     "proxy: wrangler's workerd in front of the relay · emulator: its Worker's workerd · held B: most bytes the\n" +
       "emulator's multipart reader kept at once (a Worker that holds ~4 KB, for comparison)",
+  );
+}
+
+function printExport({ settings, figures, renders, relayMissing, prepareSeconds, renderSeconds }) {
+  const { timeScale, seedPollSeconds, targetMedianSeconds } = settings;
+  console.log(
+    `\nExports: ${renders.length} renders of ${figures.renderSeconds.min}–${figures.renderSeconds.max} s, each run both ways at once ` +
+      `(timeScale ${timeScale}: every figure is in real seconds, measured ms ÷ ${timeScale}; ` +
+      `preparation ${prepareSeconds} s, renders ${renderSeconds} s of wall time)`,
+  );
+  const pathRow = (label, { delay, polls }) => [label, delay.median, delay.p90, delay.min, delay.max, polls.mean, polls.max, polls.total];
+  const rows = [pathRow(`seed: a poll every ${seedPollSeconds} s`, figures.seed)];
+  if (!relayMissing) {
+    rows.push(pathRow("PromptReel: `completed` reaches the client", figures.relay));
+    if (figures.relayJob) rows.push([...pathRow("  the job's own completedAt", figures.relayJob).slice(0, 5), "", "", ""]);
+    rows.push(["PromptReel / seed", figures.ratio.delayMedian, figures.ratio.delayP90, "", "", figures.ratio.polls, "", ""]);
+  }
+  table(
+    "Delay from the render finishing upstream (its completedAt) to the job showing completed, s; upstream polls per render",
+    ["", "median", "p90", "min", "max", "polls/render", "max", "total"],
+    rows,
+  );
+  console.log(
+    `loopback and timers: the seed's answers come ${figures.seedExcess.median} s (median; max ${figures.seedExcess.max} s) ` +
+      `after its polls were due, i.e. ${Math.round(figures.seedExcess.median * timeScale * 1000)} ms measured`,
+  );
+  const renderRow = (row) => [
+    row.prompt,
+    row.seed.seconds,
+    row.seed.delaySeconds,
+    row.seed.polls,
+    row.relay?.seconds,
+    row.relay?.delaySeconds,
+    row.relay?.polls,
+    row.relay?.pollTimesSeconds.map((at) => Math.round(at)).join(" "),
+  ];
+  table(
+    "Each render: length and delay in s, polls (PromptReel's poll times: s after the render was created upstream)",
+    ["", "seed: length", "delay", "polls", "PromptReel: length", "delay", "polls", "poll times"],
+    renders.map(renderRow),
+  );
+  if (relayMissing) {
+    console.log("PromptReel: not measured, the relay has no export routes (POST /sessions/{id}/exports) yet");
+    return;
+  }
+  if (!figures.sameLengths) console.log("warning: the two paths rendered drafts of different lengths: compare per render");
+  const { target } = figures;
+  console.log(
+    `target (median delay ≤ ${targetMedianSeconds} s, polls no more than the seed's): ${target.pass ? "PASS" : "FAIL"} · ` +
+      `median ${figures.relay.delay.median} s ${target.medianDelay ? "≤" : ">"} ${targetMedianSeconds} s · ` +
+      `polls ${figures.relay.polls.total} ${target.polls ? "≤" : ">"} ${figures.seed.polls.total}`,
   );
 }
