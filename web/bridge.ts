@@ -10,7 +10,8 @@ import { getKey, isPersistent, onKeyChange, provideKey } from "./storage";
  * refuses `?embed=1` for an origin outside that list.
  *
  * The widget is as tall as the page's content (`resize` reports the height of `<html>` whenever it changes), so
- * in a widget the page should let `<html>` take its content's height rather than `100%` of the frame.
+ * in a widget (`:root[data-embedded]`) the page should take its content's height, not `100vh` of the frame: a
+ * frame sized by `vh` can grow but never shrink.
  *
  * @example
  * await bridge.connect();          // before reading the visitor key: the host page may hold it (storage.ts)
@@ -29,8 +30,9 @@ export interface WidgetMessage {
 
 const hostOrigin = readHostOrigin();
 
-/** True when the app runs inside the widget. */
+/** True when the app runs inside the widget; then `<html data-embedded>` lets the page's CSS adapt. */
 export const embedded = hostOrigin !== null;
+if (embedded) document.documentElement.setAttribute("data-embedded", "");
 
 function readHostOrigin(): string | null {
   const params = new URLSearchParams(location.search);

@@ -81,8 +81,9 @@ type Listener = (detail: unknown, element: HTMLElement) => void;
       panel.hidden = !panel.hidden;
       button.setAttribute("aria-expanded", String(!panel.hidden));
     };
-    document.body.appendChild(panel);
+    // The button first, so that Tab goes from it into the open panel.
     document.body.appendChild(button);
+    document.body.appendChild(panel);
   };
 
   addEventListener("message", (event) => {

@@ -166,9 +166,11 @@ describe("the widget on another site", () => {
     expect(await page.locator("[data-promptreel] > iframe").count()).toBe(1);
     await waitToHear(page, "ready");
     await waitToHear(page, "resize");
-    const iframe = page.locator("[data-promptreel] > iframe");
-    const resized = (await heard(page)).filter((event) => event.type === "resize").at(-1)!;
-    expect(await iframe.evaluate((element: HTMLIFrameElement) => element.style.height)).toBe(`${resized.detail.height}px`);
+    const [said, set] = await page.evaluate(() => [
+      (window as any).heard.filter((event: Heard) => event.type === "resize").at(-1).detail.height,
+      (document.querySelector("[data-promptreel] > iframe") as HTMLElement).style.height,
+    ]);
+    expect(set).toBe(`${said}px`);
 
     // The page grows: the host hears it and the iframe follows.
     await frame.evaluate(() => {
@@ -203,11 +205,19 @@ describe("the widget on another site", () => {
 
   it("PromptReel.on hears the same events as the DOM", async () => {
     const page = await open("/inline");
-    await page.waitForFunction(() => "PromptReel" in window);
+    const frame = await widgetFrame(page);
+    await waitToHear(page, "ready");
     await page.evaluate(() =>
       (window as any).PromptReel.on("resize", (detail: unknown) => (window as any).heard.push({ type: "resize", detail, via: "on" })),
     );
+    await frame.evaluate(() => {
+      const tall = document.createElement("div");
+      tall.style.height = "3000px";
+      document.body.appendChild(tall);
+    });
     await page.waitForFunction(() => (window as any).heard.some((event: Heard) => event.via === "on"));
+    const [byDom, byOn] = ["dom", "on"].map((via) => heard(page).then((events) => events.filter((event) => event.via === via).at(-1)));
+    expect((await byOn)?.detail).toEqual((await byDom)?.detail);
     await page.close();
   });
 
