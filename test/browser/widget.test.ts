@@ -105,6 +105,21 @@ async function startApp(): Promise<{ stop: () => Promise<void> }> {
   throw new Error(`vite dev did not answer:\n${output}`);
 }
 
+/**
+ * Chromium with a profile whose cookie setting is `cookieControlsMode`: 1 is "Block third-party cookies", which
+ * also refuses storage to third-party frames; 0 allows them (the frame gets its own, partitioned storage).
+ */
+async function chromiumWith(cookieControlsMode: 0 | 1): Promise<BrowserContext> {
+  const profile = mkdtempSync(join(tmpdir(), "promptreel-widget-"));
+  mkdirSync(join(profile, "Default"));
+  writeFileSync(join(profile, "Default", "Preferences"), JSON.stringify({ profile: { cookie_controls_mode: cookieControlsMode } }));
+  return chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+}
+
 let context: BrowserContext;
 let stopApp: () => Promise<void>;
 const hosts: Server[] = [];
@@ -112,15 +127,7 @@ const hosts: Server[] = [];
 beforeAll(async () => {
   hosts.push(...(await Promise.all([ports.host, ports.refused, ports.stranger].map(serve))));
   ({ stop: stopApp } = await startApp());
-  // Chromium's "Block third-party cookies" setting, which also refuses storage to third-party frames.
-  const profile = mkdtempSync(join(tmpdir(), "promptreel-widget-"));
-  mkdirSync(join(profile, "Default"));
-  writeFileSync(join(profile, "Default", "Preferences"), JSON.stringify({ profile: { cookie_controls_mode: 1 } }));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
+  context = await chromiumWith(1);
 }, 120_000);
 
 afterAll(async () => {
@@ -257,6 +264,21 @@ describe("the widget on another site", () => {
     expect(await keyOf(again)).toBe(key);
     expect(created).toEqual([]);
     await page.close();
+  });
+
+  it("where the frame may keep its own storage, the host is never given the key", async () => {
+    const allowing = await chromiumWith(0);
+    try {
+      const page = await allowing.newPage();
+      await page.goto(`${host}/inline`);
+      const frame = await widgetFrame(page);
+      await waitToHear(page, "ready");
+      await expect.poll(() => keyOf(frame), { timeout: 10_000 }).not.toBeNull();
+      expect(await frame.evaluate(() => Object.values(localStorage))).toContain(await keyOf(frame));
+      expect(await page.evaluate(() => Object.keys(localStorage))).toEqual([]);
+    } finally {
+      await allowing.close();
+    }
   });
 
   it("messages from any other origin or window are ignored, by the host and by the app", async () => {
