@@ -33,6 +33,17 @@ describe("the page's headers", () => {
     }
   });
 
+  it("a revalidated page (304) carries the policy too, so a cached page takes a changed EMBED_ORIGINS", async () => {
+    const first = await exports.default.fetch(new Request("http://localhost/"));
+    await first.text();
+    const etag = first.headers.get("ETag");
+    expect(etag).toBeTruthy();
+    const again = await exports.default.fetch(new Request("http://localhost/", { headers: { "If-None-Match": etag! } }));
+    expect(again.status).toBe(304);
+    expect(directive(again.headers.get("Content-Security-Policy"), "frame-ancestors")).toBe("frame-ancestors *");
+    expect(again.headers.get("X-Frame-Options")).toBeNull();
+  });
+
   it("EMBED_ORIGINS becomes frame-ancestors: a list, anyone, or the page's own origin only", async () => {
     const listed = await withEmbedOrigins("https://a.example, https://b.example/");
     expect(directive(listed.headers.get("Content-Security-Policy"), "frame-ancestors")).toBe(
