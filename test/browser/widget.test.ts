@@ -13,7 +13,25 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
  * third-party cookies (and so third-party storage) blocked, as Safari and Chrome's setting do.
  */
 
-const ports = { app: 8871, host: 8872, refused: 8873, stranger: 8874 };
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer()
+      .once("error", () => resolve(false))
+      .once("listening", () => probe.close(() => resolve(true)))
+      .listen(port, "127.0.0.1");
+  });
+}
+
+/** Four free ports in 8850–8899 (the browser project's own stack takes 8800–8849). */
+async function freePorts(): Promise<number[]> {
+  const free: number[] = [];
+  for (let port = 8850; port < 8900 && free.length < 4; port++) if (await portIsFree(port)) free.push(port);
+  if (free.length < 4) throw new Error("not enough free ports in 8850–8899 for the widget test");
+  return free;
+}
+
+const [appPort, hostPort, refusedPort, strangerPort] = await freePorts();
+const ports = { app: appPort, host: hostPort, refused: refusedPort, stranger: strangerPort };
 const app = `http://localhost:${ports.app}`;
 const host = `http://127.0.0.1:${ports.host}`;
 const refusedHost = `http://127.0.0.1:${ports.refused}`;
