@@ -24,6 +24,9 @@ export default defineConfig(({ command }) => ({
     cloudflare({
       configPath: "./wrangler.toml",
       inspectorPort: false,
+      // Durable Object and KV state live in .wrangler/state; a second stack (the browser tests) gets its own
+      // directory, since two workerd processes on one SQLite file lock each other out.
+      persistState: process.env.PROMPTREEL_STATE_DIR ? { path: process.env.PROMPTREEL_STATE_DIR } : true,
       config:
         command === "serve"
           ? (worker) => ({

@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 
 /**
@@ -53,7 +56,14 @@ export default async function setup(project: TestProject) {
     process.execPath,
     ["node_modules/vite/bin/vite.js", "dev", "--port", String(port), "--strictPort"],
     {
-      env: { ...process.env, TIME_SCALE, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" },
+      env: {
+        ...process.env,
+        TIME_SCALE,
+        // Its own Durable Object and KV state: never the one a running `npm start` holds (SQLite locks).
+        PROMPTREEL_STATE_DIR: mkdtempSync(join(tmpdir(), "promptreel-browser-")),
+        CLOUDFLARE_CF_FETCH_ENABLED: "false",
+        WRANGLER_SEND_METRICS: "false",
+      },
       stdio: ["ignore", "pipe", "pipe"],
       // Its own process group, so that stopping it stops workerd too, and nothing else.
       detached: true,
