@@ -90,6 +90,8 @@ async function startApp(): Promise<{ stop: () => Promise<void> }> {
         TIME_SCALE: "0.005",
         CLOUDFLARE_CF_FETCH_ENABLED: "false",
         WRANGLER_SEND_METRICS: "false",
+        // Its own Durable Object and KV state (see stack.ts): never one another workerd holds.
+        PROMPTREEL_STATE_DIR: mkdtempSync(join(tmpdir(), "promptreel-widget-state-")),
         // Wrangler's way to give a variable to `vite dev` from the environment.
         CLOUDFLARE_INCLUDE_PROCESS_ENV: "true",
         EMBED_ORIGINS: host,
