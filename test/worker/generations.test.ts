@@ -215,8 +215,9 @@ describe("a step that throws", () => {
     expect(done.status).toBe("completed");
     const opens = (await emulator.requests()).filter((r) => r.path.startsWith("/api/tasks/me/with-session"));
     expect(opens.map((r) => r.status)).toEqual([503, 503, 503, 200]);
+    // Backoff of 2 s, 4 s, 8 s, scaled by JOB_TIME_SCALE (0.005): each pause is at least its step.
     const pauses = opens.slice(1).map((r, i) => r.time - opens[i].time);
-    expect(pauses[2]).toBeGreaterThan(pauses[0]);
+    pauses.forEach((pause, i) => expect(pause).toBeGreaterThanOrEqual(10 * 2 ** i - 2));
   });
 
   it("is given up after six attempts: the generation fails with the reason instead of retrying forever", async () => {

@@ -12,7 +12,7 @@ export interface RelayOptions {
   capMs: number;
 }
 
-/** Where a turn's events go: the person's stream (and, later, the visitor's Durable Object). */
+/** Where a turn's events go: the visitor's Durable Object stores them and hands them to every listener. */
 export interface TurnSink {
   send(event: TurnEvent): Promise<void>;
   keepAlive(): Promise<void>;

@@ -1,6 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
-import { type Env, readConfig } from "../config";
+import { type Config, type Env, readConfig } from "../config";
 import { AppError, notFound } from "../errors";
+import { EXPORT_TABLES, type ExportHost, ExportJobs } from "../exports/jobs";
+import { webhookSecret, withDownload } from "../exports/links";
+import type { ExportRecord } from "../exports/schema";
+import { GENERATION_TABLES, type GenerationHost, Generations } from "../generations/jobs";
+import type { GenerationRecord } from "../generations/schema";
 import {
   ANONYMOUS_TOKEN_LIFE_MS,
   type Credentials,
@@ -8,19 +13,12 @@ import {
   requestAnonymousToken,
   type UpstreamSession,
 } from "../nemo/client";
-import { nemoOptions } from "../upstream";
-import { kvExpiration, type SessionRecord, sessionKey, tokenKey } from "./records";
-import { UPLOAD_TABLES, type UploadedPart, type UploadRecord, UploadTable } from "./uploads";
-import { EXPORT_TABLES, ExportJobs } from "../exports/jobs";
-import { webhookSecret, withDownload } from "../exports/links";
-import type { ExportRecord } from "../exports/schema";
-import { GENERATION_TABLES, Generations } from "../generations/jobs";
-import type { GenerationRecord } from "../generations/schema";
+import { nemoOptions, outboundFetch } from "../upstream";
 import { keySecret } from "../visitors/keys";
-import { outboundFetch } from "../upstream";
-import type { TurnEvent } from "../chat/events";
+import { kvExpiration, type SessionRecord, sessionKey, tokenKey } from "./records";
 import { Schedule, SCHEDULE_TABLE } from "./schedule";
-import { TURN_TABLES, type TurnRow, Turns } from "./turns";
+import { TURN_TABLES, type TurnHost, Turns } from "./turns";
+import { UPLOAD_TABLES, type UploadedPart, type UploadRecord, UploadTable } from "./uploads";
 
 /** Sessions on the operator's shared account are kept this long; anonymous ones live as long as their token. */
 const OPERATOR_SESSION_LIFE_MS = 30 * 24 * 3600_000;
@@ -33,17 +31,20 @@ const SWEEP_EVERY_MS = 6 * 3600_000;
 const MAX_STEP_ATTEMPTS = 6;
 
 /**
- * One per visitor. Holds the consistent copy of what the visitor owns (its NemoVideo token, its sessions, the
- * turn that is running) and serialises what must not happen twice at once: asking NemoVideo for an anonymous
- * token, replacing a lost session, starting a second turn in a session. KV carries copies of the token and the
- * sessions for fast reads at the edge; whenever KV has nothing, this object is asked.
+ * One per visitor. Holds the consistent copy of what the visitor owns (its NemoVideo token, its sessions, its
+ * uploads) and serialises what must not happen twice at once: asking NemoVideo for an anonymous token, replacing
+ * a lost session, starting a second turn in a session or a second export. It runs the visitor's long work, so
+ * that none of it depends on a tab staying open: chat turns (read to their end, stored, served to every
+ * listener), exports and generations, all driven by one alarm. KV carries copies of the token and the sessions
+ * for fast reads at the edge; whenever KV has nothing, this object is asked. Its public methods are its RPC.
  */
 export class Visitor extends DurableObject<Env> {
   private renewal: Promise<Credentials> | undefined;
   private readonly uploadTable: UploadTable;
-  readonly schedule: Schedule;
-  readonly turns: Turns;
-  readonly exports: ExportJobs;
+  private readonly config: Config;
+  private readonly schedule: Schedule;
+  private readonly turns: Turns;
+  private readonly exports: ExportJobs;
   private readonly generations: Generations;
   /** The address this API was last reached at: decides, in development only, which secret signs links. */
   private origin = "https://promptreel.invalid";
@@ -51,11 +52,39 @@ export class Visitor extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     const sql = ctx.storage.sql;
+    this.config = readConfig(env);
     this.uploadTable = new UploadTable(sql);
     this.schedule = new Schedule(sql, ctx.storage);
-    this.turns = new Turns(sql, this);
-    this.exports = new ExportJobs(sql, this);
-    this.generations = new Generations(sql, this);
+    // What the jobs may ask of this object: kept off the class's public methods, which are its RPC surface.
+    const host: TurnHost & ExportHost & GenerationHost = {
+      config: this.config,
+      schedule: this.schedule,
+      get turns() {
+        return turns;
+      },
+      get exports() {
+        return exports;
+      },
+      client: (visitorId) => this.client(visitorId),
+      sessionNow: (id) => this.sessionNow(id),
+      createSession: (visitorId, language) => this.openSession(visitorId, language),
+      replaceUpstream: (visitorId, id, stale) => this.replace(visitorId, id, stale),
+      takeTurn: () => this.takeTurn(),
+      keepAwake: () => this.schedule.atLatest("keepalive", Date.now() + KEEP_AWAKE_MS),
+      turnEvent: (turn, event) => generations.turnEvent(turn, event),
+      turnEnded: (turn) => generations.turnEnded(turn),
+      exportChanged: (record) => generations.exportChanged(record),
+      exportView: (record) => this.exportView(record),
+      publicView: (record, origin, absolute) => this.publicView(record, origin, absolute),
+      webhookSecret: (visitorId, origin) => webhookSecret(visitorId, keySecret(env, this.config, origin)),
+      outbound: (request) => outboundFetch(env)(request),
+    };
+    const turns = new Turns(sql, host);
+    const exports = new ExportJobs(sql, host);
+    const generations = new Generations(sql, host);
+    this.turns = turns;
+    this.exports = exports;
+    this.generations = generations;
     ctx.blockConcurrencyWhile(async () => {
       sql.exec(`
         CREATE TABLE IF NOT EXISTS token (id INTEGER PRIMARY KEY CHECK (id = 1), token TEXT NOT NULL,
@@ -75,10 +104,6 @@ export class Visitor extends DurableObject<Env> {
       if (!this.schedule.has("sweep")) await this.schedule.at("sweep", Date.now() + SWEEP_EVERY_MS);
       await this.schedule.arm();
     });
-  }
-
-  get config() {
-    return readConfig(this.env);
   }
 
   /**
@@ -131,7 +156,7 @@ export class Visitor extends DurableObject<Env> {
   }
 
   /** The session, read synchronously (for the jobs that run inside this object). */
-  sessionNow(id: string): SessionRecord | null {
+  private sessionNow(id: string): SessionRecord | null {
     const [row] = this.ctx.storage.sql
       .exec("SELECT * FROM sessions WHERE id = ? AND expires_at > ?", id, Date.now())
       .toArray();
@@ -202,7 +227,7 @@ export class Visitor extends DurableObject<Env> {
   }
 
   /** Counts one turn against the visitor's daily allowance on the shared account; false once it is used up. */
-  takeTurn(): boolean {
+  private takeTurn(): boolean {
     const config = this.config;
     if (!config.NEMO_TOKEN) return true;
     const sql = this.ctx.storage.sql;
@@ -333,43 +358,17 @@ export class Visitor extends DurableObject<Env> {
     sql.exec(`DELETE FROM exports WHERE status IN ('completed', 'failed', 'cancelled') AND ${gone}`);
   }
 
-  // What the turns and jobs ask of this object.
-
-  async keepAwake(): Promise<void> {
-    await this.schedule.atLatest("keepalive", Date.now() + KEEP_AWAKE_MS);
-  }
-
-  turnEvent(turn: TurnRow, event: TurnEvent): void {
-    this.generations.turnEvent(turn, event);
-  }
-
-  async turnEnded(turn: TurnRow): Promise<void> {
-    await this.generations.turnEnded(turn);
-  }
-
-  async exportChanged(record: ExportRecord): Promise<void> {
-    await this.generations.exportChanged(record);
-  }
-
-  async exportView(record: ExportRecord) {
+  private async exportView(record: ExportRecord) {
     const session = this.sessionNow(record.sessionId);
     return withDownload(record, session?.visitorId ?? "", keySecret(this.env, this.config, this.origin));
   }
 
-  async publicView(record: GenerationRecord, origin: string, absolute: boolean) {
+  private async publicView(record: GenerationRecord, origin: string, absolute: boolean) {
     const secret = keySecret(this.env, this.config, origin);
     return withDownload(record, this.visitorOfJobs(record), secret, absolute ? origin : "");
   }
 
-  async webhookSecret(visitorId: string, origin: string): Promise<string> {
-    return webhookSecret(visitorId, keySecret(this.env, this.config, origin));
-  }
-
-  outbound(request: Request): Promise<Response> {
-    return outboundFetch(this.env)(request);
-  }
-
-  client(visitorId: string): NemoClient {
+  private client(visitorId: string): NemoClient {
     return new NemoClient(nemoOptions(this.env, this.config), {
       current: () => this.ownCredentials(visitorId),
       renew: (stale) => this.ownCredentials(visitorId, stale.token),
@@ -408,7 +407,7 @@ export class Visitor extends DurableObject<Env> {
   }
 
   private async requestToken(visitorId: string): Promise<Credentials> {
-    const credentials = await requestAnonymousToken(nemoOptions(this.env, readConfig(this.env)), visitorId);
+    const credentials = await requestAnonymousToken(nemoOptions(this.env, this.config), visitorId);
     this.ctx.storage.sql.exec(
       "INSERT OR REPLACE INTO token VALUES (1, ?, ?, ?)",
       credentials.token,
