@@ -29,6 +29,7 @@ export const en = {
   timelineEmpty: "The timeline is empty: describe a video to start.",
   tracks: (n: number) => `${n} track${n === 1 ? "" : "s"}`,
   kinds: { video: "Video", audio: "BGM", text: "Title", other: "Track" },
+  mediaKinds: { video: "Video", image: "Image", audio: "Audio", other: "File" } as Record<string, string>,
   trackLine: (name: string, label: string, details: string[]) => `${name}: ${label} (${details.join(", ")})`,
   timelineHeading: (tracks: string, length: string) => `Timeline (${tracks}, ${length})`,
   refresh: "Refresh",

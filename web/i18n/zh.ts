@@ -26,6 +26,7 @@ export const zh: Messages = {
   timelineEmpty: "时间线还是空的：描述你想要的视频即可开始。",
   tracks: (n: number) => `${n} 条轨道`,
   kinds: { video: "视频", audio: "背景音乐", text: "标题", other: "轨道" },
+  mediaKinds: { video: "视频", image: "图片", audio: "音频", other: "文件" } as Record<string, string>,
   trackLine: (name: string, label: string, details: string[]) => `${name}：${label}（${details.join("，")}）`,
   timelineHeading: (tracks: string, length: string) => `时间线（${tracks}，${length}）`,
   refresh: "刷新",

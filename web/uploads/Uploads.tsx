@@ -94,7 +94,7 @@ export function Uploads({ picker, progress, files, disabled, onFiles, onUrl }: U
         <ul class="files">
           {files.map((file, index) => (
             <li key={index}>
-              <span class="kind">{file.kind}</span> {file.name.split("/").pop()}
+              <span class="kind">{t.mediaKinds[file.kind] ?? file.kind}</span> {file.name.split("/").pop()}
             </li>
           ))}
         </ul>
