@@ -222,6 +222,10 @@ describe("the widget on another site", () => {
     expect(await page.locator("[data-promptreel] > iframe").evaluate((element: HTMLElement) => element.offsetHeight)).toBe(
       grown.detail.height,
     );
+
+    // And shrinks back: nothing in the framed page is sized by the frame's own (now tall) height.
+    await frame.evaluate(() => document.getElementById("app")!.lastElementChild!.remove());
+    await page.waitForFunction(() => (document.querySelector("[data-promptreel] > iframe") as HTMLElement).offsetHeight < 1500);
     await page.close();
   });
 
