@@ -48,8 +48,12 @@ async function waitUntilUp(baseUrl: string, server: ChildProcess, log: () => str
   throw new Error(`vite dev did not answer within 90 s:\n${log()}`);
 }
 
-export default async function setup(project: TestProject) {
-  const port = await freePort();
+/**
+ * Starts the stack as `npm start` runs it on `port`, with the emulator's clock and the job timings at
+ * `TIME_SCALE`, its own Durable Object and KV state (never the one a running `npm start` holds: SQLite locks),
+ * and `vars` given to the Worker from the environment. Answers once the page and the API answer.
+ */
+export async function startStack(port: number, vars: Record<string, string> = {}) {
   const baseUrl = `http://localhost:${port}`;
   let output = "";
   const server = spawn(
@@ -59,10 +63,11 @@ export default async function setup(project: TestProject) {
       env: {
         ...process.env,
         TIME_SCALE,
-        // Its own Durable Object and KV state: never the one a running `npm start` holds (SQLite locks).
         PROMPTREEL_STATE_DIR: mkdtempSync(join(tmpdir(), "promptreel-browser-")),
         CLOUDFLARE_CF_FETCH_ENABLED: "false",
         WRANGLER_SEND_METRICS: "false",
+        // Wrangler's way to give variables to `vite dev` from the environment.
+        ...(Object.keys(vars).length ? { CLOUDFLARE_INCLUDE_PROCESS_ENV: "true", ...vars } : {}),
       },
       stdio: ["ignore", "pipe", "pipe"],
       // Its own process group, so that stopping it stops workerd too, and nothing else.
@@ -86,6 +91,11 @@ export default async function setup(project: TestProject) {
     await stop();
     throw error;
   }
+  return { baseUrl, stop };
+}
+
+export default async function setup(project: TestProject) {
+  const { baseUrl, stop } = await startStack(await freePort());
   project.provide("baseUrl", baseUrl);
   return stop;
 }

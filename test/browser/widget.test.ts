@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { type Server, createServer } from "node:http";
 import { tmpdir } from "node:os";
@@ -6,6 +5,7 @@ import { join } from "node:path";
 import axe from "axe-core";
 import { type BrowserContext, type Frame, type Page, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startStack } from "./stack";
 
 /**
  * The widget as a visitor meets it on someone else's site: host pages on 127.0.0.1 (another site than the app's
@@ -80,49 +80,10 @@ function serve(port: number): Promise<Server> {
 }
 
 async function startApp(): Promise<{ stop: () => Promise<void> }> {
-  let output = "";
-  const server: ChildProcess = spawn(
-    process.execPath,
-    ["node_modules/vite/bin/vite.js", "dev", "--port", String(ports.app), "--strictPort"],
-    {
-      env: {
-        ...process.env,
-        TIME_SCALE: "0.005",
-        CLOUDFLARE_CF_FETCH_ENABLED: "false",
-        WRANGLER_SEND_METRICS: "false",
-        // Its own Durable Object and KV state (see stack.ts): never one another workerd holds.
-        PROMPTREEL_STATE_DIR: mkdtempSync(join(tmpdir(), "promptreel-widget-state-")),
-        // Wrangler's way to give a variable to `vite dev` from the environment.
-        CLOUDFLARE_INCLUDE_PROCESS_ENV: "true",
-        EMBED_ORIGINS: host,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    },
-  );
-  server.stdout?.on("data", (chunk) => (output += chunk));
-  server.stderr?.on("data", (chunk) => (output += chunk));
-  const stop = async () => {
-    if (server.exitCode !== null || !server.pid) return;
-    const exited = new Promise((resolve) => server.once("exit", resolve));
-    process.kill(-server.pid, "SIGTERM");
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
-    if (server.exitCode === null) process.kill(-server.pid, "SIGKILL");
-  };
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`vite dev exited:\n${output}`);
-    const up = await fetch(`${app}/health`).then((answer) => answer.ok, () => false);
-    if (up) {
-      // Each page load without a kept key is a new visitor: no per-address limit on the emulator's free accounts.
-      await fetch(`${app}/__emulator/config`, { method: "POST", body: JSON.stringify({ anonTokensPerIp: 0 }) });
-      await fetch(`${app}/web/main.tsx`);
-      return { stop };
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  await stop();
-  throw new Error(`vite dev did not answer:\n${output}`);
+  const { baseUrl, stop } = await startStack(ports.app, { EMBED_ORIGINS: host });
+  // Each page load without a kept key is a new visitor: no per-address limit on the emulator's free accounts.
+  await fetch(`${baseUrl}/__emulator/config`, { method: "POST", body: JSON.stringify({ anonTokensPerIp: 0 }) });
+  return { stop };
 }
 
 /**
