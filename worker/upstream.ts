@@ -17,8 +17,8 @@ export function nemoOptions(env: Env, config: Config): NemoOptions {
 }
 
 /**
- * Fetch for addresses that are not NemoVideo's API (webhook receivers). In `npm start` and the tests, the
- * emulator's stand-in receiver at `http://nemo.emulator/__emulator/webhooks` is reached through its binding.
+ * Fetch for addresses that are not NemoVideo's API (webhook receivers). In `npm start` and the tests, addresses
+ * on the emulator's host (its stand-in webhook receiver, see emulator/README.md) go through its binding.
  */
 export function outboundFetch(env: Env): (request: Request) => Promise<Response> {
   const emulator = env.NEMO_EMULATOR;
