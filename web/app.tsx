@@ -182,6 +182,7 @@ export function App() {
             <ExportPanel
               view={exporter.view}
               claimUrl={exporter.claimUrl}
+              earlier={exporter.earlier}
               ready={session?.exportReady ?? false}
               onExport={() => run("export")}
             />

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { emulator, expectAccessible, resetEmulator, snap, useBrowser } from "./helpers";
+import { baseUrl, emulator, expectAccessible, resetEmulator, snap, useBrowser } from "./helpers";
 
 const open = useBrowser();
 beforeEach(resetEmulator);
@@ -31,6 +31,21 @@ describe("errors in words, with the way out", () => {
     await expect(error.textContent()).resolves.toContain("Register or upgrade your plan to unlock export.");
     await page.getByRole("link", { name: "Register or upgrade" }).waitFor();
     await expect(page.getByRole("link", { name: "Download MP4" }).count()).resolves.toBe(0);
+    await page.context().close();
+  });
+
+  it("typing “export” before there is a video: the page says to describe one first, and nothing is rendered", async () => {
+    const page = await open("/?lang=zh-CN");
+    await page.getByText("100 积分").waitFor();
+    await page.getByLabel("描述你的视频").fill("导出");
+    await page.getByRole("button", { name: "发送" }).click();
+    const error = page.locator(".line.error");
+    await error.waitFor();
+    await expect(error.textContent()).resolves.toContain("请先制作视频");
+    const { requests } = (await fetch(`${baseUrl}/__emulator/requests`).then((answer) => answer.json())) as {
+      requests: { path: string }[];
+    };
+    expect(requests.filter((request) => request.path.startsWith("/api/render/"))).toHaveLength(0);
     await page.context().close();
   });
 

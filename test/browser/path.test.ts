@@ -72,6 +72,11 @@ describe("the person's whole path", () => {
     await page.locator(".line.assistant").first().waitFor();
     await page.locator(".timeline .track").nth(2).waitFor();
     await page.getByRole("link", { name: "Download MP4" }).waitFor();
+    // The first export (made when the reply asked for it) is offered again under "Earlier exports".
+    const earlier = page.getByRole("list", { name: "Earlier exports" }).getByRole("link");
+    await earlier.first().waitFor();
+    await expect(earlier.count()).resolves.toBe(1);
+    await expect(earlier.first().getAttribute("href")).resolves.toMatch(/^\/api\/v1\/exports\/exp_.+sig=/);
     await expect(upstreamCalls("/run_sse")).resolves.toHaveLength(1);
     await page.context().close();
   });

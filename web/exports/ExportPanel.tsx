@@ -4,12 +4,14 @@ import type { ExportView } from "./export";
 interface ExportProps {
   view?: ExportView;
   claimUrl?: string;
+  /** Finished exports from before, newest first: a returning visitor can still download them. */
+  earlier: ExportView[];
   ready: boolean;
   onExport(): void;
 }
 
 /** Export with live progress; when it is done, the player, Download, and "Open in NemoVideo". */
-export function ExportPanel({ view, claimUrl, ready, onExport }: ExportProps) {
+export function ExportPanel({ view, claimUrl, earlier, ready, onExport }: ExportProps) {
   const running = view?.status === "pending" || view?.status === "processing";
   const done = view?.status === "completed" && view.downloadUrl;
   return (
@@ -43,6 +45,20 @@ export function ExportPanel({ view, claimUrl, ready, onExport }: ExportProps) {
         <button type="button" class={done ? "wide" : "primary wide"} disabled={!ready} onClick={onExport}>
           {t.export}
         </button>
+      )}
+      {earlier.length > 0 && (
+        <>
+          <h3 id="earlier-title">{t.earlierExports}</h3>
+          <ul class="earlier" aria-labelledby="earlier-title">
+            {earlier.map((each) => (
+              <li key={each.exportId}>
+                <a href={each.downloadUrl} download={`promptreel-${each.exportId}.mp4`}>
+                  {t.exportOf(new Date(each.completedAt ?? each.createdAt))}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </>
       )}
     </section>
   );

@@ -1,18 +1,15 @@
+import type { InferResponseType } from "hono/client";
 import { useRef, useState } from "preact/hooks";
 import { ApiError, api, ok, reach, readEvents } from "../api";
 import * as bridge from "../bridge";
 import { t } from "../i18n";
 import { type Trouble, troubleOf } from "../words";
 
-export interface ExportView {
-  exportId: string;
-  sessionId: string;
-  status: "pending" | "processing" | "completed" | "failed" | "cancelled";
-  progress: number;
-  url?: string;
-  downloadUrl?: string;
-  error?: { code: string; message: string };
-}
+/** An export as the API answers it (the type comes from the Worker's zod schema). */
+export type ExportView = InferResponseType<(typeof api.exports)[":id"]["$get"], 200>;
+
+/** How many finished exports a returning visitor is offered again. */
+const EARLIER_SHOWN = 5;
 
 const FINAL = new Set(["completed", "failed", "cancelled"]);
 
@@ -23,7 +20,13 @@ const FINAL = new Set(["completed", "failed", "cancelled"]);
 export function useExport(sessionId: string | undefined, onTrouble: (trouble: Trouble) => void) {
   const [view, setView] = useState<ExportView | undefined>(undefined);
   const [claimUrl, setClaimUrl] = useState<string | undefined>(undefined);
+  const [earlier, setEarlier] = useState<ExportView[]>([]);
   const following = useRef<string | undefined>(undefined);
+  const shown = useRef<ExportView | undefined>(undefined);
+  const show = (next: ExportView) => {
+    shown.current = next;
+    setView(next);
+  };
 
   function finished(done: ExportView) {
     if (done.status === "completed" && done.downloadUrl) {
@@ -39,7 +42,10 @@ export function useExport(sessionId: string | undefined, onTrouble: (trouble: Tr
   async function follow(start: ExportView) {
     if (following.current === start.exportId) return;
     following.current = start.exportId;
-    setView(start);
+    const previous = shown.current;
+    if (previous?.status === "completed" && previous.exportId !== start.exportId)
+      setEarlier((list) => [previous, ...list.filter((each) => each.exportId !== previous.exportId)].slice(0, EARLIER_SHOWN));
+    show(start);
     let latest = start;
     for (let attempt = 0; !FINAL.has(latest.status) && attempt < 5; attempt++) {
       try {
@@ -47,7 +53,7 @@ export function useExport(sessionId: string | undefined, onTrouble: (trouble: Tr
         await readEvents(answer as unknown as Response, ({ event, data }) => {
           if (event !== "status") return;
           latest = data as ExportView;
-          setView(latest);
+          show(latest);
         });
       } catch (error) {
         if (!(error instanceof ApiError) || error.code !== "network") break;
@@ -66,7 +72,7 @@ export function useExport(sessionId: string | undefined, onTrouble: (trouble: Tr
       await follow(started as ExportView);
     } catch (error) {
       const failure = error instanceof ApiError ? error : new ApiError("internal", t.exportFailed);
-      onTrouble(failure.code === "nothing_to_export" ? { code: failure.code, text: t.nothingToExport } : troubleOf(failure));
+      onTrouble(failure.code === "export_not_ready" ? { code: failure.code, text: t.nothingToExport } : troubleOf(failure));
     }
   }
 
@@ -74,13 +80,18 @@ export function useExport(sessionId: string | undefined, onTrouble: (trouble: Tr
   async function load() {
     if (!sessionId) return;
     const { exports } = await ok(api.exports.$get());
-    const newest = (exports as ExportView[]).find((each) => each.sessionId === sessionId && each.status !== "cancelled");
+    const newest = exports.find((each) => each.sessionId === sessionId && each.status !== "cancelled");
+    setEarlier(
+      exports
+        .filter((each) => each.status === "completed" && each.exportId !== newest?.exportId)
+        .slice(0, EARLIER_SHOWN),
+    );
     if (!newest) return;
     if (FINAL.has(newest.status)) {
-      setView(newest);
+      show(newest);
       if (newest.status === "completed") finished(newest);
     } else void follow(newest);
   }
 
-  return { view, claimUrl, start, load };
+  return { view, claimUrl, earlier, start, load };
 }

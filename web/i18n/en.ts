@@ -61,6 +61,9 @@ export const en = {
   exportFailed: "The export failed.",
   exportCancelled: "The export was cancelled.",
   nothingToExport: "Make a video first: describe it in the chat.",
+  earlierExports: "Earlier exports",
+  exportOf: (at: Date) =>
+    `Video of ${at.toLocaleString("en", { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" })}`,
   download: "Download MP4",
   openInNemo: "Open in NemoVideo",
   player: "Your video",

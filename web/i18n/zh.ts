@@ -55,6 +55,9 @@ export const zh: Messages = {
   exportFailed: "导出失败。",
   exportCancelled: "导出已取消。",
   nothingToExport: "请先制作视频：在对话中描述它。",
+  earlierExports: "之前的导出",
+  exportOf: (at: Date) =>
+    `${at.toLocaleString("zh-CN", { month: "long", day: "numeric", hour: "2-digit", minute: "2-digit" })} 的视频`,
   download: "下载 MP4",
   openInNemo: "在 NemoVideo 中打开",
   player: "你的视频",
