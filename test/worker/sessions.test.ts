@@ -160,8 +160,28 @@ describe("the service around the API", () => {
   it("serves an OpenAPI 3.1 document of every public route", async () => {
     const { body } = await call("/openapi.json");
     expect(body.openapi).toBe("3.1.0");
-    for (const path of ["/visitors", "/credits", "/sessions", "/sessions/{id}", "/sessions/{id}/messages", "/sessions/{id}/uploads", "/sessions/{id}/claim"])
+    for (const path of [
+      "/visitors",
+      "/credits",
+      "/sessions",
+      "/sessions/{id}",
+      "/sessions/{id}/messages",
+      "/sessions/{id}/turn",
+      "/sessions/{id}/uploads",
+      "/sessions/{id}/claim",
+      "/sessions/{id}/exports",
+      "/exports",
+      "/exports/{id}",
+      "/exports/{id}/events",
+      "/exports/{id}/download",
+      "/exports/{id}/cancel",
+      "/generations",
+      "/generations/{id}",
+      "/generations/{id}/events",
+    ])
       expect(Object.keys(body.paths)).toContain(path);
+    expect(Object.keys(body.paths["/sessions/{id}/messages"])).toEqual(expect.arrayContaining(["get", "post"]));
+    expect(body.components.schemas.Export.properties.status.enum).toEqual(["pending", "processing", "completed", "failed", "cancelled"]);
     expect(body.components.securitySchemes.visitorKey).toMatchObject({ type: "http", scheme: "bearer" });
   });
 
