@@ -77,6 +77,8 @@ describe("the person's whole path", () => {
     await earlier.first().waitFor();
     await expect(earlier.count()).resolves.toBe(1);
     await expect(earlier.first().getAttribute("href")).resolves.toMatch(/^\/api\/v1\/exports\/exp_.+sig=/);
+    await expectAccessible(page, "returning visitor");
+    await snap(page, "returning");
     await expect(upstreamCalls("/run_sse")).resolves.toHaveLength(1);
     await page.context().close();
   });
