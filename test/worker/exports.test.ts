@@ -221,6 +221,16 @@ describe("when an export goes wrong", () => {
     // A new export may start after a cancel.
     expect((await startExport(key, sessionId)).body.exportId).not.toBe(job.exportId);
   });
+  it("a render still running after 20 minutes is given up in words, and NemoVideo is told to stop", async () => {
+    const { key, sessionId } = await readySession();
+    // Renders of 15–45 s at this clock; the cap is 20 minutes × JOB_TIME_SCALE (0.005) = 6 s.
+    await emulator.configure({ timeScale: 0.5 });
+    const { body: job } = await startExport(key, sessionId);
+    const done = await settled(key, job.exportId, 15_000);
+    expect(done).toMatchObject({ status: "failed", error: { code: "upstream_timeout" } });
+    expect(done.error.message).toMatch(/longer than 20 minutes/);
+    expect((await emulator.requests()).some((r) => r.path.endsWith("/cancel"))).toBe(true);
+  });
 });
 
 describe("an export outlives the tab and the object", () => {
