@@ -221,6 +221,22 @@ describe("when an export goes wrong", () => {
     // A new export may start after a cancel.
     expect((await startExport(key, sessionId)).body.exportId).not.toBe(job.exportId);
   });
+  it("a cancel that lands while a poll is on its way wins: the poll's answer does not bring the export back", async () => {
+    const { key, sessionId } = await readySession();
+    await emulator.configure({ timeScale: 0.05 });
+    await emulator.fault("slow", { times: 1, match: { path: "/api/render/proxy/lambda/render_" }, params: { ms: 400 } });
+    const { body: job } = await startExport(key, sessionId);
+    // The first poll goes out after 100 ms and NemoVideo takes 400 ms to answer it: cancel in between.
+    await sleep(250);
+    expect((await call(`/exports/${job.exportId}/cancel`, { method: "POST", key })).body.status).toBe("cancelled");
+    await sleep(600);
+    const after = await call(`/exports/${job.exportId}`, { key });
+    expect(after.body.status).toBe("cancelled");
+    const polls = (await renderPolls()).length;
+    await sleep(300);
+    expect((await renderPolls()).length).toBe(polls);
+  });
+
   it("a render still running after 20 minutes is given up in words, and NemoVideo is told to stop", async () => {
     const { key, sessionId } = await readySession();
     // Renders of 15–45 s at this clock; the cap is 20 minutes × JOB_TIME_SCALE (0.005) = 6 s.

@@ -161,9 +161,11 @@ export class ExportJobs {
     const row = this.row(id);
     if (!row) throw notFound("That export");
     if (FINAL_EXPORT_STATUSES.includes(row.status)) return toRecord(row);
+    const record = await this.end(row, { status: "cancelled" });
     const visitorId = this.visitorOf(row.sessionId);
-    if (visitorId) await this.host.client(visitorId).cancelRender(row.renderId).catch(() => {});
-    return this.end(row, { status: "cancelled" });
+    if (record.status === "cancelled" && visitorId)
+      await this.host.client(visitorId).cancelRender(this.row(id)!.renderId).catch(() => {});
+    return record;
   }
 
   /** The alarm's step for one export: ask NemoVideo how the render is doing, and act on the answer. */
@@ -188,6 +190,8 @@ export class ExportJobs {
     } catch (error) {
       return this.pollFailed(row, toAppError(error));
     }
+    // A cancel may have landed while NemoVideo answered: it wins.
+    if (this.ended(id)) return;
     const observedAt = Date.now();
     this.sql.exec(
       "UPDATE exports SET polls = polls + 1, failures = 0, observed_at = ? WHERE id = ?",
@@ -249,8 +253,13 @@ export class ExportJobs {
       return;
     }
     const { draft } = await nemo.state(session.upstreamId);
+    if (this.ended(row.exportId)) return;
     const submittedAt = Date.now();
     const { renderId, job: resubmitted } = await this.submit(nemo, session, draft, row, true);
+    if (this.ended(row.exportId)) {
+      await nemo.cancelRender(renderId).catch(() => {});
+      return;
+    }
     this.sql.exec(
       `UPDATE exports SET render_id = ?, submissions = submissions + 1, status = ?, progress = ?, submitted_at = ?,
         start_progress = ?, observed_at = NULL WHERE id = ?`,
@@ -289,6 +298,8 @@ export class ExportJobs {
     row: ExportRow,
     change: { status: ExportStatus; progress?: number; url?: string; error?: JobError },
   ): Promise<ExportRecord> {
+    // Ended meanwhile (a cancel during a poll, or a poll's answer during a cancel): the first end stands.
+    if (this.ended(row.exportId)) return this.find(row.exportId)!;
     const completedAt = Date.now();
     this.sql.exec(
       "UPDATE exports SET status = ?, progress = ?, url = ?, error = ?, completed_at = ? WHERE id = ?",
@@ -318,6 +329,11 @@ export class ExportJobs {
     let channel = this.channels.get(id);
     if (!channel) this.channels.set(id, (channel = new LiveChannel(this.host.config.KEEPALIVE_MS)));
     return channel;
+  }
+
+  private ended(id: string): boolean {
+    const row = this.row(id);
+    return !row || FINAL_EXPORT_STATUSES.includes(row.status);
   }
 
   private runningIn(sessionId: string): ExportRecord | undefined {

@@ -114,7 +114,9 @@ export class Turns {
     this.channels.set(turn.id, channel);
     const stream = listen ? channel.open([]) : undefined;
     void this.host.keepAwake();
-    void this.run(visitorId, record, turn, channel);
+    this.run(visitorId, record, turn, channel).catch((error) =>
+      console.error("a turn's end was not recorded", error instanceof Error ? error.message : error),
+    );
     return { turn, stream };
   }
 
