@@ -109,6 +109,20 @@ describe("a generation: text in, MP4 out, in one call", () => {
     expect(await emulator.requests()).toHaveLength(0);
   });
 
+  it("a fourth generation while three are on their way is refused in words, and starts nothing", async () => {
+    const { key } = await newVisitor();
+    const started = [];
+    for (let i = 0; i < 3; i++) started.push(await generate(key, { prompt: `a fox running through a snowy forest, take ${i}` }));
+    expect(started.map((answer) => answer.status)).toEqual([202, 202, 202]);
+    const fourth = await generate(key, { prompt: "one more" });
+    expect(fourth.status).toBe(429);
+    expect(fourth.body.error).toMatchObject({ code: "rate_limited" });
+    expect(fourth.body.error.message).toMatch(/3 generations on their way/);
+    for (const answer of started) await finished(key, answer.body.generationId);
+    expect((await generate(key, { prompt: "now there is room" })).status).toBe(202);
+    expect((await call("/generations", { key })).body.generations).toHaveLength(4);
+  });
+
   it("another visitor's generation answers 404", async () => {
     const owner = await newVisitor();
     const { body } = await generate(owner.key, { prompt: "a fox running through a snowy forest" });

@@ -60,6 +60,8 @@ const webhookKey = (id: string) => `webhook:${id}`;
 /** Slack after a turn's or an export's own cap before a generation checks on it anyway. */
 const SAFETY_MS = 60_000;
 const INTERRUPTED_RECHECK_MS = 15_000;
+/** Generations one visitor may have queued or running at once: each opens a NemoVideo session and spends credits. */
+export const MAX_RUNNING = 3;
 
 /**
  * Text in, MP4 out, with nobody watching: each generation is a small state machine in the visitor's Durable
@@ -76,6 +78,14 @@ export class Generations {
   ) {}
 
   async create(visitorId: string, origin: string, request: { prompt: string; language?: string; webhookUrl?: string }) {
+    const [running] = this.sql
+      .exec("SELECT COUNT(*) AS n FROM generations WHERE status NOT IN ('completed', 'failed')")
+      .toArray();
+    if (Number(running?.n ?? 0) >= MAX_RUNNING)
+      throw new AppError(
+        "rate_limited",
+        `You already have ${MAX_RUNNING} generations on their way. Wait for one of them to finish, then start the next.`,
+      );
     const row: GenerationRow = {
       id: `gen_${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`,
       visitorId,

@@ -33,13 +33,14 @@ const start = createRoute({
   tags: ["Generations"],
   summary: "Text in, MP4 out, in one call",
   description:
-    "Opens a project, sends the prompt, exports what NemoVideo made and finishes, all driven by the visitor's Durable Object whether or not anybody watches. Follow it with `GET /generations/{id}/events`, or give a `webhookUrl` to be told.",
+    "Opens a project, sends the prompt, exports what NemoVideo made and finishes, all driven by the visitor's Durable Object whether or not anybody watches. Follow it with `GET /generations/{id}/events`, or give a `webhookUrl` to be told. A visitor may have three generations queued or running at once.",
   security,
   request: { body: { content: { "application/json": { schema: GenerationRequest } }, required: true } },
   responses: {
     202: { content: { "application/json": { schema: Queued } }, description: "Queued." },
     400: errorResponse("No prompt, or a bad webhookUrl."),
     401: unauthorized,
+    429: errorResponse("Three generations of this visitor are already queued or running."),
   },
 });
 
