@@ -1,6 +1,6 @@
 /**
- * Small values the page remembers across reloads (the session it works in, how far it read a turn), in
- * localStorage when the browser allows it and in memory when it throws (a framed page with storage blocked).
+ * Small values the page remembers across reloads (the session it works in), in localStorage when the browser
+ * allows it and in memory when it throws (a framed page with storage blocked).
  */
 const memory = new Map<string, string>();
 const PREFIX = "promptreel:";

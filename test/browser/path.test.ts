@@ -101,4 +101,27 @@ describe("the person's whole path", () => {
     await expect(upstreamCalls("/run_sse")).resolves.toHaveLength(1);
     await page.context().close();
   });
+
+  it("picks up a later turn after a reload from that turn's first event, not from where the turn before ended", async () => {
+    const page = await open("/");
+    await page.getByLabel("Describe your video").fill("hello");
+    await page.keyboard.press("Enter");
+    await page.locator(".line.assistant").first().waitFor();
+
+    await emulator("config", { timeScale: 0.03 });
+    await page.getByLabel("Describe your video").fill("generate a video of a lighthouse at dusk");
+    // Sendable again: the first turn has ended.
+    await page.locator("form.composer button[type=submit]:enabled").waitFor();
+    await page.keyboard.press("Enter");
+    await page.locator(".line.activity", { hasText: "Generating video" }).waitFor();
+    await page.reload();
+
+    // The running turn's events come again from its start: its activity line, then its whole reply.
+    await page.locator(".line.activity", { hasText: "Generating video" }).waitFor({ timeout: 10_000 });
+    const reply = page.locator(".line.assistant").nth(1);
+    await reply.waitFor({ timeout: 30_000 });
+    await expect(reply.textContent()).resolves.toMatch(/^Assistant: Your .*lighthouse/i);
+    await expect(page.locator(".line.user").count()).resolves.toBe(2);
+    await page.context().close();
+  });
 });

@@ -1,7 +1,6 @@
 import { useRef, useState } from "preact/hooks";
 import { ApiError, api, ok, reach, readEvents, type StreamEvent } from "../api";
 import { t } from "../i18n";
-import { recall, remember } from "../saved";
 import { type Link, type Trouble, troubleOf } from "../words";
 
 export interface Line {
@@ -41,7 +40,6 @@ export function useConversation(sessionId: string | undefined, hooks: TurnHooks)
     setLines((all) => [...all, { ...line, id }]);
     return id;
   };
-  const seenKey = `seen:${sessionId}`;
 
   function onEvent({ id, event, data }: StreamEvent): boolean {
     if (id) lastEvent.current = id;
@@ -120,7 +118,6 @@ export function useConversation(sessionId: string | undefined, hooks: TurnHooks)
       response = undefined;
     }
     reply.current = undefined;
-    if (lastEvent.current) remember(seenKey, lastEvent.current);
     setBusy(false);
     setStatus("");
     hooksRef.current.ended();
@@ -155,8 +152,8 @@ export function useConversation(sessionId: string | undefined, hooks: TurnHooks)
     const { messages, running } = await ok(api.sessions[":id"].messages.$get({ param: { id: sessionId } }));
     setLines(messages.map((message) => ({ id: nextLine++, role: message.role, text: message.text })));
     if (!running) return;
-    // The history has no reply for the running turn yet: replay it from the last event before it.
-    lastEvent.current = recall(seenKey);
+    // The history has no reply for the running turn yet: replay the turn from its start.
+    lastEvent.current = undefined;
     setBusy(true);
     setStatus(t.resuming);
     await follow(undefined);
