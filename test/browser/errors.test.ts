@@ -34,6 +34,29 @@ describe("errors in words, with the way out", () => {
     await page.context().close();
   });
 
+  it("an export whose progress can't be followed: says so, and Export again picks it up", async () => {
+    const page = await open("/");
+    await page.route("**/api/v1/exports/*/events", (route) =>
+      route.fulfill({
+        status: 500,
+        contentType: "application/json",
+        body: JSON.stringify({ error: { code: "internal", message: "Something went wrong on our side. Please try again." } }),
+      }),
+    );
+    await page.getByLabel("Describe your video").fill("a fox running through a snowy forest");
+    await page.getByRole("button", { name: "Send" }).click();
+    // The reply asks for an export and the page starts one; its progress is refused.
+    const error = page.locator(".line.error", { hasText: "Something went wrong on our side" });
+    await error.waitFor({ timeout: 20_000 });
+    await page.getByRole("button", { name: "Export MP4" }).waitFor();
+    await expect(page.getByRole("progressbar", { name: "Export progress" }).count()).resolves.toBe(0);
+    // Export again joins the export still running, and follows it to its end.
+    await page.unroute("**/api/v1/exports/*/events");
+    await page.getByRole("button", { name: "Export MP4" }).click();
+    await page.getByRole("link", { name: "Download MP4" }).waitFor({ timeout: 30_000 });
+    await page.context().close();
+  });
+
   it("typing “export” before there is a video: the page says to describe one first, and nothing is rendered", async () => {
     const page = await open("/?lang=zh-CN");
     await page.getByText("100 积分").waitFor();

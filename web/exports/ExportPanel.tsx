@@ -10,6 +10,14 @@ interface ExportProps {
   onExport(): void;
 }
 
+const STATUS_WORDS: Record<ExportView["status"], () => string> = {
+  pending: () => t.exporting,
+  processing: () => t.exporting,
+  completed: () => t.exportDone,
+  failed: () => t.exportFailed,
+  cancelled: () => t.exportCancelled,
+};
+
 /** Export with live progress; when it is done, the player, Download, and "Open in NemoVideo". */
 export function ExportPanel({ view, claimUrl, earlier, ready, onExport }: ExportProps) {
   const running = view?.status === "pending" || view?.status === "processing";
@@ -24,7 +32,7 @@ export function ExportPanel({ view, claimUrl, earlier, ready, onExport }: Export
         </div>
       )}
       <p class="muted" role="status">
-        {running ? t.exporting : done ? t.exportDone : view?.status === "failed" ? t.exportFailed : ""}
+        {view && STATUS_WORDS[view.status]()}
       </p>
       {done && (
         <>

@@ -23,7 +23,7 @@ export function useExport(sessionId: string | undefined, onTrouble: (trouble: Tr
   const [earlier, setEarlier] = useState<ExportView[]>([]);
   const following = useRef<string | undefined>(undefined);
   const shown = useRef<ExportView | undefined>(undefined);
-  const show = (next: ExportView) => {
+  const show = (next: ExportView | undefined) => {
     shown.current = next;
     setView(next);
   };
@@ -47,6 +47,7 @@ export function useExport(sessionId: string | undefined, onTrouble: (trouble: Tr
       setEarlier((list) => [previous, ...list.filter((each) => each.exportId !== previous.exportId)].slice(0, EARLIER_SHOWN));
     show(start);
     let latest = start;
+    let lost: unknown;
     for (let attempt = 0; !FINAL.has(latest.status) && attempt < 5; attempt++) {
       try {
         const answer = await reach(api.exports[":id"].events.$get({ param: { id: start.exportId } }));
@@ -56,11 +57,15 @@ export function useExport(sessionId: string | undefined, onTrouble: (trouble: Tr
           show(latest);
         });
       } catch (error) {
+        lost = error;
         if (!(error instanceof ApiError) || error.code !== "network") break;
       }
     }
     following.current = undefined;
-    finished(latest);
+    if (FINAL.has(latest.status)) return finished(latest);
+    // The progress can't be followed: say so and offer Export again, which joins the export still running.
+    show(undefined);
+    onTrouble(troubleOf(lost instanceof ApiError ? lost : new ApiError("network", t.errors.network)));
   }
 
   /** Starts an export of the session, or joins the one already running. */
