@@ -90,6 +90,10 @@ describe("the person's whole path", () => {
     await page.getByLabel("Describe your video").fill("generate a video of a lighthouse at dusk");
     await page.getByRole("button", { name: "Send" }).click();
     await page.locator(".line.activity", { hasText: "Generating video" }).waitFor();
+    // A message typed meanwhile stays in the box: it is not lost to the running reply.
+    await page.getByLabel("Describe your video").fill("make it longer");
+    await page.keyboard.press("Enter");
+    await expect(page.getByLabel("Describe your video").inputValue()).resolves.toBe("make it longer");
     await page.reload();
 
     await page.locator(".line.user", { hasText: "lighthouse" }).waitFor();

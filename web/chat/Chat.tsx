@@ -19,7 +19,8 @@ export function Chat({ lines, busy, status, disabled, onSubmit }: ChatProps) {
 
   const submit = (value: string) => {
     const message = value.trim();
-    if (!message || disabled) return;
+    // While a reply is written the message stays in the box, as the disabled Send button says.
+    if (!message || disabled || busy) return;
     onSubmit(message);
     setText("");
   };
