@@ -1,3 +1,4 @@
+import type { InferResponseType } from "hono/client";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError, api, ok } from "./api";
 import * as bridge from "./bridge";
@@ -10,18 +11,11 @@ import { useExport } from "./exports/export";
 import { t } from "./i18n";
 import { openSession } from "./session";
 import { Timeline } from "./timeline/Timeline";
-import type { Track } from "./timeline/summary";
 import { type UploadProgress, Uploads } from "./uploads/Uploads";
 import { refusal, uploadFile, uploadUrls } from "./uploads/upload";
 import { type Trouble, troubleOf } from "./words";
 
-interface SessionState {
-  summary: string;
-  tracks: Track[];
-  durationMs: number;
-  media: { name: string; kind: string }[];
-  exportReady: boolean;
-}
+type SessionView = InferResponseType<(typeof api.sessions)[":id"]["$get"], 200>;
 
 const asTrouble = (error: unknown) => troubleOf(error instanceof ApiError ? error : new ApiError("internal", t.error));
 
@@ -29,7 +23,7 @@ const asTrouble = (error: unknown) => troubleOf(error instanceof ApiError ? erro
 export function App() {
   const [phase, setPhase] = useState<"setup" | "ready" | "failed">("setup");
   const [sessionId, setSessionId] = useState<string | undefined>(undefined);
-  const [session, setSession] = useState<SessionState | undefined>(undefined);
+  const [session, setSession] = useState<SessionView | undefined>(undefined);
   const [credits, setCredits] = useState<number | undefined>(undefined);
   const [upload, setUpload] = useState<UploadProgress | undefined>(undefined);
   const picker = useRef<HTMLInputElement>(null);
@@ -42,15 +36,8 @@ export function App() {
   const refreshSession = async (id = sessionId) => {
     if (!id) return undefined;
     const view = await ok(api.sessions[":id"].$get({ param: { id } }));
-    const next = {
-      summary: view.summary,
-      tracks: view.timeline.tracks,
-      durationMs: view.timeline.durationMs,
-      media: view.media,
-      exportReady: view.exportReady,
-    };
-    setSession(next);
-    return next;
+    setSession(view);
+    return view;
   };
   const refreshCredits = async () => {
     const balance = await ok(api.credits.$get());
@@ -186,7 +173,7 @@ export function App() {
               ready={session?.exportReady ?? false}
               onExport={() => run("export")}
             />
-            <Timeline tracks={session?.tracks ?? []} durationMs={session?.durationMs ?? 0} />
+            <Timeline tracks={session?.timeline.tracks ?? []} durationMs={session?.timeline.durationMs ?? 0} />
             <Uploads
               picker={picker}
               progress={upload}

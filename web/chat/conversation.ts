@@ -1,4 +1,5 @@
 import { useRef, useState } from "preact/hooks";
+import type { TurnEvent } from "../../worker/chat/events";
 import { ApiError, api, ok, reach, readEvents, type StreamEvent } from "../api";
 import { t } from "../i18n";
 import { type Link, type Trouble, troubleOf } from "../words";
@@ -10,11 +11,12 @@ export interface Line {
   link?: Link;
 }
 
-export type Action = "export" | "state" | "upload";
+/** A step the assistant's stream asks the page to take (its `action` event). */
+export type Action = Extract<TurnEvent, { event: "action" }>["data"]["action"];
 
 export interface TurnHooks {
   action(action: Action): void;
-  timeline(summary: string, changed: string[]): void;
+  timeline(): void;
   trouble(trouble: Trouble): void;
   ended(): void;
 }
@@ -43,9 +45,10 @@ export function useConversation(sessionId: string | undefined, hooks: TurnHooks)
 
   function onEvent({ id, event, data }: StreamEvent): boolean {
     if (id) lastEvent.current = id;
-    switch (event) {
+    const turn = { event, data } as TurnEvent;
+    switch (turn.event) {
       case "text": {
-        const { text } = data as { text: string };
+        const { text } = turn.data;
         const target = reply.current;
         if (target === undefined) reply.current = add({ role: "assistant", text });
         else setLines((all) => all.map((line) => (line.id === target ? { ...line, text: line.text + text } : line)));
@@ -53,7 +56,7 @@ export function useConversation(sessionId: string | undefined, hooks: TurnHooks)
         break;
       }
       case "activity": {
-        const label = `${(data as { label: string }).label}…`;
+        const label = `${turn.data.label}…`;
         add({ role: "activity", text: label });
         setStatus(label);
         break;
@@ -65,22 +68,22 @@ export function useConversation(sessionId: string | undefined, hooks: TurnHooks)
         break;
       }
       case "action":
-        hooksRef.current.action((data as { action: Action }).action);
+        hooksRef.current.action(turn.data.action);
         break;
       case "timeline": {
-        const { summary, changed } = data as { summary: string; changed: string[] };
+        const { changed } = turn.data;
         if (changed.length) add({ role: "notice", text: `${t.changed}${changed.join(t.separator)}` });
-        hooksRef.current.timeline(summary, changed);
+        hooksRef.current.timeline();
         break;
       }
       case "error": {
-        const trouble = troubleOf(data as ApiError);
+        const trouble = troubleOf(turn.data);
         add({ role: "error", text: trouble.text, link: trouble.link });
         hooksRef.current.trouble(trouble);
         break;
       }
       case "done": {
-        const { reason } = data as { reason: string };
+        const { reason } = turn.data;
         if (reason === "interrupted") add({ role: "notice", text: t.interrupted });
         if (reason === "timeout") add({ role: "notice", text: t.timedOut });
         return true;

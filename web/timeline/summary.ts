@@ -1,12 +1,7 @@
+import type { Track } from "../../worker/sessions/timeline";
 import type { Messages } from "../i18n/en";
 
-export interface Track {
-  kind: "video" | "audio" | "text" | "other";
-  label: string;
-  startMs: number;
-  endMs: number;
-  volume?: number;
-}
+export type { Track };
 
 /** Milliseconds as seconds, one decimal at most: 3000 → "3", 2500 → "2.5". */
 export const seconds = (ms: number) => `${Math.round(ms / 100) / 10}`;

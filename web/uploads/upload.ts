@@ -1,3 +1,4 @@
+import type { InferResponseType } from "hono/client";
 import { mediaKindOf } from "../../worker/uploads/formats";
 import { ApiError, api, errorOf, ok } from "../api";
 import { t } from "../i18n";
@@ -7,11 +8,8 @@ import { getKey } from "../storage";
 export const MAX_BYTES = 200 * 1024 * 1024;
 export const PART_BYTES = 32 * 1024 * 1024;
 
-export interface UploadedFile {
-  name: string;
-  kind: string;
-  url: string;
-}
+/** What NemoVideo made of the files sent (the upload route's answer). */
+type Uploaded = InferResponseType<(typeof api.sessions)[":id"]["uploads"]["$post"], 200>;
 
 /** Why a file can't go up (format, then size), or undefined when it can. */
 export function refusal(file: { name: string; size: number }): ApiError | undefined {
@@ -49,7 +47,7 @@ export async function uploadFile(sessionId: string, file: File, onProgress: (fra
     form.append("files", file, file.name);
     const answer = (await send("POST", `${base}/sessions/${sessionId}/uploads`, form, (bytes) =>
       onProgress(Math.min(1, bytes / file.size)),
-    )) as { files: UploadedFile[] };
+    )) as Uploaded;
     return answer.files;
   }
   const upload = await ok(
