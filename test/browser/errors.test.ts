@@ -57,6 +57,25 @@ describe("errors in words, with the way out", () => {
     await page.context().close();
   });
 
+  it("a reply whose stream keeps breaking off: says the connection was lost, and the box can send again", async () => {
+    const page = await open("/");
+    await page.getByText("100 credits").waitFor();
+    // The reply starts, then its stream ends without `done`, and every attempt to pick it up fails to connect.
+    await page.route("**/api/v1/sessions/*/messages", (route) =>
+      route.request().method() === "POST"
+        ? route.fulfill({ contentType: "text/event-stream", body: 'id: 1\nevent: text\ndata: {"text":"Let me"}\n\n' })
+        : route.continue(),
+    );
+    await page.route("**/api/v1/sessions/*/turn*", (route) => route.abort("connectionreset"));
+    await page.getByLabel("Describe your video").fill("a fox running through a snowy forest");
+    await page.getByRole("button", { name: "Send" }).click();
+    await page.locator(".line.error", { hasText: "We lost the connection" }).waitFor();
+    await expect(page.locator(".status").textContent()).resolves.toBe("");
+    await page.getByLabel("Describe your video").fill("hello");
+    await page.locator("form.composer button[type=submit]:enabled").waitFor();
+    await page.context().close();
+  });
+
   it("typing “export” before there is a video: the page says to describe one first, and nothing is rendered", async () => {
     const page = await open("/?lang=zh-CN");
     await page.getByText("100 积分").waitFor();

@@ -96,6 +96,7 @@ export function useConversation(sessionId: string | undefined, hooks: TurnHooks)
   async function follow(first: Response | undefined) {
     let response = first;
     let finished = false;
+    let lost: ApiError | undefined;
     for (let attempt = 0; !finished && attempt < 5; attempt++) {
       try {
         if (!response) {
@@ -106,7 +107,10 @@ export function useConversation(sessionId: string | undefined, hooks: TurnHooks)
               header: lastEvent.current ? { "last-event-id": lastEvent.current } : {},
             }),
           );
-          if (answer.status === 204) break;
+          if (answer.status === 204) {
+            lost = undefined;
+            break;
+          }
           response = answer as unknown as Response;
         }
         await readEvents(response, (event) => {
@@ -117,9 +121,11 @@ export function useConversation(sessionId: string | undefined, hooks: TurnHooks)
           showTrouble(error);
           break;
         }
+        lost = error;
       }
       response = undefined;
     }
+    if (lost && !finished) showTrouble(lost);
     reply.current = undefined;
     setBusy(false);
     setStatus("");
