@@ -8,8 +8,9 @@ describe("errors in words, with the way out", () => {
   it("no credits left: says so and links to NemoVideo's registration for this account", async () => {
     await emulator("faults", { fault: "no-credits", match: { path: "/run_sse" } });
     const page = await open("/");
-    await page.getByLabel("Describe your video").fill("a fox running through a snowy forest");
-    await page.getByRole("button", { name: "Send" }).click();
+    await page.getByRole("button", { name: "a fox running through a snowy forest" }).click();
+    // The suggestion is gone once sent: the prompt box has the focus.
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe("prompt");
     const error = page.locator(".line.error");
     await error.waitFor();
     await expect(error.textContent()).resolves.toContain("You've used all your free credits");

@@ -47,6 +47,7 @@ describe("the person's whole path", () => {
     await page.keyboard.press("Enter");
     const progress = page.getByRole("progressbar", { name: "Export progress" });
     await progress.waitFor();
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe("Export MP4");
     await expectAccessible(page, "export progress");
     await snap(page, "export-progress");
 

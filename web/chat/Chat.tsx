@@ -14,6 +14,7 @@ interface ChatProps {
 export function Chat({ lines, busy, status, disabled, onSubmit }: ChatProps) {
   const [text, setText] = useState("");
   const end = useRef<HTMLDivElement>(null);
+  const box = useRef<HTMLTextAreaElement>(null);
   const last = lines.at(-1);
   useEffect(() => end.current?.scrollIntoView?.({ block: "end" }), [lines.length, last?.text]);
 
@@ -38,7 +39,16 @@ export function Chat({ lines, busy, status, disabled, onSubmit }: ChatProps) {
             <ul class="suggestions" aria-labelledby="try-title">
               {t.suggestions.map((suggestion) => (
                 <li key={suggestion}>
-                  <button type="button" class="suggestion" disabled={disabled} onClick={() => submit(suggestion)}>
+                  <button
+                    type="button"
+                    class="suggestion"
+                    disabled={disabled}
+                    onClick={() => {
+                      // The suggestions go once the conversation starts: the box takes the focus they had.
+                      box.current?.focus();
+                      submit(suggestion);
+                    }}
+                  >
                     {suggestion}
                   </button>
                 </li>
@@ -80,6 +90,7 @@ export function Chat({ lines, busy, status, disabled, onSubmit }: ChatProps) {
           {t.promptLabel}
         </label>
         <textarea
+          ref={box}
           id="prompt"
           rows={2}
           placeholder={t.promptPlaceholder}

@@ -49,11 +49,10 @@ export function ExportPanel({ view, claimUrl, earlier, ready, onExport }: Export
           </div>
         </>
       )}
-      {!running && (
-        <button type="button" class={done ? "wide" : "primary wide"} disabled={!ready} onClick={onExport}>
-          {t.export}
-        </button>
-      )}
+      {/* Kept while an export runs, so the focus stays: a second press joins the export already running. */}
+      <button type="button" class={done || running ? "wide" : "primary wide"} disabled={!ready} onClick={onExport}>
+        {t.export}
+      </button>
       {earlier.length > 0 && (
         <>
           <h3 id="earlier-title">{t.earlierExports}</h3>
