@@ -56,22 +56,22 @@ export function Chat({ lines, busy, status, disabled, onSubmit }: ChatProps) {
             </ul>
           </div>
         )}
-        <div role="log" aria-live="polite" aria-label={t.conversation}>
-        <ol>
-          {lines.map((line) => (
-            <li key={line.id} class={`line ${line.role}`}>
-              {(line.role === "user" || line.role === "assistant") && (
-                <span class="visually-hidden">{line.role === "user" ? t.you : t.assistant}: </span>
-              )}
-              <span class="text">{line.text}</span>
-              {line.link && (
-                <a class="way-out" href={line.link.href} target="_blank" rel="noopener noreferrer">
-                  {line.link.label}
-                </a>
-              )}
-            </li>
-          ))}
-        </ol>
+        <div role="log" aria-label={t.conversation}>
+          <ol>
+            {lines.map((line) => (
+              <li key={line.id} class={`line ${line.role}`}>
+                {(line.role === "user" || line.role === "assistant") && (
+                  <span class="visually-hidden">{line.role === "user" ? t.you : t.assistant}: </span>
+                )}
+                <span class="text">{line.text}</span>
+                {line.link && (
+                  <a class="way-out" href={line.link.href} target="_blank" rel="noopener noreferrer">
+                    {line.link.label}
+                  </a>
+                )}
+              </li>
+            ))}
+          </ol>
         </div>
         <div ref={end} />
       </div>

@@ -25,8 +25,9 @@ let nextLine = 1;
 
 /**
  * The chat: the conversation's lines, and the turn that may be running. Assistant text grows as its events
- * arrive; activity and "Still working…" appear as lines; a dropped stream or a reload picks the turn up again
- * through GET /sessions/{id}/turn from the last event seen (Last-Event-ID).
+ * arrive; activity and "Still working…" appear as lines of the log, which screen readers follow, while the status
+ * says "Working…" once for the whole turn (the same words in both would be read twice). A dropped stream or a
+ * reload picks the turn up again through GET /sessions/{id}/turn from the last event seen (Last-Event-ID).
  */
 export function useConversation(sessionId: string | undefined, hooks: TurnHooks) {
   const [lines, setLines] = useState<Line[]>([]);
@@ -52,19 +53,15 @@ export function useConversation(sessionId: string | undefined, hooks: TurnHooks)
         const target = reply.current;
         if (target === undefined) reply.current = add({ role: "assistant", text });
         else setLines((all) => all.map((line) => (line.id === target ? { ...line, text: line.text + text } : line)));
-        setStatus("");
         break;
       }
       case "activity": {
-        const label = `${turn.data.label}…`;
-        add({ role: "activity", text: label });
-        setStatus(label);
+        add({ role: "activity", text: `${turn.data.label}…` });
         break;
       }
       case "working": {
         const id = nextLine++;
         setLines((all) => (all.at(-1)?.text === t.stillWorking ? all : [...all, { id, role: "activity", text: t.stillWorking }]));
-        setStatus(t.stillWorking);
         break;
       }
       case "action":

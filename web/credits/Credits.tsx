@@ -4,7 +4,7 @@ import { t } from "../i18n";
 export function Credits({ available }: { available?: number }) {
   if (available === undefined) return null;
   return (
-    <p class="credits" role="status" aria-live="polite">
+    <p class="credits" role="status">
       {t.credits(available)}
     </p>
   );
