@@ -6,8 +6,8 @@ import { getKey, isPersistent, onKeyChange, provideKey } from "./storage";
  *
  * Messages go to the host's origin only, named as `targetOrigin` (never `'*'`): the browser drops them if the
  * parent is anywhere else. Messages are taken only from `window.parent` at that origin. Who may frame the app
- * at all is the Worker's `Content-Security-Policy: frame-ancestors` (from `EMBED_ORIGINS`), and the Worker
- * refuses `?embed=1` for an origin outside that list.
+ * at all is the Worker's `Content-Security-Policy: frame-ancestors` (from `EMBED_ORIGINS`): framed anywhere
+ * else, the browser shows nothing, whatever `origin` the URL claims.
  *
  * The widget is as tall as the page's content (`resize` reports the height of `<html>` whenever it changes), so
  * in a widget (`:root[data-embedded]`) the page should take its content's height, not `100vh` of the frame: a
@@ -89,7 +89,6 @@ let watching = false;
 /** The app is on screen: the host hears `ready`, then `resize` whenever the page's height changes. */
 export function ready(): void {
   if (!hostOrigin) return;
-  void connect();
   post("ready");
   if (watching) return;
   watching = true;

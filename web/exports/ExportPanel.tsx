@@ -27,7 +27,7 @@ export function ExportPanel({ view, claimUrl, earlier, ready, onExport }: Export
       <h2 id="export-title">{t.exportTitle}</h2>
       {running && (
         <div class="progress">
-          <progress id="export-progress" max={100} value={view.progress} aria-label={t.exportProgress} />
+          <progress max={100} value={view.progress} aria-label={t.exportProgress} />
           <span aria-hidden="true">{view.progress}%</span>
         </div>
       )}

@@ -1,9 +1,10 @@
+import { FORMATS_SENTENCE } from "../../worker/uploads/formats";
+
 /** Everything the page says, in English. zh.ts has the same keys. */
 export const en = {
   title: "PromptReel",
   tagline: "Describe a video; the assistant makes it. Download a 720p MP4.",
   settingUp: "Setting things up…",
-  ready: "Connected and ready.",
   setupFailed: "We couldn't get started. Check your connection and try again.",
   retry: "Try again",
   trySaying: "Try saying…",
@@ -32,7 +33,6 @@ export const en = {
   mediaKinds: { video: "Video", image: "Image", audio: "Audio", other: "File" } as Record<string, string>,
   trackLine: (name: string, label: string, details: string[]) => `${name}: ${label} (${details.join(", ")})`,
   timelineHeading: (tracks: string, length: string) => `Timeline (${tracks}, ${length})`,
-  refresh: "Refresh",
   changed: "Changed: ",
   separator: "; ",
   // Credits
@@ -50,7 +50,7 @@ export const en = {
   uploaded: (names: string) => `Added ${names}.`,
   pickPrompt: "Choose a file to upload: use the “choose files” button under Your media.",
   badFormat: (name: string) => `${name} can't be used.`,
-  formats: "Supported formats: video MP4, MOV, AVI, WebM, MKV; images JPG, PNG, GIF, WebP; audio MP3, WAV, M4A, AAC.",
+  formats: FORMATS_SENTENCE,
   tooLarge: (name: string) => `${name} is larger than 200 MB. Try compressing or trimming it first.`,
   // Export
   exportTitle: "Export",
@@ -81,7 +81,6 @@ export const en = {
   } as Record<string, string>,
   language: "中文",
   languageHref: "?lang=zh-CN",
-  languageName: "Chinese",
   footer: "Video work by NemoVideo's cloud API. PromptReel is not affiliated with Hugging Face.",
   apiDocs: "API",
 };

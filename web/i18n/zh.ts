@@ -5,7 +5,6 @@ export const zh: Messages = {
   title: "PromptReel",
   tagline: "描述你想要的视频，助手来制作，下载 720p MP4。",
   settingUp: "正在准备…",
-  ready: "已连接，可以开始了。",
   setupFailed: "暂时无法开始。请检查网络后重试。",
   retry: "重试",
   trySaying: "试着说…",
@@ -29,7 +28,6 @@ export const zh: Messages = {
   mediaKinds: { video: "视频", image: "图片", audio: "音频", other: "文件" } as Record<string, string>,
   trackLine: (name: string, label: string, details: string[]) => `${name}：${label}（${details.join("，")}）`,
   timelineHeading: (tracks: string, length: string) => `时间线（${tracks}，${length}）`,
-  refresh: "刷新",
   changed: "改动：",
   separator: "；",
   credits: (n: number) => `${n} 积分`,
@@ -74,7 +72,6 @@ export const zh: Messages = {
   },
   language: "English",
   languageHref: "?lang=en",
-  languageName: "English",
   footer: "视频由 NemoVideo 云端 API 制作。PromptReel 与 Hugging Face 无关。",
   apiDocs: "API",
 };

@@ -11,9 +11,7 @@ export function Timeline({ tracks, durationMs }: TimelineProps) {
   const length = Math.max(durationMs, ...tracks.map((track) => track.endMs), 1);
   return (
     <section class="panel timeline" aria-labelledby="timeline-title">
-      <h2 id="timeline-title" tabIndex={-1}>
-        {t.timeline}
-      </h2>
+      <h2 id="timeline-title">{t.timeline}</h2>
       <p class="muted">{timelineHeading(t, tracks, durationMs)}</p>
       {tracks.length > 0 && (
         <ol class="tracks">

@@ -44,7 +44,7 @@ export function Uploads({ picker, progress, files, disabled, onFiles, onUrl }: U
       <h2 id="uploads-title">{t.media}</h2>
       <div class="drop">
         <span>{t.dropHere}</span>{" "}
-        <button type="button" id="choose-files" disabled={disabled} onClick={() => picker.current?.click()}>
+        <button type="button" disabled={disabled} onClick={() => picker.current?.click()}>
           {t.choose}
         </button>
         <input
