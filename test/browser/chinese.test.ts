@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { expectAccessible, resetEmulator, snap, useBrowser } from "./helpers";
+import { emulator, expectAccessible, resetEmulator, snap, useBrowser } from "./helpers";
 
 const open = useBrowser();
 beforeEach(resetEmulator);
@@ -19,6 +19,17 @@ describe("the Chinese page", () => {
     await page.getByRole("link", { name: "下载 MP4" }).waitFor({ timeout: 30_000 });
     await expectAccessible(page, "Chinese");
     await snap(page, "chinese");
+    await page.context().close();
+  });
+
+  it("says NemoVideo's trouble in Chinese, not in the API's English", async () => {
+    await emulator("faults", { fault: "server-error", times: 5, match: { path: "/run_sse" }, params: { status: 503 } });
+    const page = await open("/?lang=zh-CN");
+    await page.getByLabel("描述你的视频").fill("生成一段狐狸在雪林中奔跑的视频");
+    await page.getByRole("button", { name: "发送" }).click();
+    const error = page.locator(".line.error");
+    await error.waitFor();
+    await expect(error.textContent()).resolves.toMatch(/^NemoVideo [\u4e00-\u9fff]/);
     await page.context().close();
   });
 
