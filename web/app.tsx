@@ -1,6 +1,6 @@
 import type { InferResponseType } from "hono/client";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { ApiError, api, ok } from "./api";
+import { api, ok } from "./api";
 import * as bridge from "./bridge";
 import { routeIntent } from "./chat/intents";
 import { Chat } from "./chat/Chat";
@@ -13,11 +13,9 @@ import { openSession } from "./session";
 import { Timeline } from "./timeline/Timeline";
 import { type UploadProgress, Uploads } from "./uploads/Uploads";
 import { refusal, uploadFile, uploadUrls } from "./uploads/upload";
-import { type Trouble, troubleOf } from "./words";
+import { type Trouble, troubleFrom, troubleOf } from "./words";
 
 type SessionView = InferResponseType<(typeof api.sessions)[":id"]["$get"], 200>;
-
-const asTrouble = (error: unknown) => troubleOf(error instanceof ApiError ? error : new ApiError("internal", t.error));
 
 /** The page: setup, then the chat beside the timeline, the export and the media. */
 export function App() {
@@ -58,12 +56,12 @@ export function App() {
           .then((view) => {
             if (view && asked) chat.add({ role: "assistant", text: view.summary });
           })
-          .catch((error) => showTrouble(asTrouble(error)));
+          .catch((error) => showTrouble(troubleFrom(error)));
         break;
       case "credits":
         refreshCredits()
           .then(({ available, frozen }) => chat.add({ role: "assistant", text: t.creditsLine(available, frozen) }))
-          .catch((error) => showTrouble(asTrouble(error)));
+          .catch((error) => showTrouble(troubleFrom(error)));
         break;
       case "upload":
         chat.add({ role: "assistant", text: t.pickPrompt });
@@ -94,7 +92,7 @@ export function App() {
   useEffect(start, []);
   useEffect(() => {
     if (!sessionId) return;
-    chat.load().catch((error) => showTrouble(asTrouble(error)));
+    chat.load().catch((error) => showTrouble(troubleFrom(error)));
     exporter.load().catch(() => {});
   }, [sessionId]);
 
@@ -119,7 +117,7 @@ export function App() {
         const added = await uploadFile(sessionId, file, (fraction) => setUpload({ name: file.name, fraction }));
         chat.add({ role: "notice", text: t.uploaded(added.map((each) => each.name).join(", ")) });
       } catch (error) {
-        showTrouble(asTrouble(error));
+        showTrouble(troubleFrom(error));
       }
     }
     setUpload(undefined);
@@ -132,7 +130,7 @@ export function App() {
       chat.add({ role: "notice", text: t.uploaded(added.map((each) => each.name).join(", ")) });
       void refreshSession().catch(() => {});
     } catch (error) {
-      showTrouble(asTrouble(error));
+      showTrouble(troubleFrom(error));
     }
   };
 

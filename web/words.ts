@@ -1,4 +1,4 @@
-import type { ApiError } from "./api";
+import { ApiError } from "./api";
 import { language, t } from "./i18n";
 
 export interface Link {
@@ -30,3 +30,7 @@ export function troubleOf(error: Pick<ApiError, "code" | "message" | "link">): T
   const label = WAY_OUT[error.code]?.() ?? t.register;
   return { code: error.code, text, link: error.link ? { href: error.link, label } : undefined };
 }
+
+/** Anything thrown, as Trouble: an ApiError in its words, anything else as "Something went wrong". */
+export const troubleFrom = (error: unknown): Trouble =>
+  troubleOf(error instanceof ApiError ? error : new ApiError("internal", t.error));

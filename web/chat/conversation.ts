@@ -2,7 +2,7 @@ import { useRef, useState } from "preact/hooks";
 import type { TurnEvent } from "../../worker/chat/events";
 import { ApiError, api, ok, reach, readEvents, type StreamEvent } from "../api";
 import { t } from "../i18n";
-import { type Link, type Trouble, troubleOf } from "../words";
+import { type Link, type Trouble, troubleFrom, troubleOf } from "../words";
 
 export interface Line {
   id: number;
@@ -130,7 +130,7 @@ export function useConversation(sessionId: string | undefined, hooks: TurnHooks)
   }
 
   function showTrouble(error: unknown) {
-    const trouble = troubleOf(error instanceof ApiError ? error : new ApiError("internal", t.error));
+    const trouble = troubleFrom(error);
     add({ role: "error", text: trouble.text, link: trouble.link });
     hooksRef.current.trouble(trouble);
   }
