@@ -61,10 +61,21 @@ describe("uploads", () => {
 
   it("refuses a file NemoVideo can't use before sending a byte, and says which formats work", async () => {
     const page = await open("/");
+    await page.getByLabel("Describe your video").fill("hello");
+    await page.keyboard.press("Enter");
+    await page.locator(".line.assistant").waitFor();
+    // A returning visitor whose history arrives late: the refusal said meanwhile stays on screen after it.
+    await page.route("**/api/v1/sessions/*/messages", async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await route.continue();
+    });
+    await page.reload();
     await page.getByText("Try saying…").waitFor();
     await page.locator("#file-input").setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hi") });
     const error = page.locator(".line.error");
     await error.waitFor();
+    await page.locator(".line.user", { hasText: "hello" }).waitFor();
+    await expect(page.locator(".line").last().getAttribute("class")).resolves.toContain("error");
     await expect(error.textContent()).resolves.toContain("notes.txt can't be used. Supported formats: video MP4");
     expect(await uploadsUpstream()).toHaveLength(0);
     await page.context().close();

@@ -156,7 +156,9 @@ export function useConversation(sessionId: string | undefined, hooks: TurnHooks)
   async function load() {
     if (!sessionId) return;
     const { messages, running } = await ok(api.sessions[":id"].messages.$get({ param: { id: sessionId } }));
-    setLines(messages.map((message) => ({ id: nextLine++, role: message.role, text: message.text })));
+    // Before what the page already said (a file refused while the history was on its way), never instead of it.
+    const history = messages.map((message): Line => ({ id: nextLine++, role: message.role, text: message.text }));
+    setLines((shown) => [...history, ...shown]);
     if (!running) return;
     // The history has no reply for the running turn yet: replay the turn from its start.
     lastEvent.current = undefined;
