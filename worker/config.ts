@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_UPLOAD_PART_BYTES } from "./uploads/formats";
 
 /** The Worker's bindings, as declared in wrangler.toml (plus the emulator binding that dev and tests add). */
 export interface Env {
@@ -32,9 +33,9 @@ const ConfigSchema = z.object({
   SKILL_PLATFORM: z.string().min(1).default("cloudflare-worker"),
   EMBED_ORIGINS: z.string().default("*"),
   CORS_ORIGINS: list,
-  MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(200 * 1024 * 1024),
+  MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(DEFAULT_MAX_UPLOAD_BYTES),
   // R2 wants parts of at least 5 MiB (all but the last); Cloudflare refuses bodies over 100 MB on Free and Pro.
-  UPLOAD_PART_BYTES: z.coerce.number().int().min(5 * 1024 * 1024).max(95 * 1024 * 1024).default(32 * 1024 * 1024),
+  UPLOAD_PART_BYTES: z.coerce.number().int().min(5 * 1024 * 1024).max(95 * 1024 * 1024).default(DEFAULT_UPLOAD_PART_BYTES),
   VISITOR_DAILY_TURNS: z.coerce.number().int().positive().default(30),
   // Timings. Defaults are the product's; the tests shrink them.
   UPSTREAM_RETRY_AFTER_MS: ms(30_000),

@@ -1,12 +1,12 @@
 import type { InferResponseType } from "hono/client";
-import { mediaKindOf } from "../../worker/uploads/formats";
+import { DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_UPLOAD_PART_BYTES, mediaKindOf } from "../../worker/uploads/formats";
 import { ApiError, api, errorOf, ok } from "../api";
 import { t } from "../i18n";
 import { getKey } from "../storage";
 
-/** The Worker's limits (MAX_UPLOAD_BYTES, UPLOAD_PART_BYTES defaults): checked here before a byte is sent. */
-export const MAX_BYTES = 200 * 1024 * 1024;
-export const PART_BYTES = 32 * 1024 * 1024;
+/** The Worker's limits (the defaults of MAX_UPLOAD_BYTES, UPLOAD_PART_BYTES): checked here before a byte is sent. */
+export const MAX_BYTES = DEFAULT_MAX_UPLOAD_BYTES;
+export const PART_BYTES = DEFAULT_UPLOAD_PART_BYTES;
 
 /** What NemoVideo made of the files sent (the upload route's answer). */
 type Uploaded = InferResponseType<(typeof api.sessions)[":id"]["uploads"]["$post"], 200>;
