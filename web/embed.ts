@@ -9,7 +9,8 @@
  * Each `[data-promptreel]` element gets the app in an iframe as tall as its content; with none on the page, a
  * floating button opens it in a panel. The app's messages reach the host as DOM events on the element, bubbling
  * (`promptreel:ready`, `promptreel:video` with `{exportId,url,downloadUrl}`, `promptreel:error` with
- * `{code,message}`, `promptreel:resize` with `{height}`), and through `PromptReel.on(type, listener)`.
+ * `{code,message}`, `promptreel:resize` with `{height}`), and through `PromptReel.on(type, listener)`. An app
+ * that has not said `ready` within 10 s is reported as an `error` with code `not_loaded`.
  *
  * Messages are taken only from our own iframes at the app's origin (the origin this script came from) and sent to
  * that origin only. When the browser blocks the app's storage in a third-party frame, the app asks the loader to
@@ -20,7 +21,11 @@ interface Widget {
   frame: HTMLIFrameElement;
   element: HTMLElement;
   inline: boolean;
+  ready?: boolean;
 }
+
+/** An app that has not said `ready` by then did not load: a refused frame (EMBED_ORIGINS) looks just like this. */
+const LOAD_TIMEOUT_MS = 10_000;
 
 type Listener = (detail: unknown, element: HTMLElement) => void;
 
@@ -57,7 +62,20 @@ type Listener = (detail: unknown, element: HTMLElement) => void;
     frame.allow = "fullscreen; clipboard-write";
     frame.style.cssText = `display:block;width:100%;border:0;height:${inline ? "600px" : "100%"}`;
     element.appendChild(frame);
-    widgets.push({ frame, element, inline });
+    const widget: Widget = { frame, element, inline };
+    widgets.push(widget);
+    setTimeout(() => {
+      if (!widget.ready)
+        emit(widget, "error", {
+          code: "not_loaded",
+          message: "PromptReel did not load here. If this site is not allowed to embed it, its operator can add it to EMBED_ORIGINS.",
+        });
+    }, LOAD_TIMEOUT_MS);
+  };
+
+  const emit = (widget: Widget, type: string, detail: unknown) => {
+    widget.element.dispatchEvent(new CustomEvent(`promptreel:${type}`, { detail, bubbles: true }));
+    for (const listener of listeners[type] ?? []) listener(detail, widget.element);
   };
 
   const mount = (element: HTMLElement) => {
@@ -97,8 +115,8 @@ type Listener = (detail: unknown, element: HTMLElement) => void;
     } else if (type === "ready" || type === "video" || type === "error" || type === "resize") {
       const height = Number(detail?.height);
       if (type === "resize" && widget.inline && height > 0) widget.frame.style.height = `${Math.ceil(height)}px`;
-      widget.element.dispatchEvent(new CustomEvent(`promptreel:${type}`, { detail, bubbles: true }));
-      for (const listener of listeners[type] ?? []) listener(detail, widget.element);
+      if (type === "ready") widget.ready = true;
+      emit(widget, type, detail);
     }
   });
 

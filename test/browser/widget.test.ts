@@ -323,7 +323,7 @@ describe("the widget on another site", () => {
     await page.close();
   });
 
-  it("a site outside EMBED_ORIGINS cannot frame the app", async () => {
+  it("a site outside EMBED_ORIGINS cannot frame the app, and hears after 10 s that it did not load", async () => {
     const page = await context.newPage();
     const refusals: string[] = [];
     page.on("console", (message) => {
@@ -335,8 +335,12 @@ describe("the widget on another site", () => {
     expect(await heard(page)).toEqual([]);
     expect(await frame.evaluate(() => document.getElementById("app"))).toBeNull();
     expect(refusals.join("\n")).toContain("frame-ancestors");
+    await page.waitForFunction(() => (window as unknown as { heard: Heard[] }).heard.length > 0, null, { timeout: 15_000 });
+    const [error] = await heard(page);
+    expect(error).toMatchObject({ type: "error", detail: { code: "not_loaded" } });
+    expect((error.detail as { message: string }).message).toContain("EMBED_ORIGINS");
     await page.close();
-  });
+  }, 30_000);
 
   it("axe-core finds nothing on the host page with the widget, nor in the framed app", async () => {
     for (const path of ["/inline", "/floating"]) {
