@@ -84,6 +84,19 @@ describe("the person's whole path", () => {
     await page.context().close();
   });
 
+  it("a long, quiet turn says it is still working, in the log screen readers follow", async () => {
+    // A generation of 5 to 15 s whose heartbeats the page never shows: after 1.5 s of silence, "Still working…".
+    await emulator("config", { timeScale: 0.05 });
+    const page = await open("/");
+    await page.getByText("100 credits").waitFor();
+    await page.getByLabel("Describe your video").fill("a fox running through a snowy forest");
+    await page.getByRole("button", { name: "Send" }).click();
+    await page.locator('[role="log"] .line', { hasText: "Still working…" }).waitFor({ timeout: 15_000 });
+    await expect(page.locator('[role="log"] .line', { hasText: "Still working…" }).count()).resolves.toBe(1);
+    await page.locator(".line.assistant").first().waitFor({ timeout: 20_000 });
+    await page.context().close();
+  }, 40_000);
+
   it("picks a turn up again after a reload in the middle of it, without sending the message twice", async () => {
     // A generation of 3 to 9 seconds, so that the reload lands in the middle of it.
     await emulator("config", { timeScale: 0.03 });

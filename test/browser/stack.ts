@@ -95,7 +95,8 @@ export async function startStack(port: number, vars: Record<string, string> = {}
 }
 
 export default async function setup(project: TestProject) {
-  const { baseUrl, stop } = await startStack(await freePort());
+  // "Still working…" after 1.5 s of silence rather than 2 minutes, so that a test can see it.
+  const { baseUrl, stop } = await startStack(await freePort(), { WORKING_NOTICE_MS: "1500" });
   project.provide("baseUrl", baseUrl);
   return stop;
 }
