@@ -27,9 +27,12 @@ function portIsFree(port: number): Promise<boolean> {
   });
 }
 
-async function freePort(): Promise<number> {
-  for (let port = 8800; port < 8850; port++) if (await portIsFree(port)) return port;
-  throw new Error("no free port in 8800–8849 for the browser tests' server");
+/** `count` free loopback ports in [from, to), lowest first. */
+export async function freePorts(count: number, from: number, to: number): Promise<number[]> {
+  const free: number[] = [];
+  for (let port = from; port < to && free.length < count; port++) if (await portIsFree(port)) free.push(port);
+  if (free.length < count) throw new Error(`need ${count} free ports in ${from}–${to - 1}, found ${free.length}`);
+  return free;
 }
 
 async function waitUntilUp(baseUrl: string, server: ChildProcess, log: () => string) {
@@ -96,7 +99,8 @@ export async function startStack(port: number, vars: Record<string, string> = {}
 
 export default async function setup(project: TestProject) {
   // "Still working…" after 1.5 s of silence rather than 2 minutes, so that a test can see it.
-  const { baseUrl, stop } = await startStack(await freePort(), { WORKING_NOTICE_MS: "1500" });
+  const [port] = await freePorts(1, 8800, 8850);
+  const { baseUrl, stop } = await startStack(port, { WORKING_NOTICE_MS: "1500" });
   project.provide("baseUrl", baseUrl);
   return stop;
 }

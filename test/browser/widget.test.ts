@@ -5,7 +5,7 @@ import { join } from "node:path";
 import axe from "axe-core";
 import { type BrowserContext, type Frame, type Page, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStack } from "./stack";
+import { freePorts, startStack } from "./stack";
 
 /**
  * The widget as a visitor meets it on someone else's site: host pages on 127.0.0.1 (another site than the app's
@@ -13,24 +13,8 @@ import { startStack } from "./stack";
  * third-party cookies (and so third-party storage) blocked, as Safari and Chrome's setting do.
  */
 
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = createServer()
-      .once("error", () => resolve(false))
-      .once("listening", () => probe.close(() => resolve(true)))
-      .listen(port, "127.0.0.1");
-  });
-}
-
-/** Four free ports in 8850–8899 (the browser project's own stack takes 8800–8849). */
-async function freePorts(): Promise<number[]> {
-  const free: number[] = [];
-  for (let port = 8850; port < 8900 && free.length < 4; port++) if (await portIsFree(port)) free.push(port);
-  if (free.length < 4) throw new Error("not enough free ports in 8850–8899 for the widget test");
-  return free;
-}
-
-const [appPort, hostPort, refusedPort, strangerPort] = await freePorts();
+// Four free ports in 8850–8899 (the browser project's own stack takes 8800–8849).
+const [appPort, hostPort, refusedPort, strangerPort] = await freePorts(4, 8850, 8900);
 const ports = { app: appPort, host: hostPort, refused: refusedPort, stranger: strangerPort };
 const app = `http://localhost:${ports.app}`;
 const host = `http://127.0.0.1:${ports.host}`;
