@@ -46,23 +46,32 @@ export class AppError extends Error {
   toJSON(): { code: ErrorCode; message: string; link?: string } {
     return { code: this.code, message: this.message, ...(this.link ? { link: this.link } : {}) };
   }
+}
 
-  /** Workers RPC keeps only an error's message, so a Durable Object sends its AppErrors across in it. */
-  toRemote(): Error {
-    return new Error(`${REMOTE_PREFIX}${JSON.stringify(this.toJSON())}`);
+/**
+ * What a Durable Object answers across RPC for work that may be refused: the value, or the refusal in words.
+ * A refusal is an answer, not an exception: thrown across RPC it would keep only its message and be counted as
+ * the Object failing.
+ */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string; link?: string } };
+
+/** Runs `work` in a Durable Object: its value, or the AppError it refused with. Anything else still throws. */
+export async function outcomeOf<T>(work: () => Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (error) {
+    if (error instanceof AppError) return { ok: false, error: error.toJSON() };
+    throw error;
   }
 }
 
-const REMOTE_PREFIX = "AppError:";
-
-function fromRemote(error: unknown): AppError | undefined {
-  if (!(error instanceof Error) || !error.message.startsWith(REMOTE_PREFIX)) return undefined;
-  try {
-    const { code, message, link } = JSON.parse(error.message.slice(REMOTE_PREFIX.length));
-    return code in ERROR_STATUS ? new AppError(code, message, link) : undefined;
-  } catch {
-    return undefined;
-  }
+/**
+ * The value of an Outcome, or its refusal thrown as the AppError it was.
+ * @example const record = settle(await stub.startExport(visitorId, sessionId, output));
+ */
+export function settle<T>(outcome: Outcome<T>): T {
+  if (outcome.ok) return outcome.value;
+  throw new AppError(outcome.error.code, outcome.error.message, outcome.error.link);
 }
 
 export const notFound = (what = "That") =>
@@ -71,8 +80,6 @@ export const notFound = (what = "That") =>
 /** Any thrown value as an AppError; unknown errors keep their details out of the answer. */
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
-  const remote = fromRemote(error);
-  if (remote) return remote;
   // Hono's validators and the OpenAPI media-type gate refuse a body this way.
   if (error instanceof HTTPException) {
     if (error.status === 415)

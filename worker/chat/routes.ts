@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter, errorResponse } from "../app";
-import { AppError } from "../errors";
+import { AppError, settle } from "../errors";
 import { HistoryMessage } from "../generations/schema";
 import { registrationLink } from "../nemo/errors";
 import { SessionParams } from "../sessions/routes";
@@ -88,7 +88,7 @@ export const chat = createRouter()
     const { id } = c.req.valid("param");
     const { text } = c.req.valid("json");
     const { visitorId, stub } = c.var.visitor;
-    const started = await stub.startTurn(visitorId, id, text);
+    const started = settle(await stub.startTurn(visitorId, id, text));
     if (started.status !== "started")
       throw started.status === "running"
         ? new AppError(
@@ -105,10 +105,10 @@ export const chat = createRouter()
   .openapi(resume, async (c) => {
     const { id } = c.req.valid("param");
     const after = lastEventId(c.req.valid("header")["last-event-id"], c.req.valid("query").after);
-    const stream = await c.var.visitor.stub.followTurn(id, after);
+    const stream = settle(await c.var.visitor.stub.followTurn(id, after));
     return (stream ? sseResponse(stream) : c.body(null, 204)) as never;
   })
   .openapi(conversation, async (c) => {
     const { id } = c.req.valid("param");
-    return c.json(await c.var.visitor.stub.history(id), 200);
+    return c.json(settle(await c.var.visitor.stub.history(id)), 200);
   });

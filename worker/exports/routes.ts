@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
 import { type AppEnv, createRouter, errorResponse } from "../app";
-import { AppError, notFound } from "../errors";
+import { AppError, notFound, settle } from "../errors";
 import { SessionParams } from "../sessions/routes";
 import { sseResponse } from "../visitor/sse";
 import { VisitorContext } from "../visitors/context";
@@ -172,7 +172,7 @@ export const exports = createRouter()
     const { id } = c.req.valid("param");
     const output = ExportRequest.parse(c.req.valid("json") ?? {});
     const visitor = c.var.visitor;
-    const record = await visitor.stub.startExport(visitor.visitorId, id, output);
+    const record = settle(await visitor.stub.startExport(visitor.visitorId, id, output));
     return c.json(await view(c, record), 202);
   })
   .openapi(list, async (c) => {
@@ -190,6 +190,6 @@ export const exports = createRouter()
     return sseResponse(stream) as never;
   })
   .openapi(cancel, async (c) => {
-    const record = await c.var.visitor.stub.cancelExport(c.req.valid("param").id);
+    const record = settle(await c.var.visitor.stub.cancelExport(c.req.valid("param").id));
     return c.json(await view(c, record), 200);
   });

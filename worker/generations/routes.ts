@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter, errorResponse } from "../app";
-import { notFound } from "../errors";
+import { notFound, settle } from "../errors";
 import { webhookSecret, withDownload } from "../exports/links";
 import { sseResponse } from "../visitor/sse";
 import { keySecret } from "../visitors/keys";
@@ -102,7 +102,7 @@ export const generations = createRouter()
     const request = c.req.valid("json");
     const { visitorId, stub } = c.var.visitor;
     const origin = new URL(c.req.url).origin;
-    const record = await stub.startGeneration(visitorId, origin, request);
+    const record = settle(await stub.startGeneration(visitorId, origin, request));
     const secret = request.webhookUrl
       ? await webhookSecret(visitorId, keySecret(c.env, c.var.config, c.req.url))
       : undefined;

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter, errorResponse } from "../app";
+import { settle } from "../errors";
 import { unauthorized } from "../visitors/routes";
 import { readSession, SessionDetail } from "./state";
 
@@ -86,7 +87,7 @@ export const sessions = createRouter()
   .openapi(create, async (c) => {
     const body = c.req.valid("json") ?? {};
     const visitor = c.var.visitor;
-    const record = await visitor.stub.createSession(visitor.visitorId, body.language);
+    const record = settle(await visitor.stub.createSession(visitor.visitorId, body.language));
     return c.json({ sessionId: record.id }, 201);
   })
   .openapi(list, async (c) => {

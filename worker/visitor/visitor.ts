@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { type Config, type Env, readConfig } from "../config";
-import { AppError, notFound } from "../errors";
+import { notFound, type Outcome, outcomeOf } from "../errors";
 import { EXPORT_TABLES, type ExportHost, ExportJobs } from "../exports/jobs";
 import { webhookSecret, withDownload } from "../exports/links";
 import type { ExportRecord } from "../exports/schema";
@@ -112,8 +112,8 @@ export class Visitor extends DurableObject<Env> {
    * requested; if another call renewed it meanwhile, the newer one is returned. Concurrent callers share one
    * request, so a visitor never asks NemoVideo for two tokens at once.
    */
-  async credentials(visitorId: string, stale?: string): Promise<Credentials> {
-    return remote(() => this.ownCredentials(visitorId, stale));
+  async credentials(visitorId: string, stale?: string): Promise<Outcome<Credentials>> {
+    return outcomeOf(() => this.ownCredentials(visitorId, stale));
   }
 
   private async ownCredentials(visitorId: string, stale?: string): Promise<Credentials> {
@@ -128,8 +128,8 @@ export class Visitor extends DurableObject<Env> {
   }
 
   /** Opens a NemoVideo session for this visitor and records it under a public id of our own. */
-  async createSession(visitorId: string, language?: string): Promise<SessionRecord> {
-    return remote(() => this.openSession(visitorId, language));
+  async createSession(visitorId: string, language?: string): Promise<Outcome<SessionRecord>> {
+    return outcomeOf(() => this.openSession(visitorId, language));
   }
 
   private async openSession(visitorId: string, language?: string): Promise<SessionRecord> {
@@ -179,8 +179,8 @@ export class Visitor extends DurableObject<Env> {
     visitorId: string,
     id: string,
     staleUpstreamId: string,
-  ): Promise<{ record: SessionRecord | null; replaced: boolean }> {
-    return remote(() => this.replace(visitorId, id, staleUpstreamId));
+  ): Promise<Outcome<{ record: SessionRecord | null; replaced: boolean }>> {
+    return outcomeOf(() => this.replace(visitorId, id, staleUpstreamId));
   }
 
   private async replace(visitorId: string, id: string, staleUpstreamId: string) {
@@ -201,8 +201,8 @@ export class Visitor extends DurableObject<Env> {
     visitorId: string,
     sessionId: string,
     message: string,
-  ): Promise<{ status: "started"; stream: ReadableStream<Uint8Array> } | { status: "running" | "quota" }> {
-    return remote(async () => {
+  ): Promise<Outcome<{ status: "started"; stream: ReadableStream<Uint8Array> } | { status: "running" | "quota" }>> {
+    return outcomeOf(async () => {
       const record = this.sessionNow(sessionId);
       if (!record) throw notFound("That session");
       if (this.turns.running(sessionId)) return { status: "running" as const };
@@ -212,15 +212,15 @@ export class Visitor extends DurableObject<Env> {
   }
 
   /** The session's running or last turn from the event after `after`, or undefined when there is nothing to resume. */
-  async followTurn(sessionId: string, after = 0): Promise<ReadableStream<Uint8Array> | undefined> {
-    return remote(async () => {
+  async followTurn(sessionId: string, after = 0): Promise<Outcome<ReadableStream<Uint8Array> | undefined>> {
+    return outcomeOf(async () => {
       if (!this.sessionNow(sessionId)) throw notFound("That session");
       return this.turns.follow(sessionId, after);
     });
   }
 
   async history(sessionId: string) {
-    return remote(async () => {
+    return outcomeOf(async () => {
       if (!this.sessionNow(sessionId)) throw notFound("That session");
       return this.turns.history(sessionId);
     });
@@ -240,7 +240,7 @@ export class Visitor extends DurableObject<Env> {
   }
 
   async startExport(visitorId: string, sessionId: string, output: { format: string; quality: string }) {
-    return remote(() => this.exports.start(visitorId, sessionId, output));
+    return outcomeOf(() => this.exports.start(visitorId, sessionId, output));
   }
 
   async exportJob(id: string): Promise<ExportRecord | undefined> {
@@ -260,12 +260,12 @@ export class Visitor extends DurableObject<Env> {
     return this.exports.file(id);
   }
 
-  async cancelExport(id: string): Promise<ExportRecord> {
-    return remote(() => this.exports.cancel(id));
+  async cancelExport(id: string): Promise<Outcome<ExportRecord>> {
+    return outcomeOf(() => this.exports.cancel(id));
   }
 
   async startGeneration(visitorId: string, origin: string, request: { prompt: string; language?: string; webhookUrl?: string }) {
-    return remote(() => this.generations.create(visitorId, origin, request));
+    return outcomeOf(() => this.generations.create(visitorId, origin, request));
   }
 
   async generation(id: string): Promise<GenerationRecord | undefined> {
@@ -421,14 +421,6 @@ export class Visitor extends DurableObject<Env> {
   }
 }
 
-/** Runs `work`, sending an AppError across RPC in a form the Worker turns back into one. */
-async function remote<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw error instanceof AppError ? error.toRemote() : error;
-  }
-}
 
 function toRecord(row: Record<string, SqlStorageValue>): SessionRecord {
   const optional = (value: SqlStorageValue) => (value == null ? undefined : String(value));

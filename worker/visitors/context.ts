@@ -1,5 +1,5 @@
 import type { Config, Env } from "../config";
-import { AppError, notFound } from "../errors";
+import { AppError, notFound, settle } from "../errors";
 import { type Credentials, NemoClient, type TokenSource } from "../nemo/client";
 import { nemoOptions } from "../upstream";
 import { type SessionRecord, SessionRecord as SessionRecordSchema, StoredCredentials, sessionKey, tokenKey } from "../visitor/records";
@@ -21,7 +21,7 @@ export class VisitorContext {
     this.stub = env.VISITOR.get(env.VISITOR.idFromName(visitorId));
     this.tokens = {
       current: () => this.currentCredentials(),
-      renew: (stale) => this.stub.credentials(visitorId, stale.token),
+      renew: async (stale) => settle(await this.stub.credentials(visitorId, stale.token)),
     };
     this.nemo = new NemoClient(nemoOptions(env, config), this.tokens);
   }
@@ -53,7 +53,7 @@ export class VisitorContext {
       return await work(record);
     } catch (error) {
       if (!(error instanceof AppError && error.code === "session_lost")) throw error;
-      const { record: current, replaced } = await this.stub.replaceUpstream(this.visitorId, id, record.upstreamId);
+      const { record: current, replaced } = settle(await this.stub.replaceUpstream(this.visitorId, id, record.upstreamId));
       if (replaced || !current || current.upstreamId === record.upstreamId) throw error;
       return work(current);
     }
@@ -63,6 +63,6 @@ export class VisitorContext {
     if (this.config.NEMO_TOKEN) return { token: this.config.NEMO_TOKEN, anonymous: false };
     const cached = StoredCredentials.safeParse(await this.env.KV.get(tokenKey(this.visitorId), "json"));
     if (cached.success && (cached.data.expiresAt ?? 0) - FRESH_FOR_MS > Date.now()) return cached.data;
-    return this.stub.credentials(this.visitorId);
+    return settle(await this.stub.credentials(this.visitorId));
   }
 }
