@@ -24,3 +24,9 @@ export const TurnEvent = z.discriminatedUnion("event", [
 ]).openapi("TurnEvent");
 export type TurnEvent = z.infer<typeof TurnEvent>;
 export type DoneReason = Extract<TurnEvent, { event: "done" }>["data"]["reason"];
+
+/** One line of a conversation: a message the person sent, or the reply written to it. */
+export const HistoryMessage = z
+  .object({ role: z.enum(["user", "assistant"]), text: z.string(), at: z.number() })
+  .openapi("HistoryMessage");
+export type HistoryMessage = z.infer<typeof HistoryMessage>;

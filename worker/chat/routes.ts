@@ -1,12 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter, errorResponse } from "../app";
 import { AppError, settle } from "../errors";
-import { HistoryMessage } from "../generations/schema";
 import { registrationLink } from "../nemo/errors";
 import { SessionParams } from "../sessions/routes";
 import { lastEventId, sseResponse } from "../visitor/sse";
 import { unauthorized } from "../visitors/routes";
-import { TurnEvent } from "./events";
+import { HistoryMessage, TurnEvent } from "./events";
 
 const Message = z
   .object({

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { HistoryMessage } from "../chat/events";
 import { JobError } from "../exports/schema";
 
 export const GenerationStatus = z.enum(["queued", "generating", "rendering", "completed", "failed"]);
@@ -33,9 +34,6 @@ export const GenerationRequest = z
   .openapi("GenerationRequest");
 export type GenerationRequest = z.infer<typeof GenerationRequest>;
 
-export const HistoryMessage = z
-  .object({ role: z.enum(["user", "assistant"]), text: z.string(), at: z.number() })
-  .openapi("HistoryMessage");
 
 export const WebhookState = z
   .object({

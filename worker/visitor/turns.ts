@@ -4,7 +4,7 @@ import type { NemoClient } from "../nemo/client";
 import { upstreamEvents } from "../nemo/events";
 import { readSession, type SessionView } from "../sessions/state";
 import { describeChanges } from "../sessions/timeline";
-import type { DoneReason, TurnEvent } from "../chat/events";
+import type { DoneReason, HistoryMessage, TurnEvent } from "../chat/events";
 import { errorEvent, relayTurn, type TurnSink } from "../chat/relay";
 import { languageOf } from "../chat/translate";
 import { LiveChannel, type StreamEvent } from "./live";
@@ -33,11 +33,6 @@ export interface TurnRow {
   endedAt?: number;
 }
 
-export interface HistoryMessage {
-  role: "user" | "assistant";
-  text: string;
-  at: number;
-}
 
 /** What the turns need from the Durable Object that runs them. */
 export interface TurnHost {
