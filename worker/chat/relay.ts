@@ -7,18 +7,15 @@ import { activityLabel, type GuiAction, type Language, STILL_WORKING, TEMPORARY_
 export interface RelayOptions {
   language: Language;
   caller: Caller;
-  keepAliveMs: number;
   workingMs: number;
   capMs: number;
 }
 
-/** Where a turn's events go: the visitor's Durable Object stores them and hands them to every listener. */
-export interface TurnSink {
-  send(event: TurnEvent): Promise<void>;
-  keepAlive(): Promise<void>;
-  /** True once nobody listens any more. */
-  readonly closed: boolean;
-}
+/**
+ * Where a turn's events go: the visitor's Durable Object stores each one and hands it to every listener (whose
+ * streams carry their own keep-alives). The turn is read to its end whoever listens.
+ */
+export type TurnSink = (event: TurnEvent) => void | Promise<void>;
 
 export interface RelayResult {
   reason: DoneReason;
@@ -40,8 +37,7 @@ function timer(ms: number) {
 /**
  * Relays one chat turn: reads NemoVideo's events as they arrive and sends the person's events at once, with
  * nothing buffered. Tool calls become activity labels, GUI wording is translated, heartbeats stay hidden, a
- * `working` notice goes out after each stretch of silence, a keep-alive comment whenever the stream has been
- * quiet, and the turn is given up after `capMs`. The trailing "temporary issue" line is dropped when text
+ * `working` notice goes out after each stretch of silence, and the turn is given up after `capMs`. The trailing "temporary issue" line is dropped when text
  * before it was fine. Returns how the turn ended; the caller adds the timeline and `done`.
  */
 export async function relayTurn(
@@ -50,7 +46,6 @@ export async function relayTurn(
   options: RelayOptions,
 ): Promise<RelayResult> {
   const started = Date.now();
-  let lastWrite = started;
   let lastContent = started;
   let sawText = false;
   let partialText = "";
@@ -59,9 +54,8 @@ export async function relayTurn(
   const actionsSent = new Set<GuiAction>();
 
   const send = async (event: TurnEvent) => {
-    lastWrite = Date.now();
-    if (event.event !== "working") lastContent = lastWrite;
-    await sink.send(event);
+    if (event.event !== "working") lastContent = Date.now();
+    await sink(event);
   };
 
   const sendText = async (raw: string) => {
@@ -117,9 +111,8 @@ export async function relayTurn(
   let next = reader.read();
   try {
     for (;;) {
-      if (sink.closed) return { reason: "interrupted", sawText, lostSession: false };
       const now = Date.now();
-      const due = Math.min(lastWrite + options.keepAliveMs, lastContent + options.workingMs, started + options.capMs);
+      const due = Math.min(lastContent + options.workingMs, started + options.capMs);
       const wait = timer(due - now);
       const result = await Promise.race([next, wait.promise]);
       wait.cancel();
@@ -133,9 +126,6 @@ export async function relayTurn(
         if (at >= lastContent + options.workingMs) {
           await send({ event: "working", data: { elapsedMs: at - started, message: STILL_WORKING[options.language] } });
           lastContent = at;
-        } else if (at >= lastWrite + options.keepAliveMs) {
-          lastWrite = at;
-          await sink.keepAlive();
         }
         continue;
       }

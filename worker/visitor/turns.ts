@@ -174,11 +174,7 @@ export class Turns {
   private async run(visitorId: string, record: SessionRecord, turn: TurnRow, channel: LiveChannel): Promise<void> {
     const config = this.host.config;
     const nemo = this.host.client(visitorId);
-    const sink: TurnSink = {
-      closed: false,
-      send: async (event) => this.store(turn, event, channel),
-      keepAlive: async () => {},
-    };
+    const sink: TurnSink = (event) => this.store(turn, event, channel);
     let reason: DoneReason = "error";
     try {
       const before = readSession(nemo, record).catch(() => undefined);
@@ -190,7 +186,6 @@ export class Turns {
       const result = await relayTurn(upstreamEvents(upstream.events), sink, {
         language: languageOf(record.language),
         caller: upstream.caller,
-        keepAliveMs: config.KEEPALIVE_MS,
         workingMs: config.WORKING_NOTICE_MS,
         capMs: config.TURN_CAP_MS,
       });
