@@ -12,9 +12,9 @@ import { type ExportRecord, type ExportStatus, FINAL_EXPORT_STATUSES, type JobEr
 export const EXPORT_TABLES = `
   CREATE TABLE IF NOT EXISTS exports (id TEXT PRIMARY KEY, session_id TEXT NOT NULL, render_id TEXT NOT NULL,
     status TEXT NOT NULL, progress INTEGER NOT NULL, url TEXT, error TEXT, format TEXT NOT NULL,
-    quality TEXT NOT NULL, submissions INTEGER NOT NULL, polls INTEGER NOT NULL DEFAULT 0,
-    failures INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL, submitted_at INTEGER NOT NULL,
-    start_progress INTEGER NOT NULL, observed_at INTEGER, completed_at INTEGER);
+    quality TEXT NOT NULL, submissions INTEGER NOT NULL, failures INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL, submitted_at INTEGER NOT NULL, start_progress INTEGER NOT NULL,
+    completed_at INTEGER);
   CREATE INDEX IF NOT EXISTS exports_by_session ON exports (session_id, created_at);
 `;
 
@@ -35,11 +35,9 @@ interface ExportRow extends ExportRecord {
   format: string;
   quality: string;
   submissions: number;
-  polls: number;
   failures: number;
   submittedAt: number;
   startProgress: number;
-  observedAt?: number;
 }
 
 const scheduleKey = (id: string) => `export:${id}`;
@@ -103,7 +101,6 @@ export class ExportJobs {
       format: output.format,
       quality: output.quality,
       submissions: 1,
-      polls: 0,
       failures: 0,
       submittedAt,
       startProgress: job.progress,
@@ -132,10 +129,10 @@ export class ExportJobs {
   }
 
   /** Where the finished file is: for the download route. */
-  file(id: string): { renderId: string; url?: string; visitorId: string } | undefined {
+  file(id: string): { renderId: string; url?: string } | undefined {
     const row = this.row(id);
     if (!row || row.status !== "completed") return undefined;
-    return { renderId: row.renderId, url: row.url, visitorId: this.visitorOf(row.sessionId) ?? "" };
+    return { renderId: row.renderId, url: row.url };
   }
 
   list(): ExportRecord[] {
@@ -194,8 +191,7 @@ export class ExportJobs {
     if (this.ended(id)) return;
     const observedAt = Date.now();
     this.sql.exec(
-      "UPDATE exports SET polls = polls + 1, failures = 0, observed_at = ? WHERE id = ?",
-      observedAt,
+      "UPDATE exports SET failures = 0 WHERE id = ?",
       id,
     );
     const status = toStatus(job.status);
@@ -262,7 +258,7 @@ export class ExportJobs {
     }
     this.sql.exec(
       `UPDATE exports SET render_id = ?, submissions = submissions + 1, status = ?, progress = ?, submitted_at = ?,
-        start_progress = ?, observed_at = NULL WHERE id = ?`,
+        start_progress = ? WHERE id = ?`,
       renderId,
       toStatus(resubmitted.status),
       resubmitted.progress,
@@ -391,12 +387,10 @@ function toRow(row: Record<string, SqlStorageValue>): ExportRow {
     format: String(row.format),
     quality: String(row.quality),
     submissions: Number(row.submissions),
-    polls: Number(row.polls),
     failures: Number(row.failures),
     createdAt: Number(row.created_at),
     submittedAt: Number(row.submitted_at),
     startProgress: Number(row.start_progress),
-    observedAt: optional(row.observed_at) as number | undefined,
     completedAt: optional(row.completed_at) as number | undefined,
   };
 }

@@ -12,7 +12,7 @@ async function hmac(secret: string, message: string): Promise<Uint8Array> {
 
 const base64url = (bytes: Uint8Array) =>
   btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-export const hex = (bytes: Uint8Array) => [...bytes].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+const hex = (bytes: Uint8Array) => [...bytes].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 
 /**
  * The address of an export's MP4 that works without the visitor key, so that a `<video>` element or a plain

@@ -1,5 +1,5 @@
 import type { Config } from "../config";
-import { AppError, notFound, toAppError } from "../errors";
+import { AppError, toAppError } from "../errors";
 import type { ExportJobs } from "../exports/jobs";
 import type { ExportRecord, JobError } from "../exports/schema";
 import type { NemoClient } from "../nemo/client";
@@ -340,8 +340,6 @@ export class Generations {
 
 const isTransient = (error: AppError) =>
   ["upstream_unavailable", "upstream_timeout", "rate_limited", "internal"].includes(error.code);
-
-export const generationNotFound = () => notFound("That generation");
 
 function toRow(row: Record<string, SqlStorageValue>): GenerationRow {
   const text = (value: SqlStorageValue) => (value == null ? undefined : String(value));
