@@ -90,11 +90,11 @@ export class ExportJobs {
       );
     const now = Date.now();
     const submittedAt = now;
-    const { renderId, job } = await this.submit(nemo, session, draft, output);
+    const { renderId, job } = await nemo.startRender({ sessionId: session.upstreamId, draft, ...output });
     const row: ExportRow = {
       exportId: `exp_${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`,
       sessionId,
-      status: toStatus(job.status),
+      status: job.status,
       progress: job.progress,
       createdAt: now,
       renderId,
@@ -194,7 +194,7 @@ export class ExportJobs {
       "UPDATE exports SET failures = 0 WHERE id = ?",
       id,
     );
-    const status = toStatus(job.status);
+    const status = job.status;
     if (status === "completed") {
       await this.end(row, { status: "completed", progress: 100, url: job.url });
       return;
@@ -251,7 +251,8 @@ export class ExportJobs {
     const { draft } = await nemo.state(session.upstreamId);
     if (this.ended(row.exportId)) return;
     const submittedAt = Date.now();
-    const { renderId, job: resubmitted } = await this.submit(nemo, session, draft, row, true);
+    const { format, quality } = row;
+    const { renderId, job: resubmitted } = await nemo.startRender({ sessionId: session.upstreamId, draft, format, quality });
     if (this.ended(row.exportId)) {
       await nemo.cancelRender(renderId).catch(() => {});
       return;
@@ -260,7 +261,7 @@ export class ExportJobs {
       `UPDATE exports SET render_id = ?, submissions = submissions + 1, status = ?, progress = ?, submitted_at = ?,
         start_progress = ? WHERE id = ?`,
       renderId,
-      toStatus(resubmitted.status),
+      resubmitted.status,
       resubmitted.progress,
       submittedAt,
       resubmitted.progress,
@@ -271,23 +272,6 @@ export class ExportJobs {
       scheduleKey(row.exportId),
       submittedAt + nextPollIn({ submittedAt, startProgress: resubmitted.progress }, this.scale),
     );
-  }
-
-  /** Submits under `render_<ts>`; an id NemoVideo refuses as used is retried once under a fresh one. */
-  private async submit(
-    nemo: NemoClient,
-    session: SessionRecord,
-    draft: unknown,
-    output: { format: string; quality: string },
-    fresh = false,
-  ): Promise<{ renderId: string; job: RenderJob }> {
-    for (let attempt = 0; ; attempt++) {
-      const renderId = attempt === 0 && !fresh ? `render_${Date.now()}` : `render_${Date.now()}_${randomSuffix()}`;
-      const job = await nemo.submitRender({ id: renderId, sessionId: session.upstreamId, draft, ...output });
-      if (job !== "duplicate") return { renderId, job };
-      if (attempt >= 1)
-        throw new AppError("upstream_error", "NemoVideo refused to start this export. Please try again in a moment.");
-    }
   }
 
   private async end(
@@ -353,16 +337,6 @@ export class ExportJobs {
   }
 }
 
-/** NemoVideo's status words, in ours (anything unknown is still running). */
-function toStatus(status: string): ExportStatus {
-  const word = status.toLowerCase();
-  if (["completed", "complete", "succeeded", "success", "done"].includes(word)) return "completed";
-  if (["failed", "error", "cancelled", "canceled"].includes(word)) return "failed";
-  if (word === "pending" || word === "queued") return "pending";
-  return "processing";
-}
-
-const randomSuffix = () => crypto.randomUUID().slice(0, 8);
 
 const gone = (): JobError => ({
   code: "not_found",

@@ -212,6 +212,20 @@ export class NemoClient {
   }
 
   /**
+   * Starts a render of `draft` under a fresh `render_<ts>` id, as NemoVideo's own client names them; an id refused
+   * as already used is retried once under `render_<ts>_<random>`. Answers the id and the job as first reported.
+   */
+  async startRender(render: { sessionId: string; draft: unknown; format: string; quality: string }) {
+    for (let attempt = 0; ; attempt++) {
+      const id = attempt === 0 ? `render_${Date.now()}` : `render_${Date.now()}_${crypto.randomUUID().slice(0, 8)}`;
+      const job = await this.submitRender({ id, ...render });
+      if (job !== "duplicate") return { renderId: id, job };
+      if (attempt >= 1)
+        throw new AppError("upstream_error", "NemoVideo refused to start this export. Please try again in a moment.");
+    }
+  }
+
+  /**
    * A finished render's file, streamed: from its output URL when NemoVideo gave one, else from the render
    * proxy's download endpoint (the file itself, a redirect to it, or JSON naming it). `range` is passed on.
    */

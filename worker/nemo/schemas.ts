@@ -59,6 +59,15 @@ export const UploadedFiles = z.looseObject({
   ),
 });
 
+/** NemoVideo's status words for a render, in ours (anything unknown is still running). */
+function renderStatus(status: string): "pending" | "processing" | "completed" | "failed" {
+  const word = status.toLowerCase();
+  if (["completed", "complete", "succeeded", "success", "done"].includes(word)) return "completed";
+  if (["failed", "error", "cancelled", "canceled"].includes(word)) return "failed";
+  if (word === "pending" || word === "queued") return "pending";
+  return "processing";
+}
+
 /**
  * A render job in either documented poll shape:
  * `{"id","status","progress","outputUrl","createdAt","completedAt","error"}` or
@@ -78,7 +87,7 @@ export const RenderJob = z
   })
   .transform((job) => ({
     id: job.id ?? job.taskId ?? "",
-    status: job.status,
+    status: renderStatus(job.status),
     progress: Math.max(0, Math.min(100, job.progress ?? 0)),
     url: job.outputUrl ?? job.output?.url ?? undefined,
     createdAt: job.createdAt ?? undefined,
