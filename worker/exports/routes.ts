@@ -134,9 +134,11 @@ const download = createRoute({
   },
 });
 
-/** The export's view, with a fresh signed download link once it is completed. */
-const view = async (c: { env: AppEnv["Bindings"]; var: AppEnv["Variables"]; req: { url: string } }, record: Export) =>
-  withDownload(record, c.var.visitor.visitorId, keySecret(c.env, c.var.config, c.req.url));
+/** A job (an export or a generation) as the API shows it: with a fresh signed download link once it is completed. */
+export const view = <T extends { status: string; exportId?: string }>(
+  c: { env: AppEnv["Bindings"]; var: AppEnv["Variables"]; req: { url: string } },
+  job: T,
+) => withDownload(job, c.var.visitor.visitorId, keySecret(c.env, c.var.config, c.req.url));
 
 /** The download route: mounted before `requireVisitor` covers `/exports/*`. */
 export const exportDownloads = createRouter().openapi(

@@ -1,7 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter, errorResponse } from "../app";
 import { notFound, settle } from "../errors";
-import { webhookSecret, withDownload } from "../exports/links";
+import { webhookSecret } from "../exports/links";
+import { view } from "../exports/routes";
 import { sseResponse } from "../visitor/sse";
 import { keySecret } from "../visitors/keys";
 import { unauthorized } from "../visitors/routes";
@@ -112,16 +113,13 @@ export const generations = createRouter()
     );
   })
   .openapi(list, async (c) => {
-    const { visitorId, stub } = c.var.visitor;
-    const secret = keySecret(c.env, c.var.config, c.req.url);
-    const records = await stub.generationList();
-    return c.json({ generations: await Promise.all(records.map((r) => withDownload(r, visitorId, secret))) }, 200);
+    const records = await c.var.visitor.stub.generationList();
+    return c.json({ generations: await Promise.all(records.map((record) => view(c, record))) }, 200);
   })
   .openapi(read, async (c) => {
-    const { visitorId, stub } = c.var.visitor;
-    const record = await stub.generation(c.req.valid("param").id);
+    const record = await c.var.visitor.stub.generation(c.req.valid("param").id);
     if (!record) throw notFound("That generation");
-    return c.json(await withDownload(record, visitorId, keySecret(c.env, c.var.config, c.req.url)), 200);
+    return c.json(await view(c, record), 200);
   })
   .openapi(events, async (c) => {
     const stream = await c.var.visitor.stub.followGeneration(c.req.valid("param").id, new URL(c.req.url).origin);
