@@ -1,5 +1,5 @@
 import app from "../worker/index";
-import type { Env } from "../worker/config";
+import type { Bindings } from "../worker/config";
 
 export * from "../worker/index";
 
@@ -10,9 +10,9 @@ export * from "../worker/index";
  * includes it.
  */
 export default {
-  fetch(request: Request, env: Env, context: ExecutionContext) {
+  fetch(request: Request, env: Bindings, context: ExecutionContext) {
     if (new URL(request.url).pathname.startsWith("/__emulator/") && env.NEMO_EMULATOR)
       return env.NEMO_EMULATOR.fetch(request);
     return app.fetch(request, env, context);
   },
-} satisfies ExportedHandler<Env>;
+} satisfies ExportedHandler<Bindings>;

@@ -1,41 +1,72 @@
-import { OpenAPIHono, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
-import type { Config, Env } from "./config";
-import { AppError } from "./errors";
-import type { VisitorContext } from "./visitors/context";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { cors } from "hono/cors";
+import { secureHeaders } from "hono/secure-headers";
+import { chat } from "./chat/routes";
+import { readConfig } from "./config";
+import { credits } from "./credits/routes";
+import { openApiInfo } from "./docs/openapi";
+import { renderDocs } from "./docs/page";
+import { AppError, toAppError } from "./errors";
+import { exportDownloads, exports } from "./exports/routes";
+import { generations } from "./generations/routes";
+import { type AppEnv, createRouter, requireVisitor, sendError } from "./http";
+import { framedByPolicy, pages } from "./pages/routes";
+import { sessions } from "./sessions/routes";
+import { resumableUploads } from "./uploads/resumable-routes";
+import { uploads } from "./uploads/routes";
+import { visitors } from "./visitors/routes";
 
-export interface AppEnv {
-  Bindings: Env;
-  Variables: { config: Config; visitor: VisitorContext };
-}
-
-/** The body of every error answer. */
-export const ErrorBody = z
-  .object({
-    error: z.object({
-      code: z.string().openapi({ example: "not_found" }),
-      message: z.string().openapi({ example: "That session was not found." }),
-      link: z.string().optional().openapi({ description: "The way out, when there is one (registration, top-up)." }),
-    }),
-  })
-  .openapi("Error");
-
-export const errorResponse = (description: string) => ({
-  content: { "application/json": { schema: ErrorBody } },
-  description,
+const api = createRouter();
+api.openAPIRegistry.registerComponent("securitySchemes", "visitorKey", {
+  type: "http",
+  scheme: "bearer",
+  description: "The key from POST /visitors.",
 });
+api.doc31("/openapi.json", openApiInfo);
 
-/** Answers an AppError as `{"error":{…}}` with its status. */
-export const sendError = (c: Context, error: AppError) => c.json({ error: error.toJSON() }, error.status);
+/** The JSON API under /api/v1. Everything but visitors, health and the document needs a visitor key. */
+export const routes = api
+  .get("/health", (c) => c.json({ ok: true }))
+  .route("/", visitors)
+  .use("/credits", requireVisitor)
+  .use("/sessions", requireVisitor)
+  .use("/sessions/*", requireVisitor)
+  .use("/uploads/*", requireVisitor)
+  .route("/", exportDownloads)
+  .use("/exports", requireVisitor)
+  .use("/exports/*", requireVisitor)
+  .use("/generations", requireVisitor)
+  .use("/generations/*", requireVisitor)
+  .route("/", credits)
+  .route("/", sessions)
+  .route("/", chat)
+  .route("/", uploads)
+  .route("/", resumableUploads)
+  .route("/", exports)
+  .route("/", generations);
 
-/** A router for one feature; validation failures answer `invalid_request` with a sentence naming the fields. */
-export const createRouter = () =>
-  new OpenAPIHono<AppEnv>({
-    defaultHook: (result, c) => {
-      if (result.success) return;
-      const problems = result.error.issues
-        .slice(0, 3)
-        .map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message));
-      return sendError(c, new AppError("invalid_request", `The request is not valid (${problems.join("; ")}).`));
-    },
+let docs: string | undefined;
+/** The reference page, rendered once per isolate from the same document as /api/v1/openapi.json. */
+const docsPage = () => (docs ??= renderDocs(api.getOpenAPI31Document(openApiInfo) as unknown as Record<string, unknown>));
+
+/** The whole Worker: middleware, the API, the reference, and the page's addresses. */
+export const app = new OpenAPIHono<AppEnv>()
+  .use(async (c, next) => {
+    c.set("config", readConfig(c.env));
+    await next();
+  })
+  .use(framedByPolicy)
+  .use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }))
+  .use("/api/*", async (c, next) =>
+    cors({ origin: c.var.config.CORS_ORIGINS, exposeHeaders: ["Content-Disposition"], maxAge: 600 })(c, next),
+  )
+  .get("/health", (c) => c.json({ ok: true }))
+  .get("/api/docs", (c) => c.html(docsPage()))
+  .route("/api/v1", routes)
+  .route("/", pages)
+  .notFound((c) => sendError(c, new AppError("not_found", "There is nothing at this address.")))
+  .onError((error, c) => {
+    const appError = toAppError(error);
+    if (appError.code === "internal") console.error("unhandled error", error instanceof Error ? error.stack : error);
+    return sendError(c, appError);
   });

@@ -1,17 +1,16 @@
 import { z } from "zod";
-import { DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_UPLOAD_PART_BYTES } from "./uploads/formats";
 
-/** The Worker's bindings, as declared in wrangler.toml (plus the emulator binding that dev and tests add). */
-export interface Env {
-  KV: KVNamespace;
-  VISITOR: DurableObjectNamespace<import("./visitor/visitor").Visitor>;
-  ASSETS?: Fetcher;
-  VISITOR_LIMITER?: RateLimit;
-  UPLOADS: R2Bucket;
+/**
+ * The Worker's bindings: `Env` as `wrangler types` generates it from wrangler.toml (worker-configuration.d.ts), plus
+ * what wrangler.toml cannot declare: the secrets, the timings the tests shrink, and the embedded emulator that
+ * only `npm start` and the tests bind.
+ */
+export type Bindings = Env & {
+  NEMO_TOKEN?: string;
+  VISITOR_KEY_SECRET?: string;
   /** Only in `npm start` and the tests: the embedded NemoVideo emulator. Never bound in production. */
   NEMO_EMULATOR?: Fetcher;
-  [key: string]: unknown;
-}
+};
 
 const ms = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
 const list = z
@@ -24,36 +23,52 @@ const list = z
       .filter(Boolean),
   );
 
-const ConfigSchema = z.object({
-  NEMO_API_BASE: z.url().default("https://mega-api-prod.nemovideo.ai"),
-  NEMO_TOKEN: z.string().min(1).optional(),
-  VISITOR_KEY_SECRET: z.string().min(1).optional(),
-  SKILL_SOURCE: z.string().min(1).default("promptreel"),
-  SKILL_VERSION: z.string().min(1).default("0.1.0"),
-  SKILL_PLATFORM: z.string().min(1).default("cloudflare-worker"),
-  EMBED_ORIGINS: z.string().default("*"),
-  CORS_ORIGINS: list,
-  MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(DEFAULT_MAX_UPLOAD_BYTES),
-  // R2 wants parts of at least 5 MiB (all but the last); Cloudflare refuses bodies over 100 MB on Free and Pro.
-  UPLOAD_PART_BYTES: z.coerce.number().int().min(5 * 1024 * 1024).max(95 * 1024 * 1024).default(DEFAULT_UPLOAD_PART_BYTES),
-  VISITOR_DAILY_TURNS: z.coerce.number().int().positive().default(30),
-  // Timings. Defaults are the product's; the tests shrink them.
-  UPSTREAM_RETRY_AFTER_MS: ms(30_000),
-  UPSTREAM_BACKOFF_MS: ms(400),
-  KEEPALIVE_MS: ms(25_000),
-  WORKING_NOTICE_MS: ms(120_000),
-  TURN_CAP_MS: ms(15 * 60_000),
-  // Multiplies every timing of exports and generations (poll schedule, backoffs, caps, webhook retries): 1 in
-  // production; `npm start` and the tests match the emulator's TIME_SCALE.
-  JOB_TIME_SCALE: z.coerce.number().positive().max(1).default(1),
-});
+/** An upstream on this machine (the emulator, or a stand-in on loopback) means a local development run. */
+const isLocalUpstream = (base: string) => {
+  const host = new URL(base).hostname;
+  return host === "localhost" || host === "127.0.0.1" || host === "[::1]" || host.endsWith(".emulator");
+};
+
+/** Signs visitor keys and links when no secret is set and the upstream is local; never in a deployment. */
+const DEVELOPMENT_SECRET = "promptreel-development-only-secret";
+
+const ConfigSchema = z
+  .object({
+    NEMO_API_BASE: z.url().default("https://mega-api-prod.nemovideo.ai"),
+    NEMO_TOKEN: z.string().min(1).optional(),
+    VISITOR_KEY_SECRET: z.string().min(1).optional(),
+    SKILL_SOURCE: z.string().min(1).default("promptreel"),
+    SKILL_VERSION: z.string().min(1).default("0.1.0"),
+    SKILL_PLATFORM: z.string().min(1).default("cloudflare-worker"),
+    EMBED_ORIGINS: z.string().default("*"),
+    CORS_ORIGINS: list,
+    // NemoVideo's own limit per file, 200 MiB (nemo/formats.ts), unless the operator sets a lower one.
+    MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(200 * 1024 * 1024),
+    // R2 wants parts of at least 5 MiB (all but the last); Cloudflare refuses bodies over 100 MB on Free and Pro.
+    UPLOAD_PART_BYTES: z.coerce.number().int().min(5 * 1024 * 1024).max(95 * 1024 * 1024).default(32 * 1024 * 1024),
+    VISITOR_DAILY_TURNS: z.coerce.number().int().positive().default(30),
+    // Timings. Defaults are the product's; the tests shrink them.
+    UPSTREAM_RETRY_AFTER_MS: ms(30_000),
+    UPSTREAM_BACKOFF_MS: ms(400),
+    KEEPALIVE_MS: ms(25_000),
+    WORKING_NOTICE_MS: ms(120_000),
+    TURN_CAP_MS: ms(15 * 60_000),
+    // Multiplies every timing of exports and generations (poll schedule, backoffs, caps, webhook retries): 1 in
+    // production; `npm start` and the tests match the emulator's TIME_SCALE.
+    JOB_TIME_SCALE: z.coerce.number().positive().max(1).default(1),
+  })
+  .transform((config) => ({
+    ...config,
+    /** What signs visitor keys and links: the configured secret, else in local development a fixed one. */
+    signingSecret: config.VISITOR_KEY_SECRET ?? (isLocalUpstream(config.NEMO_API_BASE) ? DEVELOPMENT_SECRET : undefined),
+  }));
 
 export type Config = z.infer<typeof ConfigSchema>;
 
 const cache = new WeakMap<object, Config>();
 
 /** Reads and checks every variable once per isolate. */
-export function readConfig(env: Env): Config {
+export function readConfig(env: Bindings): Config {
   let config = cache.get(env);
   if (!config) {
     config = ConfigSchema.parse(env);

@@ -74,6 +74,10 @@ export function settle<T>(outcome: Outcome<T>): T {
   throw new AppError(outcome.error.code, outcome.error.message, outcome.error.link);
 }
 
+/** Refusals that say "not now" rather than "no": worth another try after a pause. */
+const TRANSIENT: ReadonlySet<ErrorCode> = new Set(["upstream_unavailable", "upstream_timeout", "rate_limited"]);
+export const isTransient = (error: AppError) => TRANSIENT.has(error.code);
+
 export const notFound = (what = "That") =>
   new AppError("not_found", `${what} was not found. It may belong to another visitor or no longer exist.`);
 

@@ -1,8 +1,11 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { type Credentials, NemoClient, type NemoOptions, requestAnonymousToken, type TokenSource } from "../../worker/nemo/client";
+import { requestAnonymousToken } from "../../worker/nemo/anonymous";
+import { NemoClient } from "../../worker/nemo/client";
 import { upstreamEvents } from "../../worker/nemo/events";
-import { FORMATS_SENTENCE } from "../../worker/uploads/formats";
+import { FORMATS_SENTENCE } from "../../worker/nemo/formats";
+import type { Credentials } from "../../worker/nemo/shapes";
+import type { NemoOptions, TokenSource } from "../../worker/nemo/transport";
 import { appErrorOf, emulator } from "../helpers";
 
 // The NemoVideo client against the real emulator Worker, built as `worker/upstream.ts#nemoOptions` builds it.

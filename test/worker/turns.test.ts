@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { exports } from "cloudflare:workers";
-import { runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { createParser } from "eventsource-parser";
-import type { Turns } from "../../worker/visitor/turns";
 import { BASE, call, chat, emulator, newSession, parseSse, restartVisitor, type SseEvent, useEmulator, visitorStub } from "../helpers";
 
 useEmulator();
@@ -134,10 +133,12 @@ describe("a chat turn survives a reload, a lost connection and a second tab", ()
     const { key, sessionId, visitorId } = await newSession("en");
     await chat(key, sessionId, "hello, what can you do?");
     const stub: DurableObjectStub = visitorStub(visitorId);
-    await runInDurableObject(stub, (instance) => {
-      // The object's turns are private to it (not RPC): reached here as the runtime holds them.
-      (instance as unknown as { turns: Turns }).turns.sweep(Date.now() + 2 * 3600_000);
+    await runInDurableObject(stub, (_instance, state) => {
+      // Two hours pass for the turn; the sweep comes due.
+      state.storage.sql.exec("UPDATE turns SET ended_at = ended_at - ?", 2 * 3600_000);
+      state.storage.sql.exec("UPDATE schedule SET due_at = 0 WHERE key = 'sweep'");
     });
+    await runDurableObjectAlarm(stub);
     expect((await resume(key, sessionId)).status).toBe(204);
     const history = (await call(`/sessions/${sessionId}/messages`, { key })).body;
     expect(history.messages.map((m: any) => m.role)).toEqual(["user", "assistant"]);

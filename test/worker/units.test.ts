@@ -3,8 +3,9 @@ import { activityLabel, translateGui } from "../../worker/chat/translate";
 import { appErrorOf } from "../helpers";
 import { readUpstreamData, type UpstreamEvent, upstreamEvents } from "../../worker/nemo/events";
 import { toTimeline } from "../../worker/nemo/state";
-import { describeChanges, isExportReady, summarize, type Timeline } from "../../worker/sessions/timeline";
-import { FORMATS_SENTENCE, mediaKindOf } from "../../worker/uploads/formats";
+import { FORMATS_SENTENCE, mediaKindOf } from "../../worker/nemo/formats";
+import type { Timeline } from "../../worker/nemo/shapes";
+import { describeChanges, isExportReady, summarize } from "../../worker/sessions/timeline";
 import { inspectMultipart } from "../../worker/uploads/multipart";
 
 const encoder = new TextEncoder();

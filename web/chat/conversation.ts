@@ -1,5 +1,5 @@
 import { useRef, useState } from "preact/hooks";
-import type { TurnEvent } from "../../worker/chat/events";
+import type { TurnEvent } from "../../worker/chat/schema";
 import { ApiError, api, ok, reach, readEvents, type StreamEvent } from "../api";
 import { t } from "../i18n";
 import { type Link, type Trouble, troubleFrom, troubleOf } from "../words";

@@ -1,4 +1,4 @@
-import { FORMATS_SENTENCE } from "../../worker/uploads/formats";
+import { FORMATS_SENTENCE } from "../../worker/nemo/formats";
 
 /** Everything the page says, in English. zh.ts has the same keys. */
 export const en = {

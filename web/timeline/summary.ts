@@ -1,4 +1,4 @@
-import type { Track } from "../../worker/sessions/timeline";
+import type { Track } from "../../worker/nemo/shapes";
 import type { Messages } from "../i18n/en";
 
 export type { Track };

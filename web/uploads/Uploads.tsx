@@ -1,6 +1,6 @@
 import type { RefObject } from "preact";
 import { useState } from "preact/hooks";
-import { SUPPORTED_FORMATS } from "../../worker/uploads/formats";
+import { SUPPORTED_FORMATS } from "../../worker/nemo/formats";
 import { t } from "../i18n";
 
 const ACCEPT = Object.values(SUPPORTED_FORMATS)

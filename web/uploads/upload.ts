@@ -1,12 +1,13 @@
 import type { InferResponseType } from "hono/client";
-import { DEFAULT_MAX_UPLOAD_BYTES, DEFAULT_UPLOAD_PART_BYTES, mediaKindOf } from "../../worker/uploads/formats";
+import { MAX_FILE_BYTES, mediaKindOf } from "../../worker/nemo/formats";
 import { ApiError, api, errorOf, ok } from "../api";
 import { t } from "../i18n";
 import { getKey } from "../storage";
 
-/** The Worker's limits (the defaults of MAX_UPLOAD_BYTES, UPLOAD_PART_BYTES): checked here before a byte is sent. */
-export const MAX_BYTES = DEFAULT_MAX_UPLOAD_BYTES;
-export const PART_BYTES = DEFAULT_UPLOAD_PART_BYTES;
+/** NemoVideo's largest file (the default of the Worker's MAX_UPLOAD_BYTES): checked here before a byte is sent. */
+export const MAX_BYTES = MAX_FILE_BYTES;
+/** Larger files go up in parts (the resumable upload), each well under Cloudflare's 100 MB request limit. */
+export const ONE_REQUEST_MAX_BYTES = 32 * 1024 * 1024;
 
 /** What NemoVideo made of the files sent (the upload route's answer). */
 type Uploaded = InferResponseType<(typeof api.sessions)[":id"]["uploads"]["$post"], 200>;
@@ -42,7 +43,7 @@ function send(method: string, url: string, body: XMLHttpRequestBodyInit, onProgr
  */
 export async function uploadFile(sessionId: string, file: File, onProgress: (fraction: number) => void) {
   const base = `${location.origin}/api/v1`;
-  if (file.size <= PART_BYTES) {
+  if (file.size <= ONE_REQUEST_MAX_BYTES) {
     const form = new FormData();
     form.append("files", file, file.name);
     const answer = (await send("POST", `${base}/sessions/${sessionId}/uploads`, form, (bytes) =>

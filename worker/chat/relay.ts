@@ -1,8 +1,10 @@
 import { AppError } from "../errors";
-import { fromUpstream, type Caller } from "../nemo/errors";
+import type { Language } from "../language";
+import { fromUpstream } from "../nemo/errors";
 import type { UpstreamEvent } from "../nemo/events";
-import type { DoneReason, TurnEvent } from "./events";
-import { activityLabel, type GuiAction, type Language, STILL_WORKING, TEMPORARY_ISSUE, translateGui } from "./translate";
+import type { Caller } from "../nemo/shapes";
+import type { DoneReason, TurnEvent } from "./schema";
+import { activityLabel, type GuiAction, STILL_WORKING, TEMPORARY_ISSUE, translateGui } from "./translate";
 
 export interface RelayOptions {
   language: Language;
@@ -19,7 +21,6 @@ export type TurnSink = (event: TurnEvent) => void | Promise<void>;
 
 export interface RelayResult {
   reason: DoneReason;
-  sawText: boolean;
   /** An upstream error code that the caller must act on (1002: the session is gone). */
   lostSession: boolean;
 }
@@ -121,7 +122,7 @@ export async function relayTurn(
         if (at >= started + options.capMs) {
           await reader.cancel().catch(() => {});
           await send(errorEvent(new AppError("upstream_timeout", "This reply took longer than 15 minutes, so we stopped waiting. NemoVideo may still finish it: the timeline shows where it stands.")));
-          return { reason: "timeout", sawText, lostSession: false };
+          return { reason: "timeout", lostSession: false };
         }
         if (at >= lastContent + options.workingMs) {
           await send({ event: "working", data: { elapsedMs: at - started, message: STILL_WORKING[options.language] } });
@@ -137,17 +138,17 @@ export async function relayTurn(
     await reader.cancel().catch(() => {});
     if (error instanceof AppError) {
       await send(errorEvent(error));
-      return { reason: "error", sawText, lostSession: error.code === "session_lost" };
+      return { reason: "error", lostSession: error.code === "session_lost" };
     }
     await send(interrupted());
-    return { reason: "interrupted", sawText, lostSession: false };
+    return { reason: "interrupted", lostSession: false };
   }
   // The stream has no end marker: a tool still running or a half-sent text means the connection was cut.
   if (pendingTools > 0 || partialText) {
     await send(interrupted());
-    return { reason: "interrupted", sawText, lostSession: false };
+    return { reason: "interrupted", lostSession: false };
   }
-  return { reason: "complete", sawText, lostSession: false };
+  return { reason: "complete", lostSession: false };
 }
 
 export const errorEvent = (error: AppError): TurnEvent => ({ event: "error", data: error.toJSON() });

@@ -1,22 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter, errorResponse } from "../app";
-import { AppError, settle } from "../errors";
-import { registrationLink } from "../nemo/errors";
-import { SessionParams } from "../sessions/routes";
-import { lastEventId, sseResponse } from "../visitor/sse";
-import { unauthorized } from "../visitors/routes";
-import { HistoryMessage, TurnEvent } from "./events";
-
-const Message = z
-  .object({
-    text: z
-      .string()
-      .trim()
-      .min(1, "write a message")
-      .max(4000, "keep a message under 4000 characters")
-      .openapi({ example: "a fox running through a snowy forest" }),
-  })
-  .openapi("Message");
+import { settle } from "../errors";
+import { createRouter, errorResponse, security, unauthorized } from "../http";
+import { SessionParams } from "../sessions/schema";
+import { lastEventId, sseResponse } from "../sse";
+import { Conversation, Message, TurnEvent } from "./schema";
 
 const send = createRoute({
   method: "post",
@@ -25,7 +12,7 @@ const send = createRoute({
   summary: "Send a message; the reply streams back as server-sent events",
   description:
     "Events: `text`, `activity`, `working`, `action`, `timeline`, `error`, and `done` last; each has an `id:` that only grows. A `: keep-alive` comment goes out while nothing else does. The turn runs in the visitor's Durable Object and goes on to its end if this stream is closed: `GET /sessions/{id}/turn` picks it up again. Nothing is ever sent to NemoVideo twice on the person's behalf.",
-  security: [{ visitorKey: [] }],
+  security,
   request: { params: SessionParams, body: { content: { "application/json": { schema: Message } }, required: true } },
   responses: {
     200: {
@@ -47,7 +34,7 @@ const resume = createRoute({
   summary: "Pick up the running (or last) turn after a reload or a lost connection",
   description:
     "The events after `Last-Event-ID` (the header `EventSource` sends on reconnect; or `?after=`), then the rest live until `done`. 204 when there is nothing to resume: no turn yet, or a finished one already seen to its end.",
-  security: [{ visitorKey: [] }],
+  security,
   request: {
     params: SessionParams,
     query: z.object({ after: z.string().regex(/^\d+$/).optional().openapi({ description: "The last event id seen." }) }),
@@ -61,19 +48,12 @@ const resume = createRoute({
   },
 });
 
-const Conversation = z
-  .object({
-    messages: z.array(HistoryMessage),
-    running: z.boolean().openapi({ description: "A reply is being written now: follow it with GET /sessions/{id}/turn." }),
-  })
-  .openapi("Conversation");
-
 const conversation = createRoute({
   method: "get",
   path: "/sessions/{id}/messages",
   tags: ["Chat"],
   summary: "The conversation so far: each message and the reply written to it",
-  security: [{ visitorKey: [] }],
+  security,
   request: { params: SessionParams },
   responses: {
     200: { content: { "application/json": { schema: Conversation } }, description: "Oldest first." },
@@ -87,19 +67,7 @@ export const chat = createRouter()
     const { id } = c.req.valid("param");
     const { text } = c.req.valid("json");
     const { visitorId, stub } = c.var.visitor;
-    const started = settle(await stub.startTurn(visitorId, id, text));
-    if (started.status !== "started")
-      throw started.status === "running"
-        ? new AppError(
-            "turn_running",
-            "A reply is still being written in this project. Wait for it to finish, then send your next message.",
-          )
-        : new AppError(
-            "quota_exceeded",
-            `You've sent today's ${c.var.config.VISITOR_DAILY_TURNS} messages on this site. Come back tomorrow, or register with NemoVideo for an account of your own.`,
-            registrationLink(),
-          );
-    return sseResponse(started.stream) as never;
+    return sseResponse(settle(await stub.startTurn(visitorId, id, text))) as never;
   })
   .openapi(resume, async (c) => {
     const { id } = c.req.valid("param");

@@ -1,6 +1,4 @@
-/** The two languages of the product's own words. */
-export type Language = "en" | "zh";
-export const languageOf = (tag?: string): Language => (tag?.toLowerCase().startsWith("zh") ? "zh" : "en");
+import type { Language } from "../language";
 
 export type GuiAction = "export" | "state" | "upload";
 

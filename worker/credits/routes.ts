@@ -1,6 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter, errorResponse } from "../app";
-import { unauthorized } from "../visitors/routes";
+import { createRouter, errorResponse, security, unauthorized } from "../http";
 
 const Credits = z
   .object({
@@ -16,7 +15,7 @@ const route = createRoute({
   tags: ["Credits"],
   summary: "The visitor's NemoVideo credits",
   description: "A generated clip costs about 100 credits, an editing turn about 50; export is free.",
-  security: [{ visitorKey: [] }],
+  security,
   responses: {
     200: { content: { "application/json": { schema: Credits } }, description: "The balance." },
     401: unauthorized,

@@ -1,76 +1,56 @@
-import type { Config } from "../config";
-import { AppError, notFound, toAppError } from "../errors";
+import { AppError, isTransient, notFound, toAppError } from "../errors";
+import { newId } from "../ids";
 import type { NemoClient } from "../nemo/client";
-import type { RenderJob } from "../nemo/schemas";
+import type { RenderJob } from "../nemo/shapes";
+import type { Scope } from "../scope";
+import type { SessionRecord } from "../sessions/schema";
+import type { Sessions } from "../sessions/sessions";
 import { isExportReady } from "../sessions/timeline";
-import { LiveChannel } from "../visitor/live";
-import type { SessionRecord } from "../visitor/records";
-import type { Schedule } from "../visitor/schedule";
+import { secretOf, withDownload } from "../signing";
+import { replayed, type StreamEvent } from "../sse";
+import type { Account } from "../visitors/account";
 import { EXPORT_CAP_MS, MAX_POLL_FAILURES, nextPollIn, retryIn } from "./poll";
-import { type ExportRecord, type ExportStatus, FINAL_EXPORT_STATUSES, type JobError } from "./schema";
+import type { ExportRecord, JobError } from "./schema";
+import { type ExportStatus, isFinalExport } from "./statuses";
+import { ExportTable, type ExportRow } from "./table";
 
-export const EXPORT_TABLES = `
-  CREATE TABLE IF NOT EXISTS exports (id TEXT PRIMARY KEY, session_id TEXT NOT NULL, render_id TEXT NOT NULL,
-    status TEXT NOT NULL, progress INTEGER NOT NULL, url TEXT, error TEXT, format TEXT NOT NULL,
-    quality TEXT NOT NULL, submissions INTEGER NOT NULL, failures INTEGER NOT NULL DEFAULT 0,
-    created_at INTEGER NOT NULL, submitted_at INTEGER NOT NULL, start_progress INTEGER NOT NULL,
-    completed_at INTEGER);
-  CREATE INDEX IF NOT EXISTS exports_by_session ON exports (session_id, created_at);
-`;
-
-/** What exports need from the Durable Object that drives them. */
-export interface ExportHost {
-  readonly config: Config;
-  readonly schedule: Schedule;
-  client(visitorId: string): NemoClient;
-  sessionNow(id: string): SessionRecord | null;
-  /** An export as listeners see it (with its signed download link once completed). */
-  exportView(record: ExportRecord): Promise<ExportRecord & { downloadUrl?: string }>;
-  /** Told of every change of an export (its progress, and its final status last). */
-  exportChanged(record: ExportRecord): Promise<void>;
-}
-
-interface ExportRow extends ExportRecord {
-  renderId: string;
-  format: string;
-  quality: string;
-  submissions: number;
-  failures: number;
-  submittedAt: number;
-  startProgress: number;
-}
-
-const scheduleKey = (id: string) => `export:${id}`;
+type Output = { format: string; quality: string };
+const key = (id: string) => `export:${id}`;
 
 /**
  * A visitor's exports, driven by its Durable Object's alarm: submitted once, then polled on a schedule that
  * follows the render's progress, retried when NemoVideo stumbles, resubmitted once under a new id when a render
  * fails, and given up with a reason after `EXPORT_CAP_MS`. Every step reads its job from storage first, so a
- * step run twice, or run by a fresh instance after a restart, simply carries on.
+ * step run twice, or run by a fresh instance after a restart, simply carries on. Each change is published as a
+ * `status` event on `export:<id>`, which the export's followers hear (and a generation `watch`es).
  */
-export class ExportJobs {
-  private readonly channels = new Map<string, LiveChannel>();
+export class Exports {
+  private readonly table: ExportTable;
   /** Exports being submitted, by session: a second click meanwhile waits for the first instead of racing it. */
   private readonly starting = new Map<string, Promise<ExportRecord>>();
 
   constructor(
-    private readonly sql: SqlStorage,
-    private readonly host: ExportHost,
-  ) {}
+    private readonly scope: Scope,
+    private readonly sessions: Sessions,
+    private readonly account: Account,
+  ) {
+    this.table = new ExportTable(scope.sql);
+    scope.schedule.define("export", { run: (id) => this.step(id), giveUp: (id, error) => this.giveUp(id, error) });
+  }
 
   private get scale() {
-    return this.host.config.JOB_TIME_SCALE;
+    return this.scope.config.JOB_TIME_SCALE;
   }
 
   /**
    * Starts an export of the session's timeline as it stands, or answers the one already running in it: a second
    * click on Export never starts a second render.
    */
-  async start(visitorId: string, sessionId: string, output: { format: string; quality: string }): Promise<ExportRecord> {
-    const session = this.host.sessionNow(sessionId);
+  async start(visitorId: string, sessionId: string, output: Output): Promise<ExportRecord> {
+    const session = this.sessions.find(sessionId);
     if (!session) throw notFound("That session");
-    const running = this.runningIn(sessionId);
-    if (running) return running;
+    const running = this.table.runningIn(sessionId);
+    if (running) return toRecord(running);
     let starting = this.starting.get(sessionId);
     if (!starting) {
       starting = this.submitNew(visitorId, session, output).finally(() => this.starting.delete(sessionId));
@@ -79,9 +59,58 @@ export class ExportJobs {
     return starting;
   }
 
-  private async submitNew(visitorId: string, session: SessionRecord, output: { format: string; quality: string }) {
-    const sessionId = session.id;
-    const nemo = this.host.client(visitorId);
+  find(id: string): ExportRecord | undefined {
+    const row = this.table.find(id);
+    return row && toRecord(row);
+  }
+
+  /** Where the finished file is: for the download route. */
+  file(id: string): { renderId: string; url?: string } | undefined {
+    const row = this.table.find(id);
+    if (!row || row.status !== "completed") return undefined;
+    return { renderId: row.renderId, url: row.url };
+  }
+
+  /** The exports of the visitor's sessions, newest first. */
+  list(): ExportRecord[] {
+    const sessions = this.sessions.known();
+    return this.table.list().filter((row) => sessions.has(row.sessionId)).map(toRecord);
+  }
+
+  /** A stream of `status` events: the export now, then each change, closed after a final status. */
+  async follow(id: string): Promise<ReadableStream<Uint8Array> | undefined> {
+    const row = this.table.find(id);
+    if (!row) return undefined;
+    const now: StreamEvent = { event: "status", data: await this.view(row) };
+    // Read again after the await: the export may have moved on meanwhile.
+    const current = this.table.find(id)!;
+    if (current.status !== row.status || current.progress !== row.progress) return this.follow(id);
+    return isFinalExport(row.status) ? replayed([now]) : this.scope.live.follow(key(id), [now]);
+  }
+
+  /** Calls `watcher` with every `status` event of an export until it ends. */
+  watch(id: string, watcher: (event: StreamEvent) => void): void {
+    this.scope.live.watch(key(id), watcher);
+  }
+
+  async cancel(id: string): Promise<ExportRecord> {
+    const row = this.table.find(id);
+    if (!row) throw notFound("That export");
+    if (isFinalExport(row.status)) return toRecord(row);
+    const record = await this.end(row, { status: "cancelled" });
+    const visitorId = this.sessions.owner(row.sessionId);
+    if (record.status === "cancelled" && visitorId)
+      await this.account.client(visitorId).cancelRender(this.table.find(id)!.renderId).catch(() => {});
+    return record;
+  }
+
+  /** Forgets the ended exports of sessions that are gone. */
+  sweep(sessionIds: Set<string>): void {
+    this.table.deleteEndedOutside(sessionIds);
+  }
+
+  private async submitNew(visitorId: string, session: SessionRecord, output: Output) {
+    const nemo = this.account.client(visitorId);
     const { draft, timeline } = await nemo.state(session.upstreamId);
     if (!isExportReady(timeline))
       throw new AppError(
@@ -89,94 +118,36 @@ export class ExportJobs {
         "There is nothing to export yet. Describe the video you want first; once the timeline has a clip, export it.",
       );
     const now = Date.now();
-    const submittedAt = now;
     const { renderId, job } = await nemo.startRender({ sessionId: session.upstreamId, draft, ...output });
     const row: ExportRow = {
-      exportId: `exp_${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`,
-      sessionId,
+      exportId: newId("exp"),
+      sessionId: session.id,
       status: job.status,
       progress: job.progress,
       createdAt: now,
       renderId,
-      format: output.format,
-      quality: output.quality,
+      ...output,
       submissions: 1,
       failures: 0,
-      submittedAt,
+      submittedAt: now,
       startProgress: job.progress,
     };
-    this.sql.exec(
-      `INSERT INTO exports (id, session_id, render_id, status, progress, format, quality, submissions, created_at,
-        submitted_at, start_progress) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
-      row.exportId,
-      sessionId,
-      renderId,
-      row.status,
-      row.progress,
-      row.format,
-      row.quality,
-      row.createdAt,
-      submittedAt,
-      row.startProgress,
-    );
-    await this.host.schedule.at(scheduleKey(row.exportId), now + nextPollIn(row, this.scale));
+    this.table.insert(row);
+    await this.scope.schedule.at(key(row.exportId), now + nextPollIn(row, this.scale));
     return toRecord(row);
   }
 
-  find(id: string): ExportRecord | undefined {
-    const row = this.row(id);
-    return row && toRecord(row);
-  }
-
-  /** Where the finished file is: for the download route. */
-  file(id: string): { renderId: string; url?: string } | undefined {
-    const row = this.row(id);
-    if (!row || row.status !== "completed") return undefined;
-    return { renderId: row.renderId, url: row.url };
-  }
-
-  list(): ExportRecord[] {
-    return this.sql
-      .exec("SELECT * FROM exports WHERE session_id IN (SELECT id FROM sessions) ORDER BY created_at DESC")
-      .toArray()
-      .map((row) => toRecord(toRow(row)));
-  }
-
-  /** A stream of `status` events: the export now, then each change, closed after a final status. */
-  async follow(id: string): Promise<ReadableStream<Uint8Array> | undefined> {
-    const row = this.row(id);
-    if (!row) return undefined;
-    const now = { event: "status", data: await this.host.exportView(toRecord(row)) };
-    // Read again after the await: the export may have moved on meanwhile.
-    const current = this.row(id)!;
-    if (current.status !== row.status || current.progress !== row.progress) return this.follow(id);
-    if (FINAL_EXPORT_STATUSES.includes(row.status)) return new LiveChannel(0).open([now], true);
-    return this.channel(id).open([now]);
-  }
-
-  async cancel(id: string): Promise<ExportRecord> {
-    const row = this.row(id);
-    if (!row) throw notFound("That export");
-    if (FINAL_EXPORT_STATUSES.includes(row.status)) return toRecord(row);
-    const record = await this.end(row, { status: "cancelled" });
-    const visitorId = this.visitorOf(row.sessionId);
-    if (record.status === "cancelled" && visitorId)
-      await this.host.client(visitorId).cancelRender(this.row(id)!.renderId).catch(() => {});
-    return record;
-  }
-
   /** The alarm's step for one export: ask NemoVideo how the render is doing, and act on the answer. */
-  async step(id: string): Promise<void> {
-    const row = this.row(id);
-    if (!row || FINAL_EXPORT_STATUSES.includes(row.status)) return this.host.schedule.cancel(scheduleKey(id));
-    const visitorId = this.visitorOf(row.sessionId);
+  private async step(id: string): Promise<void> {
+    const row = this.table.find(id);
+    if (!row || isFinalExport(row.status)) return this.scope.schedule.cancel(key(id));
+    const visitorId = this.sessions.owner(row.sessionId);
     if (!visitorId) {
       await this.end(row, { status: "failed", error: gone() });
       return;
     }
-    const nemo = this.host.client(visitorId);
-    const now = Date.now();
-    if (now - row.createdAt > EXPORT_CAP_MS * this.scale) {
+    const nemo = this.account.client(visitorId);
+    if (Date.now() - row.createdAt > EXPORT_CAP_MS * this.scale) {
       await nemo.cancelRender(row.renderId).catch(() => {});
       await this.end(row, { status: "failed", error: tookTooLong() });
       return;
@@ -190,33 +161,28 @@ export class ExportJobs {
     // A cancel may have landed while NemoVideo answered: it wins.
     if (this.ended(id)) return;
     const observedAt = Date.now();
-    this.sql.exec(
-      "UPDATE exports SET failures = 0 WHERE id = ?",
-      id,
-    );
-    const status = job.status;
-    if (status === "completed") {
+    this.table.setFailures(id, 0);
+    if (job.status === "completed") {
       await this.end(row, { status: "completed", progress: 100, url: job.url });
       return;
     }
-    if (status === "failed") return this.renderFailed(row, nemo, job);
+    if (job.status === "failed") return this.renderFailed(row, nemo, job);
     const progress = Math.max(row.progress, job.progress);
-    this.sql.exec("UPDATE exports SET status = ?, progress = ? WHERE id = ?", status, progress, id);
-    if (status !== row.status || progress !== row.progress) await this.host.exportChanged((await this.publish(id))!);
+    this.table.setProgress(id, job.status, progress);
+    if (job.status !== row.status || progress !== row.progress) await this.publish(id);
     const next = nextPollIn({ ...row, at: observedAt, progress: job.progress }, this.scale);
-    await this.host.schedule.at(scheduleKey(id), observedAt + next);
+    await this.scope.schedule.at(key(id), observedAt + next);
   }
 
   /** A step that kept throwing is given up: the export fails with a reason instead of retrying forever. */
-  async giveUp(id: string, error: unknown): Promise<void> {
-    const row = this.row(id);
-    if (row && !FINAL_EXPORT_STATUSES.includes(row.status))
-      await this.end(row, { status: "failed", error: toAppError(error).toJSON() });
-    await this.host.schedule.cancel(scheduleKey(id));
+  private async giveUp(id: string, error: unknown): Promise<void> {
+    const row = this.table.find(id);
+    if (row && !isFinalExport(row.status)) await this.end(row, { status: "failed", error: toAppError(error).toJSON() });
   }
 
   private async pollFailed(row: ExportRow, error: AppError): Promise<void> {
-    const transient = ["upstream_unavailable", "upstream_timeout", "upstream_error", "rate_limited"].includes(error.code);
+    // An answer we could not read may be a passing hiccup too, for a poll.
+    const transient = isTransient(error) || error.code === "upstream_error";
     const failures = row.failures + 1;
     if (!transient || failures >= MAX_POLL_FAILURES) {
       await this.end(row, {
@@ -230,13 +196,13 @@ export class ExportJobs {
       });
       return;
     }
-    this.sql.exec("UPDATE exports SET failures = ? WHERE id = ?", failures, row.exportId);
-    await this.host.schedule.at(scheduleKey(row.exportId), Date.now() + retryIn(failures, this.scale));
+    this.table.setFailures(row.exportId, failures);
+    await this.scope.schedule.at(key(row.exportId), Date.now() + retryIn(failures, this.scale));
   }
 
   /** A render that failed upstream is tried once more under a new id; a second failure ends the export. */
   private async renderFailed(row: ExportRow, nemo: NemoClient, job: RenderJob): Promise<void> {
-    const session = this.host.sessionNow(row.sessionId);
+    const session = this.sessions.find(row.sessionId);
     if (row.submissions >= 2 || !session) {
       await this.end(row, {
         status: "failed",
@@ -251,27 +217,15 @@ export class ExportJobs {
     const { draft } = await nemo.state(session.upstreamId);
     if (this.ended(row.exportId)) return;
     const submittedAt = Date.now();
-    const { format, quality } = row;
-    const { renderId, job: resubmitted } = await nemo.startRender({ sessionId: session.upstreamId, draft, format, quality });
+    const { renderId, job: resubmitted } = await nemo.startRender({ sessionId: session.upstreamId, draft, format: row.format, quality: row.quality });
     if (this.ended(row.exportId)) {
       await nemo.cancelRender(renderId).catch(() => {});
       return;
     }
-    this.sql.exec(
-      `UPDATE exports SET render_id = ?, submissions = submissions + 1, status = ?, progress = ?, submitted_at = ?,
-        start_progress = ? WHERE id = ?`,
-      renderId,
-      resubmitted.status,
-      resubmitted.progress,
-      submittedAt,
-      resubmitted.progress,
-      row.exportId,
-    );
+    this.table.resubmitted(row.exportId, renderId, resubmitted.status, resubmitted.progress, submittedAt);
     await this.publish(row.exportId);
-    await this.host.schedule.at(
-      scheduleKey(row.exportId),
-      submittedAt + nextPollIn({ submittedAt, startProgress: resubmitted.progress }, this.scale),
-    );
+    const next = nextPollIn({ submittedAt, startProgress: resubmitted.progress }, this.scale);
+    await this.scope.schedule.at(key(row.exportId), submittedAt + next);
   }
 
   private async end(
@@ -280,63 +234,29 @@ export class ExportJobs {
   ): Promise<ExportRecord> {
     // Ended meanwhile (a cancel during a poll, or a poll's answer during a cancel): the first end stands.
     if (this.ended(row.exportId)) return this.find(row.exportId)!;
-    const completedAt = Date.now();
-    this.sql.exec(
-      "UPDATE exports SET status = ?, progress = ?, url = ?, error = ?, completed_at = ? WHERE id = ?",
-      change.status,
-      change.progress ?? row.progress,
-      change.url ?? null,
-      change.error ? JSON.stringify(change.error) : null,
-      completedAt,
-      row.exportId,
-    );
-    await this.host.schedule.cancel(scheduleKey(row.exportId));
+    this.table.end(row.exportId, { ...change, progress: change.progress ?? row.progress }, Date.now());
+    await this.scope.schedule.cancel(key(row.exportId));
     const record = (await this.publish(row.exportId))!;
-    this.channels.get(row.exportId)?.end();
-    this.channels.delete(row.exportId);
-    await this.host.exportChanged(record);
+    this.scope.live.end(key(row.exportId));
     return record;
   }
 
   private async publish(id: string): Promise<ExportRecord | undefined> {
-    const record = this.find(id);
-    const channel = this.channels.get(id);
-    if (record && channel) channel.publish({ event: "status", data: await this.host.exportView(record) });
-    return record;
+    const row = this.table.find(id);
+    if (row) this.scope.live.publish(key(id), { event: "status", data: await this.view(row) });
+    return row && toRecord(row);
   }
 
-  private channel(id: string): LiveChannel {
-    let channel = this.channels.get(id);
-    if (!channel) this.channels.set(id, (channel = new LiveChannel(this.host.config.KEEPALIVE_MS)));
-    return channel;
+  /** An export as its followers see it: with its signed download link once completed. */
+  private view(row: ExportRow) {
+    return withDownload(toRecord(row), this.sessions.find(row.sessionId)?.visitorId ?? "", secretOf(this.scope.config));
   }
 
   private ended(id: string): boolean {
-    const row = this.row(id);
-    return !row || FINAL_EXPORT_STATUSES.includes(row.status);
-  }
-
-  private runningIn(sessionId: string): ExportRecord | undefined {
-    const [row] = this.sql
-      .exec(
-        "SELECT * FROM exports WHERE session_id = ? AND status IN ('pending', 'processing') ORDER BY created_at DESC LIMIT 1",
-        sessionId,
-      )
-      .toArray();
-    return row ? toRecord(toRow(row)) : undefined;
-  }
-
-  private row(id: string): ExportRow | undefined {
-    const [row] = this.sql.exec("SELECT * FROM exports WHERE id = ?", id).toArray();
-    return row ? toRow(row) : undefined;
-  }
-
-  private visitorOf(sessionId: string): string | undefined {
-    const [row] = this.sql.exec("SELECT visitor_id FROM sessions WHERE id = ?", sessionId).toArray();
-    return row ? String(row.visitor_id) : undefined;
+    const row = this.table.find(id);
+    return !row || isFinalExport(row.status);
   }
 }
-
 
 const gone = (): JobError => ({
   code: "not_found",
@@ -347,27 +267,6 @@ const tookTooLong = (): JobError => ({
   code: "upstream_timeout",
   message: "NemoVideo took longer than 20 minutes to render this video, so we stopped waiting. Please export again.",
 });
-
-function toRow(row: Record<string, SqlStorageValue>): ExportRow {
-  const optional = (value: SqlStorageValue) => (value == null ? undefined : value);
-  return {
-    exportId: String(row.id),
-    sessionId: String(row.session_id),
-    renderId: String(row.render_id),
-    status: String(row.status) as ExportStatus,
-    progress: Number(row.progress),
-    url: optional(row.url) as string | undefined,
-    error: row.error == null ? undefined : (JSON.parse(String(row.error)) as JobError),
-    format: String(row.format),
-    quality: String(row.quality),
-    submissions: Number(row.submissions),
-    failures: Number(row.failures),
-    createdAt: Number(row.created_at),
-    submittedAt: Number(row.submitted_at),
-    startProgress: Number(row.start_progress),
-    completedAt: optional(row.completed_at) as number | undefined,
-  };
-}
 
 function toRecord(row: ExportRow): ExportRecord {
   const { exportId, sessionId, status, progress, url, error, createdAt, completedAt } = row;

@@ -1,23 +1,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
-import { type AppEnv, createRouter, errorResponse } from "../app";
 import { AppError, notFound, settle } from "../errors";
-import { SessionParams } from "../sessions/routes";
-import { sseResponse } from "../visitor/sse";
-import { VisitorContext } from "../visitors/context";
-import { keySecret } from "../visitors/keys";
-import { requireVisitor, unauthorized } from "../visitors/routes";
-import { checkDownloadLink, withDownload } from "./links";
-import { Export, ExportRequest } from "./schema";
+import { type AppEnv, createRouter, errorResponse, requireVisitor, security, signedView, unauthorized } from "../http";
+import { SessionParams } from "../sessions/schema";
+import { checkDownloadLink, secretOf } from "../signing";
+import { sseResponse } from "../sse";
+import { VisitorContext } from "../visitor/context";
+import { Export, ExportParams, ExportRequest } from "./schema";
 
-export const ExportParams = z.object({
-  id: z
-    .string()
-    .regex(/^exp_[0-9a-f]{16}$/, "an export id looks like exp_ followed by 16 hex digits")
-    .openapi({ param: { name: "id", in: "path" }, example: "exp_6f1c2a9e4b7d4c0e" }),
-});
 const noSuchExport = errorResponse("No such export for this visitor.");
-const security = [{ visitorKey: [] }];
 
 const start = createRoute({
   method: "post",
@@ -102,8 +93,7 @@ const visitorOrSignature = createMiddleware<AppEnv>(async (c, next) => {
   if (c.req.header("Authorization")) return requireVisitor(c, next);
   const { v, exp, sig } = c.req.query();
   const id = c.req.param("id") ?? "";
-  const secret = keySecret(c.env, c.var.config, c.req.url);
-  if (!v || !exp || !sig || !(await checkDownloadLink(id, v, Number(exp), sig, secret)))
+  if (!v || !exp || !sig || !(await checkDownloadLink(id, v, Number(exp), sig, secretOf(c.var.config))))
     throw new AppError(
       "unauthorized",
       "This download link is not valid or has expired. Open the export again for a fresh link.",
@@ -133,12 +123,6 @@ const download = createRoute({
     409: errorResponse("The export has not completed."),
   },
 });
-
-/** A job (an export or a generation) as the API shows it: with a fresh signed download link once it is completed. */
-export const view = <T extends { status: string; exportId?: string }>(
-  c: { env: AppEnv["Bindings"]; var: AppEnv["Variables"]; req: { url: string } },
-  job: T,
-) => withDownload(job, c.var.visitor.visitorId, keySecret(c.env, c.var.config, c.req.url));
 
 /** The download route: mounted before `requireVisitor` covers `/exports/*`. */
 export const exportDownloads = createRouter().openapi(
@@ -175,23 +159,23 @@ export const exports = createRouter()
     const output = ExportRequest.parse(c.req.valid("json") ?? {});
     const visitor = c.var.visitor;
     const record = settle(await visitor.stub.startExport(visitor.visitorId, id, output));
-    return c.json(await view(c, record), 202);
+    return c.json(await signedView(c, record), 202);
   })
   .openapi(list, async (c) => {
     const records = await c.var.visitor.stub.exportJobs();
-    return c.json({ exports: await Promise.all(records.map((record) => view(c, record))) }, 200);
+    return c.json({ exports: await Promise.all(records.map((record) => signedView(c, record))) }, 200);
   })
   .openapi(read, async (c) => {
     const record = await c.var.visitor.stub.exportJob(c.req.valid("param").id);
     if (!record) throw notFound("That export");
-    return c.json(await view(c, record), 200);
+    return c.json(await signedView(c, record), 200);
   })
   .openapi(events, async (c) => {
-    const stream = await c.var.visitor.stub.followExport(c.req.valid("param").id, new URL(c.req.url).origin);
+    const stream = await c.var.visitor.stub.followExport(c.req.valid("param").id);
     if (!stream) throw notFound("That export");
     return sseResponse(stream) as never;
   })
   .openapi(cancel, async (c) => {
     const record = settle(await c.var.visitor.stub.cancelExport(c.req.valid("param").id));
-    return c.json(await view(c, record), 200);
+    return c.json(await signedView(c, record), 200);
   });

@@ -1,8 +1,8 @@
 import { z } from "@hono/zod-openapi";
+import { idPattern } from "../ids";
+import { EXPORT_STATUSES } from "./statuses";
 
-export const ExportStatus = z.enum(["pending", "processing", "completed", "failed", "cancelled"]);
-export type ExportStatus = z.infer<typeof ExportStatus>;
-export const FINAL_EXPORT_STATUSES: readonly ExportStatus[] = ["completed", "failed", "cancelled"];
+export const ExportStatus = z.enum(EXPORT_STATUSES);
 
 export const JobError = z
   .object({ code: z.string(), message: z.string(), link: z.string().optional() })
@@ -41,3 +41,10 @@ export const ExportRequest = z
     quality: z.enum(["high", "standard"]).default("high"),
   })
   .openapi("ExportRequest");
+
+export const ExportParams = z.object({
+  id: z
+    .string()
+    .regex(idPattern("exp"), "an export id looks like exp_ followed by 16 hex digits")
+    .openapi({ param: { name: "id", in: "path" }, example: "exp_6f1c2a9e4b7d4c0e" }),
+});

@@ -1,21 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter, errorResponse } from "../app";
 import { notFound, settle } from "../errors";
-import { webhookSecret } from "../exports/links";
-import { view } from "../exports/routes";
-import { sseResponse } from "../visitor/sse";
-import { keySecret } from "../visitors/keys";
-import { unauthorized } from "../visitors/routes";
-import { Generation, GenerationRequest } from "./schema";
+import { createRouter, errorResponse, security, signedView, unauthorized } from "../http";
+import { secretOf, webhookSecret } from "../signing";
+import { sseResponse } from "../sse";
+import { Generation, GenerationParams, GenerationRequest } from "./schema";
 
-const GenerationParams = z.object({
-  id: z
-    .string()
-    .regex(/^gen_[0-9a-f]{16}$/, "a generation id looks like gen_ followed by 16 hex digits")
-    .openapi({ param: { name: "id", in: "path" }, example: "gen_0d5e8f2a7c3b4a91" }),
-});
 const noSuchGeneration = errorResponse("No such generation for this visitor.");
-const security = [{ visitorKey: [] }];
 
 const Queued = z
   .object({
@@ -104,9 +94,7 @@ export const generations = createRouter()
     const { visitorId, stub } = c.var.visitor;
     const origin = new URL(c.req.url).origin;
     const record = settle(await stub.startGeneration(visitorId, origin, request));
-    const secret = request.webhookUrl
-      ? await webhookSecret(visitorId, keySecret(c.env, c.var.config, c.req.url))
-      : undefined;
+    const secret = request.webhookUrl ? await webhookSecret(visitorId, secretOf(c.var.config)) : undefined;
     return c.json(
       { generationId: record.generationId, status: "queued" as const, ...(secret ? { webhookSecret: secret } : {}) },
       202,
@@ -114,15 +102,15 @@ export const generations = createRouter()
   })
   .openapi(list, async (c) => {
     const records = await c.var.visitor.stub.generationList();
-    return c.json({ generations: await Promise.all(records.map((record) => view(c, record))) }, 200);
+    return c.json({ generations: await Promise.all(records.map((record) => signedView(c, record))) }, 200);
   })
   .openapi(read, async (c) => {
     const record = await c.var.visitor.stub.generation(c.req.valid("param").id);
     if (!record) throw notFound("That generation");
-    return c.json(await view(c, record), 200);
+    return c.json(await signedView(c, record), 200);
   })
   .openapi(events, async (c) => {
-    const stream = await c.var.visitor.stub.followGeneration(c.req.valid("param").id, new URL(c.req.url).origin);
+    const stream = await c.var.visitor.stub.followGeneration(c.req.valid("param").id);
     if (!stream) throw notFound("That generation");
     return sseResponse(stream) as never;
   });

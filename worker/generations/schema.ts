@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { HistoryMessage } from "../chat/events";
+import { HistoryMessage } from "../chat/schema";
 import { JobError } from "../exports/schema";
+import { idPattern } from "../ids";
 
 export const GenerationStatus = z.enum(["queued", "generating", "rendering", "completed", "failed"]);
 export type GenerationStatus = z.infer<typeof GenerationStatus>;
@@ -34,7 +35,6 @@ export const GenerationRequest = z
   .openapi("GenerationRequest");
 export type GenerationRequest = z.infer<typeof GenerationRequest>;
 
-
 export const WebhookState = z
   .object({
     status: z.enum(["pending", "delivered", "failed"]),
@@ -67,3 +67,10 @@ export const Generation = GenerationRecord.extend({
   downloadUrl: z.string().optional().openapi({ description: "When completed: the MP4, signed, as for exports." }),
 }).openapi("Generation");
 export type Generation = z.infer<typeof Generation>;
+
+export const GenerationParams = z.object({
+  id: z
+    .string()
+    .regex(idPattern("gen"), "a generation id looks like gen_ followed by 16 hex digits")
+    .openapi({ param: { name: "id", in: "path" }, example: "gen_0d5e8f2a7c3b4a91" }),
+});

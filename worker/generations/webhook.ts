@@ -1,4 +1,4 @@
-import { signWebhook } from "../exports/links";
+import { signWebhook } from "../signing";
 
 /** Attempts in all (the first and five retries), 10 s apart at first, doubling: about 5 minutes end to end. */
 export const WEBHOOK_ATTEMPTS = 6;

@@ -1,5 +1,6 @@
 import { AppError } from "../errors";
-import { FORMATS_SENTENCE } from "../uploads/formats";
+import { FORMATS_SENTENCE, MAX_FILE_BYTES } from "./formats";
+import type { Caller } from "./shapes";
 
 /** NemoVideo's documented error codes. */
 export const NemoCode = {
@@ -11,15 +12,8 @@ export const NemoCode = {
   fileTooLarge: 4002,
 } as const;
 
-
 export const registrationLink = (userId?: string) =>
   userId ? `https://nemovideo.com/register?bind=${encodeURIComponent(userId)}` : "https://nemovideo.com/register";
-
-/** Who the upstream call was made for: decides which way out an error offers. */
-export interface Caller {
-  anonymous: boolean;
-  userId?: string;
-}
 
 /** Turns an upstream error code (or a bare HTTP status) into the public error a person reads. */
 export function fromUpstream(code: number | undefined, httpStatus: number, caller: Caller): AppError {
@@ -47,7 +41,7 @@ export function fromUpstream(code: number | undefined, httpStatus: number, calle
     case NemoCode.fileTooLarge:
       return new AppError(
         "file_too_large",
-        "That file is too large for NemoVideo (200 MB at most). Try compressing or trimming it first.",
+        `That file is too large for NemoVideo (${MAX_FILE_BYTES / 1024 / 1024} MB at most). Try compressing or trimming it first.`,
       );
   }
   if (httpStatus === 402)

@@ -1,8 +1,6 @@
-import type { Media } from "../sessions/state";
-import type { Timeline, Track } from "../sessions/timeline";
-import { type MediaKind, mediaKindOf } from "../uploads/formats";
-import type { UploadedFile } from "../uploads/files";
-import type { SessionState, UploadedFiles } from "./schemas";
+import type { SessionState, UploadedFiles } from "./envelopes";
+import { type MediaKind, mediaKindOf } from "./formats";
+import type { Media, Timeline, Track, UploadedFile } from "./shapes";
 
 const KIND_BY_TYPE: Record<number, Track["kind"]> = { 0: "video", 1: "audio", 7: "text" };
 
@@ -80,7 +78,6 @@ function toMedia(item: unknown): Media | undefined {
     ...(value.duration != null && Number.isFinite(duration) ? { durationS: duration } : {}),
   };
 }
-
 
 /** A session's state (`draft`, `video_infos`, `generated_media`; any may be missing) in our terms. */
 export function readState(state: SessionState["state"]): { draft: unknown; timeline: Timeline; media: Media[] } {

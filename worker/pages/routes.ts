@@ -1,5 +1,5 @@
 import { Hono, type MiddlewareHandler } from "hono";
-import type { AppEnv } from "../app";
+import type { AppEnv } from "../http";
 
 /**
  * Who may frame the page, from `EMBED_ORIGINS` (origins separated by commas or spaces): `*` anyone, a list those

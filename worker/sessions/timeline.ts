@@ -1,19 +1,6 @@
-import { z } from "@hono/zod-openapi";
+import { type Language, languageOf } from "../language";
+import type { Timeline, Track } from "../nemo/shapes";
 
-export const Track = z
-  .object({
-    kind: z.enum(["video", "audio", "text", "other"]),
-    label: z.string(),
-    startMs: z.number(),
-    endMs: z.number(),
-    volume: z.number().min(0).max(1).optional().openapi({ description: "0 to 1, for audio." }),
-  })
-  .openapi("Track");
-export const Timeline = z.object({ durationMs: z.number(), tracks: z.array(Track) }).openapi("Timeline");
-export type Track = z.infer<typeof Track>;
-export type Timeline = z.infer<typeof Timeline>;
-
-type Language = "en" | "zh";
 const NAMES: Record<Language, Record<Track["kind"], string>> = {
   en: { video: "Video", audio: "BGM", text: "Title", other: "Track" },
   zh: { video: "视频", audio: "背景音乐", text: "标题", other: "轨道" },
@@ -22,7 +9,6 @@ const NAMES: Record<Language, Record<Track["kind"], string>> = {
 /** A draft is ready to export when some track has a segment. */
 export const isExportReady = (timeline: Timeline) => timeline.tracks.length > 0;
 
-const languageOf = (language?: string): Language => (language?.toLowerCase().startsWith("zh") ? "zh" : "en");
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10}`.replace(/\.0$/, "");
 const percent = (volume: number) => `${Math.round(volume * 100)}%`;
 

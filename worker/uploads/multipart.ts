@@ -1,7 +1,7 @@
 import * as Multipasta from "multipasta";
 import { AppError } from "../errors";
-import { tooLarge, unsupported } from "./files";
-import { mediaKindOf } from "./formats";
+import { mediaKindOf } from "../nemo/formats";
+import { tooLarge, unsupported } from "./refusals";
 
 export interface InspectedUpload {
   /** The request's bytes, unchanged, released part by part once each part's headers were checked. */
@@ -11,7 +11,6 @@ export interface InspectedUpload {
   /** Why the stream was stopped, if it was: the caller reports this rather than the upstream's failure. */
   failure(): AppError | undefined;
 }
-
 
 /**
  * Checks a multipart upload as it streams, without holding it: `multipasta` finds each part's headers, and a

@@ -1,16 +1,15 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter, errorResponse } from "../app";
 import { AppError } from "../errors";
-import { SessionParams } from "../sessions/routes";
-import { unauthorized } from "../visitors/routes";
-import { tooLarge, unsupported, UploadAnswer } from "./files";
-import { FORMATS_SENTENCE, mediaKindOf } from "./formats";
+import { createRouter, errorResponse, security, unauthorized } from "../http";
+import { FORMATS_SENTENCE, mediaKindOf } from "../nemo/formats";
+import { SessionParams } from "../sessions/schema";
 import { inspectMultipart } from "./multipart";
+import { tooLarge, unsupported } from "./refusals";
+import { UploadAnswer } from "./schema";
 
 /** Room for the multipart headers around the file itself. */
 const MULTIPART_OVERHEAD = 64 * 1024;
 const MAX_URLS = 10;
-
 
 const UrlUpload = z.object({ urls: z.array(z.url({ protocol: /^https?$/ })).min(1).max(MAX_URLS) });
 
@@ -20,7 +19,7 @@ const upload = createRoute({
   tags: ["Uploads"],
   summary: "Add media to a project",
   description: `Either \`multipart/form-data\` with one or more files in the field \`files\` (streamed to NemoVideo, never held), or JSON \`{"urls":[…]}\`. The size limit and the formats are checked before anything reaches NemoVideo. ${FORMATS_SENTENCE}`,
-  security: [{ visitorKey: [] }],
+  security,
   request: {
     params: SessionParams,
     body: {

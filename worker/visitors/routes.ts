@@ -1,9 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createMiddleware } from "hono/factory";
-import { type AppEnv, createRouter, errorResponse } from "../app";
 import { AppError } from "../errors";
-import { VisitorContext } from "./context";
-import { issueKey, keySecret, readKey } from "./keys";
+import { createRouter, errorResponse } from "../http";
+import { issueKey, secretOf } from "../signing";
 
 const NewVisitor = z
   .object({
@@ -31,22 +29,6 @@ export const visitors = createRouter().openapi(createVisitor, async (c) => {
   if (address && c.env.VISITOR_LIMITER && !(await c.env.VISITOR_LIMITER.limit({ key: address })).success)
     throw new AppError("rate_limited", "Too many new visitors from your network just now. Please wait a minute and try again.");
   const visitorId = crypto.randomUUID();
-  const key = await issueKey(visitorId, keySecret(c.env, c.var.config, c.req.url));
+  const key = await issueKey(visitorId, secretOf(c.var.config));
   return c.json({ visitorId, key }, 201);
-});
-
-export const unauthorized = errorResponse("No valid visitor key.");
-
-/** Requires `Authorization: Bearer <visitor key>` and puts the visitor's context on the request. */
-export const requireVisitor = createMiddleware<AppEnv>(async (c, next) => {
-  const header = c.req.header("Authorization") ?? "";
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
-  const visitorId = match ? await readKey(match[1], keySecret(c.env, c.var.config, c.req.url)) : undefined;
-  if (!visitorId)
-    throw new AppError(
-      "unauthorized",
-      "This call needs a visitor key: create one with POST /api/v1/visitors and send it as `Authorization: Bearer <key>`.",
-    );
-  c.set("visitor", new VisitorContext(c.env, c.var.config, visitorId));
-  await next();
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { RenderJob } from "./shapes";
 
 /** Ids arrive as strings or numbers depending on the document; we always keep strings. */
 const id = z.union([z.string(), z.number()]).transform(String);
@@ -73,7 +74,7 @@ function renderStatus(status: string): "pending" | "processing" | "completed" | 
  * `{"id","status","progress","outputUrl","createdAt","completedAt","error"}` or
  * `{"taskId","status","progress","output":{"url","duration","size"}}`.
  */
-export const RenderJob = z
+export const RenderAnswer = z
   .looseObject({
     id: id.optional(),
     taskId: id.optional(),
@@ -85,7 +86,7 @@ export const RenderJob = z
     completedAt: z.number().nullish(),
     error: z.string().nullish(),
   })
-  .transform((job) => ({
+  .transform((job): RenderJob => ({
     id: job.id ?? job.taskId ?? "",
     status: renderStatus(job.status),
     progress: Math.max(0, Math.min(100, job.progress ?? 0)),
@@ -94,7 +95,6 @@ export const RenderJob = z
     completedAt: job.completedAt ?? undefined,
     error: job.error ?? undefined,
   }));
-export type RenderJob = z.output<typeof RenderJob>;
 
 /** The download endpoint's JSON form: `{"output":{"url","size"}}` (or a bare `url`). */
 export const RenderDownload = z

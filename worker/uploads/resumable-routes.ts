@@ -1,32 +1,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter, errorResponse } from "../app";
-import type { Env } from "../config";
+import type { Bindings } from "../config";
 import { AppError, notFound } from "../errors";
-import { SessionParams } from "../sessions/routes";
-import { type UploadRecord, partCount, partLength } from "../visitor/uploads";
-import type { VisitorContext } from "../visitors/context";
-import { unauthorized } from "../visitors/routes";
-import { tooLarge, unsupported, UploadAnswer } from "./files";
-import { mediaKindOf, mediaTypeOf } from "./formats";
-
-const NewUpload = z
-  .object({
-    name: z.string().trim().min(1).max(200).openapi({ example: "beach-day.mp4" }),
-    size: z.number().int().positive().openapi({ example: 157286400, description: "The file's size in bytes." }),
-  })
-  .openapi("NewUpload");
-
-const UploadStatus = z
-  .object({
-    uploadId: z.uuid(),
-    sessionId: z.uuid(),
-    name: z.string(),
-    size: z.number(),
-    partSize: z.number().openapi({ description: "Every part has this many bytes but the last, which has the rest." }),
-    partCount: z.number(),
-    receivedParts: z.array(z.number()).openapi({ description: "Part numbers already stored; send the others." }),
-  })
-  .openapi("UploadStatus");
+import { createRouter, errorResponse, security, unauthorized } from "../http";
+import { mediaKindOf, mediaTypeOf } from "../nemo/formats";
+import { SessionParams } from "../sessions/schema";
+import type { VisitorContext } from "../visitor/context";
+import { tooLarge, unsupported } from "./refusals";
+import { NewUpload, partCount, partLength, UploadAnswer, type UploadRecord, UploadStatus } from "./schema";
 
 const UploadParams = z.object({ uploadId: z.uuid().openapi({ param: { name: "uploadId", in: "path" } }) });
 const PartParams = UploadParams.extend({
@@ -41,7 +21,7 @@ const start = createRoute({
   summary: "Start a large or resumable upload",
   description:
     "For files a single request can't carry (Cloudflare refuses bodies over 100 MB on its Free and Pro plans) or a shaky connection: send the parts with `PUT /uploads/{uploadId}/parts/{n}`, in any order and again if one fails, then `POST /uploads/{uploadId}/complete`. Name, format and size are checked now, and nothing reaches NemoVideo before `complete`.",
-  security: [{ visitorKey: [] }],
+  security,
   request: { params: SessionParams, body: { content: { "application/json": { schema: NewUpload } }, required: true } },
   responses: {
     201: { content: { "application/json": { schema: UploadStatus } }, description: "Where to send the parts." },
@@ -57,7 +37,7 @@ const status = createRoute({
   path: "/uploads/{uploadId}",
   tags: ["Uploads"],
   summary: "Which parts of an upload have arrived",
-  security: [{ visitorKey: [] }],
+  security,
   request: { params: UploadParams },
   responses: {
     200: { content: { "application/json": { schema: UploadStatus } }, description: "The upload." },
@@ -71,7 +51,7 @@ const putPart = createRoute({
   path: "/uploads/{uploadId}/parts/{partNumber}",
   tags: ["Uploads"],
   summary: "Send one part of an upload (raw bytes)",
-  security: [{ visitorKey: [] }],
+  security,
   request: {
     params: PartParams,
     // A plain OpenAPI schema, not zod, so that the router leaves the body to stream.
@@ -92,7 +72,7 @@ const complete = createRoute({
   tags: ["Uploads"],
   summary: "Send the assembled file to NemoVideo",
   description: "If NemoVideo can't take it just now, the parts are kept: call `complete` again.",
-  security: [{ visitorKey: [] }],
+  security,
   request: { params: UploadParams },
   responses: {
     200: { content: { "application/json": { schema: UploadAnswer } }, description: "What NemoVideo made of the file." },
@@ -107,7 +87,7 @@ const cancel = createRoute({
   path: "/uploads/{uploadId}",
   tags: ["Uploads"],
   summary: "Give up an upload and delete what arrived",
-  security: [{ visitorKey: [] }],
+  security,
   request: { params: UploadParams },
   responses: { 204: { description: "Gone." }, 401: unauthorized, 404: noUpload },
 });
@@ -131,7 +111,7 @@ const statusOf = (upload: StoredUpload) => ({
 });
 
 /** The assembled file, read from R2. */
-async function openStored(env: Env, upload: UploadRecord): Promise<ReadableStream<Uint8Array>> {
+async function openStored(env: Bindings, upload: UploadRecord): Promise<ReadableStream<Uint8Array>> {
   const object = await env.UPLOADS.get(upload.r2Key);
   if (!object) throw new AppError("upload_incomplete", "The uploaded parts are gone. Please upload the file again.");
   return object.body;

@@ -30,3 +30,21 @@ export const HistoryMessage = z
   .object({ role: z.enum(["user", "assistant"]), text: z.string(), at: z.number() })
   .openapi("HistoryMessage");
 export type HistoryMessage = z.infer<typeof HistoryMessage>;
+
+export const Message = z
+  .object({
+    text: z
+      .string()
+      .trim()
+      .min(1, "write a message")
+      .max(4000, "keep a message under 4000 characters")
+      .openapi({ example: "a fox running through a snowy forest" }),
+  })
+  .openapi("Message");
+
+export const Conversation = z
+  .object({
+    messages: z.array(HistoryMessage),
+    running: z.boolean().openapi({ description: "A reply is being written now: follow it with GET /sessions/{id}/turn." }),
+  })
+  .openapi("Conversation");

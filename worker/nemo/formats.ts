@@ -7,10 +7,8 @@ export const SUPPORTED_FORMATS = {
 
 export type MediaKind = keyof typeof SUPPORTED_FORMATS;
 
-/** The largest file (NemoVideo's own limit) and the part size of resumable uploads: `MAX_UPLOAD_BYTES` and
- * `UPLOAD_PART_BYTES` default to these, and the page checks files against them before sending a byte. */
-export const DEFAULT_MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
-export const DEFAULT_UPLOAD_PART_BYTES = 32 * 1024 * 1024;
+/** NemoVideo's largest file: `MAX_UPLOAD_BYTES` defaults to it, and the page checks files against it first. */
+export const MAX_FILE_BYTES = 200 * 1024 * 1024;
 
 export const FORMATS_SENTENCE =
   "Supported formats: video MP4, MOV, AVI, WebM, MKV; images JPG, PNG, GIF, WebP; audio MP3, WAV, M4A, AAC.";

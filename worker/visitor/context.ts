@@ -1,29 +1,31 @@
-import type { Config, Env } from "../config";
+import type { Bindings, Config } from "../config";
 import { AppError, notFound, settle } from "../errors";
-import { type Credentials, NemoClient, type TokenSource } from "../nemo/client";
+import { NemoClient } from "../nemo/client";
+import type { Credentials } from "../nemo/shapes";
+import type { SessionRecord } from "../sessions/schema";
+import { cachedSession } from "../sessions/cache";
 import { nemoOptions } from "../upstream";
-import { type SessionRecord, SessionRecord as SessionRecordSchema, StoredCredentials, sessionKey, tokenKey } from "../visitor/records";
+import { cachedToken } from "../visitors/cache";
+import type { Visitor } from "./visitor";
 
 /** Reuse a cached token only while it has this long left; nearer its end, the Durable Object renews it. */
 const FRESH_FOR_MS = 10 * 60_000;
 
 /** What a request needs to act for one visitor: its Durable Object, its NemoVideo client, its sessions. */
 export class VisitorContext {
-  readonly stub: DurableObjectStub<import("../visitor/visitor").Visitor>;
+  readonly stub: DurableObjectStub<Visitor>;
   readonly nemo: NemoClient;
-  private readonly tokens: TokenSource;
 
   constructor(
-    readonly env: Env,
+    readonly env: Bindings,
     readonly config: Config,
     readonly visitorId: string,
   ) {
     this.stub = env.VISITOR.get(env.VISITOR.idFromName(visitorId));
-    this.tokens = {
+    this.nemo = new NemoClient(nemoOptions(env, config), {
       current: () => this.currentCredentials(),
       renew: async (stale) => settle(await this.stub.credentials(visitorId, stale.token)),
-    };
-    this.nemo = new NemoClient(nemoOptions(env, config), this.tokens);
+    });
   }
 
   /**
@@ -31,10 +33,10 @@ export class VisitorContext {
    * that never existed). KV answers first; a miss is confirmed by the Durable Object, which is never stale.
    */
   async session(id: string): Promise<SessionRecord> {
-    const cached = SessionRecordSchema.safeParse(await this.env.KV.get(sessionKey(id), "json"));
-    if (cached.success) {
-      if (cached.data.visitorId !== this.visitorId) throw notFound("That session");
-      return cached.data;
+    const cached = await cachedSession(this.env, id);
+    if (cached) {
+      if (cached.visitorId !== this.visitorId) throw notFound("That session");
+      return cached;
     }
     const record = await this.stub.session(id);
     if (!record) throw notFound("That session");
@@ -48,12 +50,11 @@ export class VisitorContext {
    */
   async withSession<T>(session: string | SessionRecord, work: (record: SessionRecord) => Promise<T>): Promise<T> {
     const record = typeof session === "string" ? await this.session(session) : session;
-    const id = record.id;
     try {
       return await work(record);
     } catch (error) {
       if (!(error instanceof AppError && error.code === "session_lost")) throw error;
-      const { record: current, replaced } = settle(await this.stub.replaceUpstream(this.visitorId, id, record.upstreamId));
+      const { record: current, replaced } = settle(await this.stub.replaceUpstream(this.visitorId, record.id, record.upstreamId));
       if (replaced || !current || current.upstreamId === record.upstreamId) throw error;
       return work(current);
     }
@@ -61,8 +62,8 @@ export class VisitorContext {
 
   private async currentCredentials(): Promise<Credentials> {
     if (this.config.NEMO_TOKEN) return { token: this.config.NEMO_TOKEN, anonymous: false };
-    const cached = StoredCredentials.safeParse(await this.env.KV.get(tokenKey(this.visitorId), "json"));
-    if (cached.success && (cached.data.expiresAt ?? 0) - FRESH_FOR_MS > Date.now()) return cached.data;
+    const cached = await cachedToken(this.env, this.visitorId);
+    if (cached && (cached.expiresAt ?? 0) - FRESH_FOR_MS > Date.now()) return cached;
     return settle(await this.stub.credentials(this.visitorId));
   }
 }

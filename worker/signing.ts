@@ -1,3 +1,34 @@
+import { sign, verify } from "hono/jwt";
+import { AppError } from "./errors";
+
+/**
+ * The secret that signs visitor keys, download links and webhook secrets (`Config.signingSecret`). A deployment
+ * without `VISITOR_KEY_SECRET` refuses to issue or accept anything rather than fall back to a value anybody can
+ * read in this repository.
+ */
+export function secretOf(config: { signingSecret?: string }): string {
+  if (config.signingSecret) return config.signingSecret;
+  throw new AppError("misconfigured", "This PromptReel server is not fully set up yet (no visitor key secret).");
+}
+
+/**
+ * A visitor key is a JWT (HS256) whose subject is the visitor id. It holds no NemoVideo token: tokens stay on
+ * the server, and the key only says which visitor's Durable Object to ask.
+ * @example const key = await issueKey("f3c…", secret) // "eyJhbGciOi…"
+ */
+export const issueKey = (visitorId: string, secret: string) =>
+  sign({ sub: visitorId, iat: Math.floor(Date.now() / 1000) }, secret, "HS256");
+
+/** The visitor id of a valid key, or undefined. */
+export async function readKey(key: string, secret: string): Promise<string | undefined> {
+  try {
+    const payload = await verify(key, secret, "HS256");
+    return typeof payload.sub === "string" && /^[0-9a-f-]{36}$/.test(payload.sub) ? payload.sub : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** How long a signed download link works. It is signed afresh each time an export is read. */
 export const DOWNLOAD_LINK_LIFE_MS = 24 * 3600_000;
 
@@ -33,6 +64,17 @@ export async function checkDownloadLink(exportId: string, visitorId: string, exp
   return timingSafeEqual(expected, sig);
 }
 
+/** A job as the API shows it: with a signed `downloadUrl` once it is completed (absolute when `origin` is given). */
+export async function withDownload<T extends { status: string; exportId?: string }>(
+  job: T,
+  visitorId: string,
+  secret: string,
+  origin = "",
+): Promise<T & { downloadUrl?: string }> {
+  if (job.status !== "completed" || !job.exportId) return job;
+  return { ...job, downloadUrl: origin + (await downloadLink(job.exportId, visitorId, secret)) };
+}
+
 /** The secret a visitor's webhook receivers check signatures with: derived, so nothing more is stored. */
 export async function webhookSecret(visitorId: string, secret: string) {
   return `whsec_${base64url(await hmac(secret, `webhook:${visitorId}`))}`;
@@ -52,15 +94,4 @@ function timingSafeEqual(a: string, b: string) {
   let difference = 0;
   for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
   return difference === 0;
-}
-
-/** A job as the API shows it: with a signed `downloadUrl` once it is completed (absolute when `origin` is given). */
-export async function withDownload<T extends { status: string; exportId?: string }>(
-  job: T,
-  visitorId: string,
-  secret: string,
-  origin = "",
-): Promise<T & { downloadUrl?: string }> {
-  if (job.status !== "completed" || !job.exportId) return job;
-  return { ...job, downloadUrl: origin + (await downloadLink(job.exportId, visitorId, secret)) };
 }

@@ -1,0 +1,202 @@
+import { AppError, notFound, toAppError } from "../errors";
+import { languageOf } from "../language";
+import { registrationLink } from "../nemo/errors";
+import { upstreamEvents } from "../nemo/events";
+import type { Scope } from "../scope";
+import type { SessionRecord, SessionView } from "../sessions/schema";
+import { readSession, type Sessions } from "../sessions/sessions";
+import { describeChanges } from "../sessions/timeline";
+import { replayed, type StreamEvent } from "../sse";
+import type { Account } from "../visitors/account";
+import { errorEvent, relayTurn } from "./relay";
+import type { DoneReason, HistoryMessage, TurnEvent } from "./schema";
+import { ChatTable, type TurnRow } from "./table";
+
+/** A finished turn's events are kept this long for a late reconnect; its message and reply stay as history. */
+export const FINISHED_EVENTS_KEPT_MS = 60 * 60_000;
+/** While a turn runs, the alarm fires this often: an object with work in flight is never idle long enough to be evicted. */
+const KEEP_AWAKE_MS = 30_000;
+
+const topic = (turnId: string) => `turn:${turnId}`;
+
+/**
+ * Chat turns, run inside the visitor's Durable Object: the upstream stream is read to its end whether or not
+ * anybody listens, every event is stored with an id that only grows, and each listener (the tab that sent the
+ * message, a reloaded tab, a second tab) gets what it missed, then the rest live.
+ */
+export class Turns {
+  private readonly table: ChatTable;
+  /** Turns running in this instance (one marked running in storage but not here died with a restart). */
+  private readonly live = new Set<string>();
+
+  constructor(
+    private readonly scope: Scope,
+    private readonly sessions: Sessions,
+    private readonly account: Account,
+  ) {
+    this.table = new ChatTable(scope.sql);
+    scope.schedule.define("keepalive", {
+      run: () =>
+        this.live.size > 0
+          ? scope.schedule.at("keepalive", Date.now() + KEEP_AWAKE_MS)
+          : scope.schedule.cancel("keepalive"),
+    });
+  }
+
+  /**
+   * A message from the person: refused while a reply is being written in the session, and, on the operator's
+   * shared account, once the visitor has used its `VISITOR_DAILY_TURNS` for the day. Answers the turn's stream.
+   */
+  begin(visitorId: string, sessionId: string, message: string): ReadableStream<Uint8Array> {
+    const session = this.sessions.find(sessionId);
+    if (!session) throw notFound("That session");
+    if (this.table.runningIn(sessionId))
+      throw new AppError(
+        "turn_running",
+        "A reply is still being written in this project. Wait for it to finish, then send your next message.",
+      );
+    if (!this.takeTurn())
+      throw new AppError(
+        "quota_exceeded",
+        `You've sent today's ${this.scope.config.VISITOR_DAILY_TURNS} messages on this site. Come back tomorrow, or register with NemoVideo for an account of your own.`,
+        registrationLink(),
+      );
+    const turn = this.start(visitorId, session, message);
+    return this.scope.live.follow(topic(turn.id), []);
+  }
+
+  /**
+   * Starts a turn. The caller has checked that none runs in the session. The message goes to NemoVideo once;
+   * nothing here ever sends it again. Listeners follow it with `follow`, other features with `watch`.
+   */
+  start(visitorId: string, session: SessionRecord, message: string): TurnRow {
+    const turn: TurnRow = { id: crypto.randomUUID(), sessionId: session.id, message, status: "running", reply: "", startedAt: Date.now() };
+    this.table.insert(turn);
+    this.live.add(turn.id);
+    void this.scope.schedule.atLatest("keepalive", Date.now() + KEEP_AWAKE_MS);
+    this.run(visitorId, session, turn).catch((error) =>
+      console.error("a turn's end was not recorded", error instanceof Error ? error.message : error),
+    );
+    return turn;
+  }
+
+  /** Counts one message against the visitor's daily allowance on the shared account; false once it is used up. */
+  takeTurn(): boolean {
+    const { NEMO_TOKEN, VISITOR_DAILY_TURNS } = this.scope.config;
+    return !NEMO_TOKEN || this.table.takeTurn(new Date().toISOString().slice(0, 10), VISITOR_DAILY_TURNS);
+  }
+
+  /** Calls `watcher` with every event of a running turn, `done` last. */
+  watch(turnId: string, watcher: (event: StreamEvent) => void): void {
+    this.scope.live.watch(topic(turnId), watcher);
+  }
+
+  find(id: string): TurnRow | undefined {
+    return this.table.find(id);
+  }
+
+  lastError(id: string) {
+    return this.table.lastError(id);
+  }
+
+  /**
+   * The session's latest turn, from the event after `after`: stored events first, then live ones while it runs.
+   * Undefined when there is nothing to resume (no turn, or a finished one already seen to its end).
+   */
+  follow(sessionId: string, after = 0): ReadableStream<Uint8Array> | undefined {
+    if (!this.sessions.find(sessionId)) throw notFound("That session");
+    const turn = this.table.latestIn(sessionId);
+    if (!turn) return undefined;
+    const replay = this.table.eventsAfter(turn.id, after);
+    if (this.live.has(turn.id)) return this.scope.live.follow(topic(turn.id), replay);
+    return replay.length ? replayed(replay) : undefined;
+  }
+
+  /** The conversation so far in a session: each message and the reply written to it. */
+  history(sessionId: string): { messages: HistoryMessage[]; running: boolean } {
+    if (!this.sessions.find(sessionId)) throw notFound("That session");
+    const turns = this.table.allIn(sessionId);
+    const messages: HistoryMessage[] = [];
+    for (const turn of turns) {
+      messages.push({ role: "user", text: turn.message, at: turn.startedAt });
+      if (turn.reply) messages.push({ role: "assistant", text: turn.reply, at: turn.endedAt ?? turn.startedAt });
+    }
+    return { messages, running: turns.some((turn) => turn.status === "running") };
+  }
+
+  /**
+   * After a restart: a turn still marked running lost its connection to NemoVideo with the object's memory.
+   * It ends now, in words, so that no page waits for it forever.
+   */
+  endOrphans(): void {
+    for (const turn of this.table.running()) {
+      if (this.live.has(turn.id)) continue;
+      this.store(turn, errorEvent(interruptedByRestart()));
+      this.finish(turn, "interrupted");
+    }
+  }
+
+  /** Forgets the events of turns that ended long ago (their message and reply stay), and turns of gone sessions. */
+  sweep(sessionIds: Set<string>, now = Date.now()): void {
+    this.table.deleteEventsEndedBefore(now - FINISHED_EVENTS_KEPT_MS);
+    this.table.deleteTurnsOutside(sessionIds);
+  }
+
+  private async run(visitorId: string, session: SessionRecord, turn: TurnRow): Promise<void> {
+    const config = this.scope.config;
+    const nemo = this.account.client(visitorId);
+    let reason: DoneReason = "error";
+    try {
+      const before = readSession(nemo, session).catch(() => undefined);
+      const upstream = await nemo.runTurn(session.upstreamId, turn.message).catch(async (error) => {
+        if (error instanceof AppError && error.code === "session_lost")
+          await this.sessions.replace(visitorId, session.id, session.upstreamId);
+        throw error;
+      });
+      const result = await relayTurn(upstreamEvents(upstream.events), (event) => this.store(turn, event), {
+        language: languageOf(session.language),
+        caller: upstream.caller,
+        workingMs: config.WORKING_NOTICE_MS,
+        capMs: config.TURN_CAP_MS,
+      });
+      reason = result.reason;
+      if (result.lostSession) await this.sessions.replace(visitorId, session.id, session.upstreamId);
+      else {
+        const after = await readSession(nemo, session).catch(() => undefined);
+        const timeline = timelineEvent(await before, after, session.language);
+        if (timeline) this.store(turn, timeline);
+      }
+    } catch (error) {
+      this.store(turn, errorEvent(toAppError(error)));
+      reason = "error";
+    }
+    this.finish(turn, reason);
+  }
+
+  /** Keeps an event with its id and hands it to whoever follows the turn. */
+  private store(turn: TurnRow, event: TurnEvent): void {
+    const id = this.table.addEvent(turn.id, event);
+    this.scope.live.publish(topic(turn.id), { id, event: event.event, data: event.data });
+  }
+
+  /** The turn's last event (`done`), then its end in storage; its followers' streams close. */
+  private finish(turn: TurnRow, reason: DoneReason): void {
+    this.store(turn, { event: "done", data: { reason } });
+    this.table.finish(turn.id, reason, Date.now());
+    this.live.delete(turn.id);
+    this.scope.live.end(topic(turn.id));
+  }
+}
+
+/** After a turn: the timeline as it now stands, and what the turn changed. */
+function timelineEvent(before: SessionView | undefined, after: SessionView | undefined, language?: string): TurnEvent | undefined {
+  if (!after) return undefined;
+  const changed = before ? describeChanges(before.timeline, after.timeline, language) : [];
+  return { event: "timeline", data: { summary: after.summary, changed } };
+}
+
+const interruptedByRestart = () =>
+  new AppError(
+    "upstream_unavailable",
+    "Our server restarted while this reply was being written, so the rest of it was lost. NemoVideo may still have finished the work: the timeline shows where it stands.",
+  );

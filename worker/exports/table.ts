@@ -1,0 +1,133 @@
+import type { ExportRecord, JobError } from "./schema";
+import { type ExportStatus, FINAL_EXPORT_STATUSES } from "./statuses";
+
+/** An export as it is stored: the record, and what only the job itself needs. */
+export interface ExportRow extends ExportRecord {
+  renderId: string;
+  format: string;
+  quality: string;
+  submissions: number;
+  failures: number;
+  submittedAt: number;
+  startProgress: number;
+}
+
+const FINAL = JSON.stringify(FINAL_EXPORT_STATUSES);
+
+/** The visitor's exports in its Durable Object's SQLite. No other file reads or writes this table. */
+export class ExportTable {
+  constructor(private readonly sql: SqlStorage) {
+    sql.exec(`
+      CREATE TABLE IF NOT EXISTS exports (id TEXT PRIMARY KEY, session_id TEXT NOT NULL, render_id TEXT NOT NULL,
+        status TEXT NOT NULL, progress INTEGER NOT NULL, url TEXT, error TEXT, format TEXT NOT NULL,
+        quality TEXT NOT NULL, submissions INTEGER NOT NULL, failures INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL, submitted_at INTEGER NOT NULL, start_progress INTEGER NOT NULL,
+        completed_at INTEGER);
+      CREATE INDEX IF NOT EXISTS exports_by_session ON exports (session_id, created_at);
+    `);
+  }
+
+  insert(row: ExportRow): void {
+    this.sql.exec(
+      `INSERT INTO exports (id, session_id, render_id, status, progress, format, quality, submissions, created_at,
+        submitted_at, start_progress) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      row.exportId,
+      row.sessionId,
+      row.renderId,
+      row.status,
+      row.progress,
+      row.format,
+      row.quality,
+      row.submissions,
+      row.createdAt,
+      row.submittedAt,
+      row.startProgress,
+    );
+  }
+
+  find(id: string): ExportRow | undefined {
+    const [row] = this.sql.exec("SELECT * FROM exports WHERE id = ?", id).toArray();
+    return row ? toRow(row) : undefined;
+  }
+
+  /** The session's newest export that has not ended. */
+  runningIn(sessionId: string): ExportRow | undefined {
+    const [row] = this.sql
+      .exec(
+        "SELECT * FROM exports WHERE session_id = ? AND status NOT IN (SELECT value FROM json_each(?)) ORDER BY created_at DESC LIMIT 1",
+        sessionId,
+        FINAL,
+      )
+      .toArray();
+    return row ? toRow(row) : undefined;
+  }
+
+  /** Every export, newest first. */
+  list(): ExportRow[] {
+    return this.sql.exec("SELECT * FROM exports ORDER BY created_at DESC").toArray().map(toRow);
+  }
+
+  setFailures(id: string, failures: number): void {
+    this.sql.exec("UPDATE exports SET failures = ? WHERE id = ?", failures, id);
+  }
+
+  setProgress(id: string, status: ExportStatus, progress: number): void {
+    this.sql.exec("UPDATE exports SET status = ?, progress = ? WHERE id = ?", status, progress, id);
+  }
+
+  /** A render submitted again under a new id. */
+  resubmitted(id: string, renderId: string, status: ExportStatus, progress: number, submittedAt: number): void {
+    this.sql.exec(
+      `UPDATE exports SET render_id = ?, submissions = submissions + 1, status = ?, progress = ?, submitted_at = ?,
+        start_progress = ? WHERE id = ?`,
+      renderId,
+      status,
+      progress,
+      submittedAt,
+      progress,
+      id,
+    );
+  }
+
+  end(id: string, change: { status: ExportStatus; progress: number; url?: string; error?: JobError }, at: number): void {
+    this.sql.exec(
+      "UPDATE exports SET status = ?, progress = ?, url = ?, error = ?, completed_at = ? WHERE id = ?",
+      change.status,
+      change.progress,
+      change.url ?? null,
+      change.error ? JSON.stringify(change.error) : null,
+      at,
+      id,
+    );
+  }
+
+  /** Forgets the ended exports of sessions that are gone. */
+  deleteEndedOutside(sessionIds: Set<string>): void {
+    this.sql.exec(
+      "DELETE FROM exports WHERE status IN (SELECT value FROM json_each(?)) AND session_id NOT IN (SELECT value FROM json_each(?))",
+      FINAL,
+      JSON.stringify([...sessionIds]),
+    );
+  }
+}
+
+function toRow(row: Record<string, SqlStorageValue>): ExportRow {
+  const optional = (value: SqlStorageValue) => (value == null ? undefined : value);
+  return {
+    exportId: String(row.id),
+    sessionId: String(row.session_id),
+    renderId: String(row.render_id),
+    status: String(row.status) as ExportStatus,
+    progress: Number(row.progress),
+    url: optional(row.url) as string | undefined,
+    error: row.error == null ? undefined : (JSON.parse(String(row.error)) as JobError),
+    format: String(row.format),
+    quality: String(row.quality),
+    submissions: Number(row.submissions),
+    failures: Number(row.failures),
+    createdAt: Number(row.created_at),
+    submittedAt: Number(row.submitted_at),
+    startProgress: Number(row.start_progress),
+    completedAt: optional(row.completed_at) as number | undefined,
+  };
+}

@@ -1,0 +1,95 @@
+import { ANONYMOUS_TOKEN_LIFE_MS } from "../nemo/anonymous";
+import type { NemoClient } from "../nemo/client";
+import type { Scope } from "../scope";
+import type { Account } from "../visitors/account";
+import { cacheSession } from "./cache";
+import type { SessionRecord, SessionView } from "./schema";
+import { SessionTable } from "./table";
+import { isExportReady, summarize } from "./timeline";
+
+/** Sessions on the operator's shared account are kept this long; anonymous ones live as long as their token. */
+const OPERATOR_SESSION_LIFE_MS = 30 * 24 * 3600_000;
+
+/**
+ * A visitor's sessions, inside its Durable Object: each is our public id for a NemoVideo session, which is
+ * replaced under the same id when NemoVideo loses it (1002).
+ */
+export class Sessions {
+  private readonly table: SessionTable;
+
+  constructor(
+    private readonly scope: Scope,
+    private readonly account: Account,
+  ) {
+    this.table = new SessionTable(scope.sql);
+  }
+
+  /** Opens a NemoVideo session for this visitor and records it under a public id of our own. */
+  async open(visitorId: string, language?: string): Promise<SessionRecord> {
+    const upstream = await this.account.client(visitorId).createSession(language);
+    const credentials = await this.account.credentials(visitorId);
+    const now = Date.now();
+    const record: SessionRecord = {
+      id: crypto.randomUUID(),
+      visitorId,
+      ...upstream,
+      userId: upstream.userId ?? credentials.userId,
+      language,
+      createdAt: now,
+      expiresAt: credentials.anonymous
+        ? (credentials.expiresAt ?? now + ANONYMOUS_TOKEN_LIFE_MS)
+        : now + OPERATOR_SESSION_LIFE_MS,
+    };
+    await this.save(record);
+    return record;
+  }
+
+  find(id: string): SessionRecord | null {
+    return this.table.find(id);
+  }
+
+  /** Whose session this is, living or not yet swept: jobs of a session act for its visitor. */
+  owner(id: string): string | undefined {
+    return this.table.owner(id);
+  }
+
+  list(): SessionRecord[] {
+    return this.table.list();
+  }
+
+  /**
+   * Points a session at a fresh NemoVideo session after the old one was lost (1002). Compare-and-swap: when
+   * `staleUpstreamId` is no longer the one on file (a copy in KV lagged behind), nothing new is created and
+   * `replaced` is false: the caller may simply use the current record.
+   */
+  async replace(visitorId: string, id: string, staleUpstreamId: string) {
+    const current = this.table.find(id);
+    if (!current || current.upstreamId !== staleUpstreamId) return { record: current, replaced: false };
+    const upstream = await this.account.client(visitorId).createSession(current.language);
+    const replaced: SessionRecord = { ...current, ...upstream, userId: upstream.userId ?? current.userId };
+    await this.save(replaced);
+    return { record: replaced, replaced: true };
+  }
+
+  private async save(record: SessionRecord): Promise<void> {
+    this.table.save(record);
+    await cacheSession(this.scope.env, record);
+  }
+
+  /** The ids of every session on file, living or not yet swept. */
+  known(): Set<string> {
+    return new Set(this.table.ids());
+  }
+
+  /** Forgets the sessions past their token's life; answers the ids of those that remain. */
+  sweep(): Set<string> {
+    this.table.deleteExpired();
+    return this.known();
+  }
+}
+
+/** A session as the person sees it: its timeline, a summary in its language, its media. */
+export async function readSession(nemo: NemoClient, record: SessionRecord): Promise<SessionView> {
+  const { timeline, media } = await nemo.state(record.upstreamId);
+  return { timeline, summary: summarize(timeline, record.language), media, exportReady: isExportReady(timeline) };
+}
