@@ -9,7 +9,7 @@ const timeScale = process.env.TIME_SCALE ?? "0.1";
 /**
  * `npm start` (vite dev) runs the page, the Worker, its Durable Object and the embedded NemoVideo emulator in
  * one process; the Worker reaches the emulator through the `NEMO_EMULATOR` service binding added here, and
- * answers the emulator's control API at `/__emulator/*` (emulator/dev-worker.ts). Job timings follow the
+ * answers the emulator's control API at `/__emulator/*` (dev-worker.ts). Job timings follow the
  * emulator's clock (JOB_TIME_SCALE = TIME_SCALE).
  * `vite build` leaves all of it out: the deployed Worker talks to NEMO_API_BASE only.
  */
@@ -30,7 +30,7 @@ export default defineConfig(({ command }) => ({
       config:
         command === "serve"
           ? (worker) => ({
-              main: "./emulator/dev-worker.ts",
+              main: "./dev-worker.ts",
               // wrangler.toml's "/*" brings /__emulator/* to the Worker; Vite's own module addresses stay with Vite.
               assets: { ...worker.assets, run_worker_first: ["!/@*", "!/web/*", "!/worker/*", "!/node_modules/*"] },
               vars: { ...worker.vars, NEMO_API_BASE: "http://nemo.emulator", JOB_TIME_SCALE: timeScale },

@@ -1,7 +1,7 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { config } from "./config";
-import type { AppEnv } from "./env";
 import { fail, httpFail, ok } from "./envelope";
+import type { AppEnv } from "./types";
 import { anonymousUser, issueToken, recentAnonymousTokens, userOfToken } from "./users";
 
 /** Every platform call but anonymous-token: a known, unexpired `Authorization: Bearer` token, else 1001. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { EmulatorEnv } from "./env";
+import type { EmulatorEnv } from "./types";
 
 /** Every switch of the emulator: the variants of the upstream contract, and timing. */
 export const ConfigSchema = z.object({

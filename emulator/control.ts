@@ -3,10 +3,10 @@ import { z } from "zod";
 import { now } from "./clock";
 import { config, ConfigPatchSchema, patchConfig, resetConfig } from "./config";
 import { balanceOf } from "./credits";
-import type { AppEnv } from "./env";
 import { armedFaults, armFault, clearFaults, FaultSchema } from "./faults";
 import { clearRequests, requestsSince } from "./log";
-import { resetStore, store, type User } from "./store";
+import { resetStore, store } from "./store";
+import type { AppEnv, User } from "./types";
 import { issueToken, registeredUser } from "./users";
 import { resetWebhooks, webhookRoutes } from "./webhooks";
 

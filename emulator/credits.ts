@@ -1,7 +1,6 @@
 import { Hono } from "hono";
-import type { AppEnv } from "./env";
 import { ok } from "./envelope";
-import type { User } from "./store";
+import type { AppEnv, User } from "./types";
 
 /** Credits of a new user, anonymous or registered. */
 export const STARTING_CREDITS = 100;

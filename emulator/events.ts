@@ -1,7 +1,7 @@
 import type { Config } from "./config";
 import { eventId } from "./ids";
 import { stateOut } from "./sessions";
-import type { Turn } from "./turns";
+import type { Turn } from "./types";
 
 /** One SSE frame; heartbeats do not count as events for `afterEvents`. */
 export interface Frame {

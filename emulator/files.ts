@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { clips } from "./clips";
-import type { AppEnv } from "./env";
 import { store } from "./store";
+import type { AppEnv } from "./types";
 
 /** The byte range a `Range` header asks for, "unsatisfiable", or undefined for the whole file. */
 function rangeOf(header: string | null, size: number): { start: number; end: number } | "unsatisfiable" | undefined {

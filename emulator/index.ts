@@ -3,7 +3,6 @@ import { authRoutes, requireUser } from "./auth";
 import { bindEnv } from "./config";
 import { controlRoutes } from "./control";
 import { creditRoutes } from "./credits";
-import type { AppEnv } from "./env";
 import { cdnRoutes } from "./files";
 import { applyFaults } from "./faults";
 import { logRequests } from "./log";
@@ -11,6 +10,7 @@ import { renderRoutes } from "./renders";
 import { runRoutes } from "./run";
 import { sessionRoutes } from "./sessions";
 import { settleFirst } from "./settle";
+import type { AppEnv } from "./types";
 import { uploadRoutes } from "./uploads";
 
 /**

@@ -1,6 +1,6 @@
 import type { Draft } from "./drafts";
 import { pick, stableHash } from "./ids";
-import type { MediaInfo } from "./store";
+import type { MediaInfo } from "./types";
 
 const FORMATS: Record<MediaInfo["file_type"], string[]> = {
   video: ["mp4", "mov", "avi", "webm", "mkv"],

@@ -2,8 +2,8 @@ import { config } from "./config";
 import { now, scaled } from "./clock";
 import { clipIndexFor, clips } from "./clips";
 import { pick } from "./ids";
-import type { Render } from "./store";
 import { store } from "./store";
+import type { Render } from "./types";
 
 export type RenderStatus = "pending" | "processing" | "completed" | "failed";
 

@@ -2,13 +2,13 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { clips } from "./clips";
 import { config } from "./config";
-import type { AppEnv } from "./env";
 import { renderFail, renderOk } from "./envelope";
 import { factsOf, takeFault } from "./faults";
 import { hasSegments } from "./drafts";
 import { mp4Response } from "./files";
 import { cancelRender, createRender, renderStatus, renderView } from "./render-jobs";
-import { type Render, store, type User } from "./store";
+import { store } from "./store";
+import type { AppEnv, Render, User } from "./types";
 
 const RenderRequest = z.object({
   id: z.string().min(1),

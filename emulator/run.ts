@@ -1,7 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { config } from "./config";
-import type { AppEnv } from "./env";
 import { fail, httpFail } from "./envelope";
 import { errorFrame } from "./events";
 import { factsOf, type FaultParams, takeFault } from "./faults";
@@ -10,6 +9,7 @@ import { ownSession } from "./sessions";
 import { errorStream, SSE_HEADERS, type StreamFault, turnStream } from "./sse";
 import { startTurn } from "./turn-state";
 import { planTurn } from "./turns";
+import type { AppEnv } from "./types";
 
 /** Google ADK's `RunAgentRequest`, as the seed sends it. */
 const RunAgentRequest = z.object({

@@ -5,10 +5,10 @@ import { config } from "./config";
 import { now } from "./clock";
 import { refund } from "./credits";
 import { draftOut } from "./drafts";
-import type { AppEnv } from "./env";
 import { fail, httpFail, ok } from "./envelope";
 import { claimToken, hexId, sessionId } from "./ids";
-import { type Session, type SessionState, store, type User } from "./store";
+import { store } from "./store";
+import type { AppEnv, Session, SessionState, User } from "./types";
 
 /** The session `id` if it exists and belongs to `user`. */
 export function ownSession(user: User, id: string | undefined): Session | undefined {

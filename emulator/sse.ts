@@ -4,7 +4,7 @@ import { errorFrame, type Frame, heartbeatFrame, textFrames, toolCallFrame, tool
 import { TEMPORARY_ISSUE } from "./replies";
 import { settleAll } from "./settle";
 import { abortTurn } from "./turn-state";
-import type { Turn } from "./turns";
+import type { Turn } from "./types";
 
 /** How a fault ends the stream early: closed after N events, or an error event after N events. */
 export interface StreamFault {

@@ -2,9 +2,8 @@ import { now, scaled } from "./clock";
 import { clipIndexFor } from "./clips";
 import { freeze, refund, spend } from "./credits";
 import { prefixedUuid } from "./ids";
-import type { Session, User } from "./store";
 import { store } from "./store";
-import type { Turn, TurnPlan } from "./turns";
+import type { Session, Turn, TurnPlan, User } from "./types";
 
 /** Starts a planned turn: its cost is frozen, its media get their CDN paths, the clock starts. */
 export function startTurn(session: Session, user: User, plan: TurnPlan): Turn {

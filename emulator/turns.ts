@@ -4,36 +4,7 @@ import { applyEdit, isEditRequest } from "./edits";
 import { hexId, pick } from "./ids";
 import { describeGeneration } from "./media";
 import { editReply, generationReply, speaksChinese, textReply } from "./replies";
-import type { Session, SessionState } from "./store";
-
-export type TurnKind = "generation" | "edit" | "text";
-
-/** What a message will do, decided when it arrives. */
-export interface TurnPlan {
-  kind: TurnKind;
-  tool?: "generate_video_with_seedance" | "edit_multitrack" | "generate_music";
-  args?: Record<string, unknown>;
-  /** Simulated duration before scaling, ms. */
-  durationMs: number;
-  cost: number;
-  /** State keys replaced when the turn ends (ADK `actions.stateDelta`). */
-  delta: SessionState;
-  /** The reply, or null for a silent edit. */
-  text: string | null;
-  /** CDN paths (and their clip key) that the turn's media will be served at. */
-  media: { path: string; key: string }[];
-}
-
-/** A turn under way: the plan with its clock and ids. */
-export interface Turn extends TurnPlan {
-  invocationId: string;
-  callId: string;
-  sessionId: string;
-  userId: string;
-  startedAt: number;
-  /** Real epoch ms at which it settles (scaled). */
-  endsAt: number;
-}
+import type { Session, TurnKind, TurnPlan } from "./types";
 
 export const COSTS = { generation: 100, edit: 50, text: 0 } as const;
 

@@ -3,13 +3,13 @@ import { z } from "zod";
 import { isOwnUserSegment } from "./auth";
 import { clipIndexFor } from "./clips";
 import { config } from "./config";
-import type { AppEnv } from "./env";
 import { fail, httpFail, ok } from "./envelope";
 import { hexId } from "./ids";
 import { describeUpload, fileTypeOf } from "./media";
 import { boundaryOf, readMultipart } from "./multipart";
 import { ownSession } from "./sessions";
-import { type MediaInfo, type Session, store } from "./store";
+import { store } from "./store";
+import type { AppEnv, MediaInfo, Session } from "./types";
 
 const UrlUpload = z.object({ urls: z.array(z.string()).min(1), source_type: z.string().optional() });
 

@@ -1,7 +1,8 @@
 import { now, WEEK_MS } from "./clock";
 import { STARTING_CREDITS } from "./credits";
 import { userId, userToken } from "./ids";
-import { type IssuedToken, store, type User } from "./store";
+import { store } from "./store";
+import type { IssuedToken, User } from "./types";
 
 /** The anonymous user of a client id: the same one again when a client comes back for a new token. */
 export function anonymousUser(clientId: string): User {

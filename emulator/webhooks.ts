@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { now } from "./clock";
-import type { AppEnv } from "./env";
+import type { AppEnv } from "./types";
 
 /**
  * A stand-in webhook receiver (not part of NemoVideo): PromptReel's generations can be pointed at

@@ -1,4 +1,3 @@
-import { EventSourceParserStream } from "eventsource-parser/stream";
 import { type ClientResponse, hc } from "hono/client";
 import type { SuccessStatusCode } from "hono/utils/http-status";
 import type { AppType } from "../worker/index";
@@ -55,39 +54,5 @@ export async function reach<R>(call: Promise<R>): Promise<R> {
   } catch (error) {
     if (error instanceof DOMException && error.name === "AbortError") throw error;
     throw new ApiError("network", String(error));
-  }
-}
-
-export interface StreamEvent {
-  id?: string;
-  event: string;
-  data: unknown;
-}
-
-/** Reads a `text/event-stream` answer, handing each event over as it arrives. Resolves when the stream ends. */
-export async function readEvents(response: Response | ClientResponse<unknown>, onEvent: (event: StreamEvent) => void) {
-  if (!response.ok) throw await errorOf(response);
-  if (!response.body) return;
-  const reader = response.body
-    .pipeThrough(new TextDecoderStream())
-    .pipeThrough(new EventSourceParserStream())
-    .getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      let data: unknown;
-      try {
-        data = JSON.parse(value.data);
-      } catch {
-        continue;
-      }
-      onEvent({ id: value.id, event: value.event ?? "message", data });
-    }
-  } catch (error) {
-    if (error instanceof DOMException && error.name === "AbortError") throw error;
-    throw new ApiError("network", String(error));
-  } finally {
-    reader.releaseLock();
   }
 }

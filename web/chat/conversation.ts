@@ -1,7 +1,8 @@
 import { useRef, useState } from "preact/hooks";
 import type { TurnEvent } from "../../worker/chat/schema";
-import { ApiError, api, ok, reach, readEvents, type StreamEvent } from "../api";
+import { api, ok, reach } from "../api";
 import { t } from "../i18n";
+import { followEvents, type StreamEvent } from "../stream";
 import { type Link, type Trouble, troubleFrom, troubleOf } from "../words";
 
 export interface Line {
@@ -91,37 +92,23 @@ export function useConversation(sessionId: string | undefined, hooks: TurnHooks)
 
   /** Follows a turn's stream to its `done`; a stream that breaks off is picked up again (a few times). */
   async function follow(first: Response | undefined) {
-    let response = first;
-    let finished = false;
-    let lost: ApiError | undefined;
-    for (let attempt = 0; !finished && attempt < 5; attempt++) {
-      try {
-        if (!response) {
-          const answer = await reach(
-            api.sessions[":id"].turn.$get({
-              param: { id: sessionId! },
-              query: {},
-              header: lastEvent.current ? { "last-event-id": lastEvent.current } : {},
-            }),
-          );
-          if (answer.status === 204) {
-            lost = undefined;
-            break;
-          }
-          response = answer as unknown as Response;
-        }
-        await readEvents(response, (event) => {
-          if (onEvent(event)) finished = true;
-        });
-      } catch (error) {
-        if (!(error instanceof ApiError) || error.code !== "network") {
-          showTrouble(error);
-          break;
-        }
-        lost = error;
-      }
-      response = undefined;
-    }
+    let answer = first;
+    const { finished, lost, error } = await followEvents({
+      async open() {
+        // The message's own answer first; after it, the turn from the last event seen (204: nothing to resume).
+        const response =
+          answer ??
+          (await api.sessions[":id"].turn.$get({
+            param: { id: sessionId! },
+            query: {},
+            header: lastEvent.current ? { "last-event-id": lastEvent.current } : {},
+          }));
+        answer = undefined;
+        return response.status === 204 ? undefined : response;
+      },
+      onEvent,
+    });
+    if (error) showTrouble(error);
     if (lost && !finished) showTrouble(lost);
     reply.current = undefined;
     setBusy(false);

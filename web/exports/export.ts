@@ -1,8 +1,9 @@
 import type { InferResponseType } from "hono/client";
 import { useRef, useState } from "preact/hooks";
-import { ApiError, api, ok, reach, readEvents } from "../api";
+import { ApiError, api, ok } from "../api";
 import * as bridge from "../bridge";
 import { t } from "../i18n";
+import { followEvents } from "../stream";
 import { type Trouble, troubleOf } from "../words";
 
 /** An export as the API answers it (the type comes from the Worker's zod schema). */
@@ -47,25 +48,24 @@ export function useExport(sessionId: string | undefined, onTrouble: (trouble: Tr
       setEarlier((list) => [previous, ...list.filter((each) => each.exportId !== previous.exportId)].slice(0, EARLIER_SHOWN));
     show(start);
     let latest = start;
-    let lost: unknown;
-    for (let attempt = 0; !FINAL.has(latest.status) && attempt < 5; attempt++) {
-      try {
-        const answer = await reach(api.exports[":id"].events.$get({ param: { id: start.exportId } }));
-        await readEvents(answer as unknown as Response, ({ event, data }) => {
-          if (event !== "status") return;
-          latest = data as ExportView;
-          show(latest);
+    const { lost, error } = FINAL.has(start.status)
+      ? {}
+      : await followEvents({
+          open: () => api.exports[":id"].events.$get({ param: { id: start.exportId } }),
+          onEvent({ event, data }) {
+            if (event === "status") {
+              latest = data as ExportView;
+              show(latest);
+            }
+            return FINAL.has(latest.status);
+          },
         });
-      } catch (error) {
-        lost = error;
-        if (!(error instanceof ApiError) || error.code !== "network") break;
-      }
-    }
     following.current = undefined;
     if (FINAL.has(latest.status)) return finished(latest);
     // The progress can't be followed: say so and offer Export again, which joins the export still running.
     show(undefined);
-    onTrouble(troubleOf(lost instanceof ApiError ? lost : new ApiError("network", t.errors.network)));
+    const trouble = error ?? lost;
+    onTrouble(troubleOf(trouble instanceof ApiError ? trouble : new ApiError("network", t.errors.network)));
   }
 
   /** Starts an export of the session, or joins the one already running. */

@@ -1,7 +1,7 @@
-import app from "../worker/index";
-import type { Bindings } from "../worker/config";
+import type { Bindings } from "./worker/config";
+import app from "./worker/index";
 
-export * from "../worker/index";
+export * from "./worker/index";
 
 /**
  * The PromptReel Worker as `npm start` (vite dev) runs it: the real app, plus the emulator's control API at

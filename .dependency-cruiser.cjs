@@ -1,0 +1,99 @@
+/**
+ * The house rules of PromptReel's imports, checked by `npm test` (test/structure/imports.test.ts). Imports run one
+ * way, down these layers of worker/:
+ *   index.ts, app.ts → each feature's routes → http.ts → visitor/ (the Durable Object and its request-side handle)
+ *   → each feature's logic and tables → upstream.ts → nemo/ → the base (config, errors, sse, signing, schedule, …).
+ */
+const FEATURES = "(visitors|sessions|chat|uploads|exports|generations|credits|pages|docs)";
+const ROUTES = "^worker/[a-z]+/(resumable-)?routes\\.ts$";
+const BASE = "^worker/(config|errors|sse|signing|schedule|scope|ids|kv|language)\\.ts$";
+const ABOVE_LOGIC = `^worker/(visitor/|http\\.ts$|app\\.ts$|index\\.ts$)|${ROUTES}`;
+
+module.exports = {
+  forbidden: [
+    {
+      name: "no-circular",
+      severity: "error",
+      comment: "No file may import itself back, however far round.",
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: "config-imports-nothing-of-ours",
+      severity: "error",
+      comment: "config.ts reads and checks the variables; the Env type comes from wrangler types.",
+      from: { path: "^worker/config\\.ts$" },
+      to: { path: "^(worker|web|emulator)/" },
+    },
+    {
+      name: "base-stays-at-the-bottom",
+      severity: "error",
+      comment: "The base modules import only each other.",
+      from: { path: BASE },
+      to: { path: "^worker/", pathNot: BASE },
+    },
+    {
+      name: "nemo-is-one-door",
+      severity: "error",
+      comment: "nemo/ knows NemoVideo; it imports nothing of ours but the error type and its own shapes.",
+      from: { path: "^worker/nemo/" },
+      to: { path: "^(worker|web|emulator)/", pathNot: "^worker/(nemo/|errors\\.ts$)" },
+    },
+    {
+      name: "logic-below-the-durable-object",
+      severity: "error",
+      comment: "A feature's logic and tables never reach up to the Durable Object, the HTTP layer or any routes.",
+      from: { path: `^worker/(${FEATURES.slice(1, -1)}|nemo)/|^worker/upstream\\.ts$|${BASE}`, pathNot: ROUTES },
+      to: { path: ABOVE_LOGIC },
+    },
+    {
+      name: "routes-are-mounted-by-the-app-only",
+      severity: "error",
+      comment: "No feature imports another feature's routes (nor its own other routes).",
+      from: { path: "^worker/", pathNot: "^worker/app\\.ts$" },
+      to: { path: ROUTES },
+    },
+    {
+      name: "tables-belong-to-their-feature",
+      severity: "error",
+      comment: "A feature's table.ts holds every statement on its tables; only its own folder uses it.",
+      from: { path: "^worker/([^/]+)/" },
+      to: { path: "^worker/[^/]+/table\\.ts$", pathNot: "^worker/$1/" },
+    },
+    {
+      name: "the-durable-object-below-http",
+      severity: "error",
+      comment: "The Durable Object and its handle know nothing of HTTP routing.",
+      from: { path: "^worker/visitor/" },
+      to: { path: `^worker/(http|app|index)\\.ts$|${ROUTES}` },
+    },
+    {
+      name: "http-below-routes",
+      severity: "error",
+      from: { path: "^worker/http\\.ts$" },
+      to: { path: `^worker/(app|index)\\.ts$|${ROUTES}` },
+    },
+    {
+      name: "emulator-stands-apart",
+      severity: "error",
+      comment: "The emulator plays NemoVideo; it shares no code with the product.",
+      from: { path: "^emulator/" },
+      to: { path: "^(worker|web)/" },
+    },
+    {
+      name: "the-worker-never-imports-the-page",
+      severity: "error",
+      from: { path: "^worker/" },
+      to: { path: "^(web|emulator)/" },
+    },
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    exclude: { path: "(^|/)(node_modules|dist|\\.build)/|worker-configuration\\.d\\.ts$" },
+    // TypeScript 7 has no compiler API yet: swc reads the sources (type-only imports included).
+    parser: "swc",
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    enhancedResolveOptions: { extensions: [".ts", ".tsx", ".js", ".mjs", ".d.ts"] },
+  },
+};
