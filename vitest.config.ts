@@ -49,6 +49,8 @@ export default defineConfig({
     projects: [
       workerProject("worker", ["test/worker/**/*.test.ts", "test/emulator/**/*.test.ts"]),
       workerProject("operator", ["test/operator/**/*.test.ts"], { NEMO_TOKEN: OPERATOR_TOKEN, VISITOR_DAILY_TURNS: "2" }),
+      // The house itself: import rules, the generated Env type, file sizes.
+      defineProject({ test: { name: "structure", include: ["test/structure/**/*.test.ts"], environment: "node" } }),
       // The page in Debian's Chromium against the real stack (vite dev, started by test/browser/stack.ts).
       defineProject({
         test: {

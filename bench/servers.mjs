@@ -19,8 +19,8 @@ const portIsFree = (port) =>
     probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
   });
 
-/** `count` free loopback ports from 8793–8799, lowest first. */
-export async function freePorts(count, from = 8793, to = 8799) {
+/** `count` free loopback ports from 8793–8799 (or from `BENCH_PORT_FROM`, seven of them), lowest first. */
+export async function freePorts(count, from = Number(process.env.BENCH_PORT_FROM ?? 8793), to = from + 6) {
   const ports = [];
   for (let port = from; port <= to && ports.length < count; port++) if (await portIsFree(port)) ports.push(port);
   if (ports.length < count) throw new Error(`need ${count} free ports in ${from}–${to}, found ${ports.length}`);

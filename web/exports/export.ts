@@ -1,5 +1,6 @@
 import type { InferResponseType } from "hono/client";
 import { useRef, useState } from "preact/hooks";
+import { isFinalExport } from "../../worker/exports/statuses";
 import { ApiError, api, ok } from "../api";
 import * as bridge from "../bridge";
 import { t } from "../i18n";
@@ -12,7 +13,6 @@ export type ExportView = InferResponseType<(typeof api.exports)[":id"]["$get"], 
 /** How many finished exports a returning visitor is offered again. */
 const EARLIER_SHOWN = 5;
 
-const FINAL = new Set(["completed", "failed", "cancelled"]);
 
 /**
  * The session's export: start it (a second click answers the same export), follow its progress live, and
@@ -48,7 +48,7 @@ export function useExport(sessionId: string | undefined, onTrouble: (trouble: Tr
       setEarlier((list) => [previous, ...list.filter((each) => each.exportId !== previous.exportId)].slice(0, EARLIER_SHOWN));
     show(start);
     let latest = start;
-    const { lost, error } = FINAL.has(start.status)
+    const { lost, error } = isFinalExport(start.status)
       ? {}
       : await followEvents({
           open: () => api.exports[":id"].events.$get({ param: { id: start.exportId } }),
@@ -57,11 +57,11 @@ export function useExport(sessionId: string | undefined, onTrouble: (trouble: Tr
               latest = data as ExportView;
               show(latest);
             }
-            return FINAL.has(latest.status);
+            return isFinalExport(latest.status);
           },
         });
     following.current = undefined;
-    if (FINAL.has(latest.status)) return finished(latest);
+    if (isFinalExport(latest.status)) return finished(latest);
     // The progress can't be followed: say so and offer Export again, which joins the export still running.
     show(undefined);
     const trouble = error ?? lost;
@@ -92,7 +92,7 @@ export function useExport(sessionId: string | undefined, onTrouble: (trouble: Tr
         .slice(0, EARLIER_SHOWN),
     );
     if (!newest) return;
-    if (FINAL.has(newest.status)) {
+    if (isFinalExport(newest.status)) {
       show(newest);
       if (newest.status === "completed") finished(newest);
     } else void follow(newest);

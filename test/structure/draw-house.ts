@@ -1,0 +1,62 @@
+// `npm run house`: draws worker/'s layers from its own imports (dependency-cruiser) as a Mermaid picture, and writes
+// it into README.md between the `house` markers. `npm test` fails when the README's picture is not today's.
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = join(fileURLToPath(import.meta.url), "../../..");
+const BASE = /^worker\/(config|errors|sse|signing|schedule|scope|ids|kv|language)\.ts$/;
+
+/** The room a file stands in: its layer, or for a feature's logic and tables, its feature. */
+function roomOf(path: string): string | undefined {
+  if (/^worker\/(index|app)\.ts$/.test(path)) return "app[index.ts · app.ts]";
+  if (/^worker\/[a-z]+\/(resumable-)?routes\.ts$/.test(path)) return "routes[each feature's routes.ts]";
+  if (path === "worker/http.ts") return "http[http.ts]";
+  if (path.startsWith("worker/visitor/")) return "visitor[visitor/: the Durable Object]";
+  if (path === "worker/upstream.ts") return "upstream[upstream.ts]";
+  if (path.startsWith("worker/nemo/")) return "nemo[nemo/: the one door to NemoVideo]";
+  if (BASE.test(path)) return "base[the base, which every room uses: config · errors · sse · signing · schedule · scope · ids · kv · language]";
+  const feature = /^worker\/([a-z]+)\//.exec(path)?.[1];
+  return feature ? `${feature}[${feature}/]` : undefined;
+}
+
+export function drawHouse() {
+  const cruise = spawnSync(join(ROOT, "node_modules/.bin/depcruise"), ["--config", ".dependency-cruiser.cjs", "--output-type", "json", "worker"], {
+    cwd: ROOT,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const { modules } = JSON.parse(cruise.stdout) as { modules: { source: string; dependencies: { resolved: string }[] }[] };
+  const rooms = new Set<string>();
+  const arrows = new Set<string>();
+  const id = (room: string) => room.slice(0, room.indexOf("["));
+  for (const module of modules) {
+    const from = roomOf(module.source);
+    if (from) rooms.add(from);
+    for (const dependency of module.dependencies) {
+      const to = roomOf(dependency.resolved);
+      // Every room uses the base: those arrows go without saying.
+      if (from && to && from !== to && !to.startsWith("base[")) arrows.add(`  ${id(from)} --> ${id(to)}`);
+    }
+  }
+  const names = [...rooms].sort().map((room) => `  ${room.replace("[", '["').replace(/]$/, '"]')}`);
+  return ["```mermaid", "flowchart TB", ...names, ...[...arrows].sort(), "```"].join("\n");
+}
+
+const START = "<!-- house: drawn by `npm run house` from the imports -->";
+const END = "<!-- /house -->";
+
+/** README.md with today's picture in its place. */
+export function readmeWithHouse() {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const start = readme.indexOf(START);
+  const end = readme.indexOf(END);
+  if (start < 0 || end < start) throw new Error(`README.md has no ${START} … ${END} block`);
+  return { readme, drawn: `${readme.slice(0, start + START.length)}\n${drawHouse()}\n${readme.slice(end)}` };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  writeFileSync(join(ROOT, "README.md"), readmeWithHouse().drawn);
+  console.log("README.md: the house is drawn");
+}
