@@ -15,13 +15,3 @@ export function nemoOptions(env: Bindings, config: Config): NemoOptions {
     backoffMs: config.UPSTREAM_BACKOFF_MS,
   };
 }
-
-/**
- * Fetch for addresses that are not NemoVideo's API (webhook receivers). In `npm start` and the tests, addresses
- * on the emulator's host (its stand-in webhook receiver, see emulator/README.md) go through its binding.
- */
-export function outboundFetch(env: Bindings): (request: Request) => Promise<Response> {
-  const emulator = env.NEMO_EMULATOR;
-  return (request) =>
-    emulator && new URL(request.url).hostname === "nemo.emulator" ? emulator.fetch(request) : fetch(request);
-}

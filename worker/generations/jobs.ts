@@ -4,25 +4,26 @@ import type { Exports } from "../exports/jobs";
 import type { ExportRecord, JobError } from "../exports/schema";
 import { isFinalExport } from "../exports/statuses";
 import { newId } from "../ids";
+import { outboundFetch, refusalOf } from "../outbound";
 import type { Scope } from "../scope";
 import type { Sessions } from "../sessions/sessions";
 import { isExportReady } from "../sessions/timeline";
 import { secretOf, webhookSecret, withDownload } from "../signing";
 import { replayed, type StreamEvent } from "../sse";
-import { outboundFetch } from "../upstream";
 import type { Account } from "../visitors/account";
 import { FINAL_GENERATION_STATUSES, type GenerationRecord, type GenerationRequest } from "./schema";
 import { GenerationTable, type GenerationRow } from "./table";
 import { deliverWebhook, WEBHOOK_ATTEMPTS, webhookRetryIn } from "./webhook";
 
+const delivered = (status?: number) => status !== undefined && status >= 200 && status < 300;
 const stepKey = (id: string) => `generation:${id}`;
 const webhookKey = (id: string) => `webhook:${id}`;
 const topic = (id: string) => `generation:${id}`;
 /** Slack after a turn's or an export's own cap before a generation checks on it anyway. */
 const SAFETY_MS = 60_000;
 const INTERRUPTED_RECHECK_MS = 15_000;
-/** Generations one visitor may have queued or running at once: each opens a NemoVideo session and spends credits. */
-export const MAX_RUNNING = 3;
+/** A generation that ended before it had a project is kept this long, for its owner to read why. */
+const ORPHANS_KEPT_MS = 24 * 3600_000;
 
 /**
  * Text in, MP4 out, with nobody watching: each generation is a small state machine in the visitor's Durable
@@ -51,10 +52,12 @@ export class Generations {
   }
 
   async create(visitorId: string, origin: string, request: GenerationRequest): Promise<GenerationRecord> {
-    if (this.table.unfinished().length >= MAX_RUNNING)
+    // Each opens a NemoVideo session and spends credits.
+    const limit = this.scope.config.GENERATIONS_AT_ONCE;
+    if (this.table.unfinished().length >= limit)
       throw new AppError(
         "rate_limited",
-        `You already have ${MAX_RUNNING} generations on their way. Wait for one of them to finish, then start the next.`,
+        `You already have ${limit} generations on their way. Wait for one of them to finish (a few minutes), then start the next.`,
       );
     const row: GenerationRow = {
       id: newId("gen"),
@@ -90,9 +93,20 @@ export class Generations {
     return FINAL_GENERATION_STATUSES.includes(row.status) ? replayed([now]) : this.scope.live.follow(topic(id), [now]);
   }
 
-  /** Forgets the ended generations of sessions that are gone. */
-  sweep(sessionIds: Set<string>): void {
+  /** Forgets the ended generations of sessions that are gone, and those that ended before they had one. */
+  sweep(sessionIds: Set<string>, now = Date.now()): void {
     this.table.deleteEndedOutside(sessionIds);
+    this.table.deleteEndedWithoutSession(now - ORPHANS_KEPT_MS);
+  }
+
+  /** The visitor asked to be forgotten: every generation goes, and none runs on. */
+  async forget(): Promise<void> {
+    for (const row of this.table.unfinished()) {
+      await this.scope.schedule.cancel(stepKey(row.id));
+      this.scope.live.end(topic(row.id));
+    }
+    for (const row of this.table.list()) if (row.webhookStatus === "pending") await this.scope.schedule.cancel(webhookKey(row.id));
+    this.table.deleteAll();
   }
 
   /** The alarm's step for one generation. */
@@ -224,9 +238,11 @@ export class Generations {
     if (!row?.webhookUrl || row.webhookStatus !== "pending") return schedule.cancel(webhookKey(id));
     const attempts = row.webhookAttempts + 1;
     const secret = await webhookSecret(row.visitorId, secretOf(config));
-    const status = await deliverWebhook(row.webhookUrl, id, await this.view(row, true), secret, outboundFetch(env));
-    const delivered = status !== undefined && status >= 200 && status < 300;
-    const outcome = delivered ? "delivered" : attempts >= WEBHOOK_ATTEMPTS ? "failed" : "pending";
+    // Checked when asked for; checked again in case the configuration changed since.
+    const status = refusalOf(row.webhookUrl, config.localDevelopment)
+      ? undefined
+      : await deliverWebhook(row.webhookUrl, id, await this.view(row, true), secret, outboundFetch(env));
+    const outcome = delivered(status) ? "delivered" : attempts >= WEBHOOK_ATTEMPTS ? "failed" : "pending";
     this.table.webhookAttempt(id, outcome, attempts, status);
     if (outcome === "pending") await schedule.at(webhookKey(id), Date.now() + webhookRetryIn(attempts, config.JOB_TIME_SCALE));
     else await schedule.cancel(webhookKey(id));
@@ -264,7 +280,7 @@ export class Generations {
             webhook: {
               status: row.webhookStatus,
               attempts: row.webhookAttempts,
-              ...(row.webhookLastStatus ? { lastStatus: row.webhookLastStatus } : {}),
+              ...(row.webhookAttempts ? { lastStatus: delivered(row.webhookLastStatus) ? "delivered" : "failed" } : {}),
             },
           }
         : {}),

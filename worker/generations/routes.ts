@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { notFound, settle } from "../errors";
 import { createRouter, errorResponse, security, signedView, unauthorized } from "../http";
+import { checkOutbound } from "../outbound";
 import { secretOf, webhookSecret } from "../signing";
 import { sseResponse } from "../sse";
 import { Generation, GenerationParams, GenerationRequest } from "./schema";
@@ -92,6 +93,7 @@ export const generations = createRouter()
   .openapi(start, async (c) => {
     const request = c.req.valid("json");
     const { visitorId, stub } = c.var.visitor;
+    if (request.webhookUrl) checkOutbound("webhookUrl", request.webhookUrl, c.var.config.localDevelopment);
     const origin = new URL(c.req.url).origin;
     const record = settle(await stub.startGeneration(visitorId, origin, request));
     const secret = request.webhookUrl ? await webhookSecret(visitorId, secretOf(c.var.config)) : undefined;

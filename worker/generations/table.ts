@@ -97,6 +97,19 @@ export class GenerationTable {
     );
   }
 
+  /** Forgets the ended generations that never had a session and ended before `before`. */
+  deleteEndedWithoutSession(before: number): void {
+    this.sql.exec(
+      "DELETE FROM generations WHERE status IN (SELECT value FROM json_each(?)) AND session_id IS NULL AND completed_at < ?",
+      FINAL,
+      before,
+    );
+  }
+
+  deleteAll(): void {
+    this.sql.exec("DELETE FROM generations");
+  }
+
   /** Forgets the ended generations of sessions that are gone. */
   deleteEndedOutside(sessionIds: Set<string>): void {
     this.sql.exec(

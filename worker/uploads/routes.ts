@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { AppError } from "../errors";
 import { createRouter, errorResponse, security, unauthorized } from "../http";
+import { checkOutbound } from "../outbound";
 import { FORMATS_SENTENCE, mediaKindOf } from "../nemo/formats";
 import { SessionParams } from "../sessions/schema";
 import { inspectMultipart } from "./multipart";
@@ -67,6 +68,7 @@ export const uploads = createRouter().openapi(
       const parsed = UrlUpload.safeParse(await c.req.json().catch(() => undefined));
       if (!parsed.success)
         throw new AppError("invalid_request", `Send {"urls":[…]} with 1 to ${MAX_URLS} http(s) addresses.`);
+      for (const url of parsed.data.urls) checkOutbound("address", url, c.var.config.localDevelopment);
       const unsupportedUrl = parsed.data.urls.find((url) => !mediaKindOf(new URL(url).pathname));
       if (unsupportedUrl) throw unsupported(unsupportedUrl);
       uploaded = await visitor.withSession(record, (current) => visitor.nemo.uploadUrls(current.upstreamId, parsed.data.urls));
