@@ -32,8 +32,9 @@ export const authRoutes = new Hono<AppEnv>().post("/api/auth/anonymous-token", (
   }
   const user = anonymousUser(clientId);
   const issued = issueToken(user, { address });
-  const optional = config().omitOptionalFields
+  const { omitOptionalFields, tokenWithoutUserId } = config();
+  const optional = omitOptionalFields
     ? {}
-    : { user_id: user.id, expires_at: new Date(issued.expiresAt).toISOString() };
+    : { ...(tokenWithoutUserId ? {} : { user_id: user.id }), expires_at: new Date(issued.expiresAt).toISOString() };
   return ok(c, { token: issued.token, ...optional, credits: user.available });
 });

@@ -39,6 +39,8 @@ export const ConfigSchema = z.object({
   draftKeys: z.enum(["short", "long"]),
   /** Largest accepted upload file, in bytes (code 4002 above it). */
   maxUploadBytes: z.number().int().positive(),
+  /** anonymous-token without `user_id` while sessions still name the user (older documents). */
+  tokenWithoutUserId: z.boolean(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -63,6 +65,7 @@ const fixedDefaults: Omit<Config, "timeScale" | "anonTokensPerIp"> = {
   duplicateRender: "refuse",
   draftKeys: "short",
   maxUploadBytes: 200 * 1024 * 1024,
+  tokenWithoutUserId: false,
 };
 
 let env: EmulatorEnv = {};

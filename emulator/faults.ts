@@ -8,6 +8,7 @@ import { store } from "./store";
 
 export const FAULT_NAMES = [
   "expire-token",
+  "revoke-token",
   "lose-session",
   "rate-limit",
   "server-error",
@@ -107,6 +108,8 @@ export const applyFaults: MiddlewareHandler = async (c, next) => {
     issued.expiresAt = now();
     issued.issuedAt = issued.expiresAt - WEEK_MS;
   }
+  // Refused in the middle of its week: the client's one token a week is spent, so a new one is refused too.
+  if (issued && takeFault("revoke-token", facts)) issued.expiresAt = now();
   if (facts.sessionId && store.sessions.has(facts.sessionId) && takeFault("lose-session", facts)) {
     forgetSession(facts.sessionId);
   }

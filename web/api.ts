@@ -14,13 +14,14 @@ export const api = hc<AppType>(`${location.origin}/api/v1`, {
   },
 });
 
-/** A refusal in the API's words: a stable code, a sentence, and maybe the way out. */
+/** A refusal in the API's words: a stable code, a sentence, and maybe the way out and when it passes. */
 export class ApiError extends Error {
   constructor(
     readonly code: string,
     message: string,
     readonly status = 0,
     readonly link?: string,
+    readonly retryAt?: number,
   ) {
     super(message);
   }
@@ -41,10 +42,10 @@ export async function ok<R extends ClientResponse<unknown, number, string>>(call
 /** A response that failed, as an ApiError. */
 export async function errorOf(response: Response | ClientResponse<unknown>): Promise<ApiError> {
   const body = (await response.json().catch(() => undefined)) as
-    | { error?: { code?: string; message?: string; link?: string } }
+    | { error?: { code?: string; message?: string; link?: string; retryAt?: number } }
     | undefined;
   const error = body?.error;
-  return new ApiError(error?.code ?? "internal", error?.message ?? response.statusText, response.status, error?.link);
+  return new ApiError(error?.code ?? "internal", error?.message ?? response.statusText, response.status, error?.link, error?.retryAt);
 }
 
 /** Awaits a call, turning a failure to connect into an ApiError the page can put in words. */

@@ -1,6 +1,6 @@
 import type { InferResponseType } from "hono/client";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { api, ok } from "./api";
+import { ApiError, api, ok } from "./api";
 import * as bridge from "./bridge";
 import { routeIntent } from "./chat/intents";
 import { Chat } from "./chat/Chat";
@@ -20,6 +20,7 @@ type SessionView = InferResponseType<(typeof api.sessions)[":id"]["$get"], 200>;
 /** The page: setup, then the chat beside the timeline, the export and the media. */
 export function App() {
   const [phase, setPhase] = useState<"setup" | "ready" | "failed">("setup");
+  const [setupTrouble, setSetupTrouble] = useState<Trouble | undefined>(undefined);
   const [sessionId, setSessionId] = useState<string | undefined>(undefined);
   const [session, setSession] = useState<SessionView | undefined>(undefined);
   const [credits, setCredits] = useState<number | undefined>(undefined);
@@ -87,7 +88,13 @@ export function App() {
         setPhase("ready");
         await Promise.all([refreshSession(id), refreshCredits()]);
       })
-      .catch(() => setPhase("failed"));
+      .catch((error) => {
+        // The API's own sentence and way out (no free accounts left, a limit): never a generic one.
+        const trouble = error instanceof ApiError && error.code !== "network" ? troubleFrom(error) : undefined;
+        setSetupTrouble(trouble);
+        if (trouble) bridge.error({ code: trouble.code, message: trouble.text });
+        setPhase("failed");
+      });
   };
   useEffect(start, []);
   useEffect(() => {
@@ -152,8 +159,15 @@ export function App() {
         <main class="setup">
           <p role="status">
             {phase === "setup" && <span class="spinner" aria-hidden="true" />}
-            {phase === "setup" ? t.settingUp : t.setupFailed}
+            {phase === "setup" ? t.settingUp : (setupTrouble?.text ?? t.setupFailed)}
           </p>
+          {phase === "failed" && setupTrouble?.link && (
+            <p>
+              <a class="way-out" href={setupTrouble.link.href} target="_blank" rel="noopener noreferrer">
+                {setupTrouble.link.label}
+              </a>
+            </p>
+          )}
           {phase === "failed" && (
             <button type="button" class="primary" onClick={start}>
               {t.retry}

@@ -20,6 +20,7 @@ export async function openSession(): Promise<string> {
 
 async function open(): Promise<string> {
   if (!getKey()) setKey((await ok(api.visitors.$post())).key);
+  else await renewKey();
   const remembered = recall("session");
   if (remembered) {
     const answer = await reach(api.sessions[":id"].$get({ param: { id: remembered } }));
@@ -30,4 +31,21 @@ async function open(): Promise<string> {
   const sessionId = sessions[0]?.sessionId ?? (await ok(api.sessions.$post({ json: { language: languageTag } }))).sessionId;
   remember("session", sessionId);
   return sessionId;
+}
+
+/** Keys expire 30 days after they are issued: one more than a day old is traded for a fresh one while in use. */
+const RENEW_AFTER_MS = 24 * 3600_000;
+
+async function renewKey(): Promise<void> {
+  const key = getKey();
+  let issuedAt = 0;
+  try {
+    issuedAt = JSON.parse(atob(key!.split(".")[1].replace(/-/g, "+").replace(/_/g, "/"))).iat * 1000;
+  } catch {
+    return;
+  }
+  if (Date.now() - issuedAt < RENEW_AFTER_MS) return;
+  const answer = await reach(api.visitors.me.key.$post());
+  if (answer.ok) setKey((await answer.json()).key);
+  else if (answer.status === 401) throw new ApiError("unauthorized", "", 401);
 }

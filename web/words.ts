@@ -15,6 +15,7 @@ export interface Trouble {
 
 const WAY_OUT: Record<string, () => string> = {
   no_credits: () => t.register,
+  accounts_exhausted: () => t.register,
   quota_exceeded: () => t.register,
   export_blocked: () => t.upgrade,
 };
@@ -23,10 +24,12 @@ const WAY_OUT: Record<string, () => string> = {
  * The API's sentence (English) or the page's own (Chinese, when it has one), plus what to do next:
  * registration on no credits, "register or upgrade" on a blocked export, the formats on an unsupported file.
  */
-export function troubleOf(error: Pick<ApiError, "code" | "message" | "link">): Trouble {
-  const own = t.errors[error.code];
-  let text = (language === "zh" || error.code === "network" ? own : undefined) ?? error.message ?? t.error;
-  if (error.code === "unsupported_format" && !text.includes(t.formats)) text = `${own ?? text} ${t.formats}`;
+export function troubleOf(error: Pick<ApiError, "code" | "message" | "link"> & { retryAt?: number }): Trouble {
+  const own = language === "zh" || error.code === "network" ? t.errors[error.code] : undefined;
+  let text = own ?? error.message ?? t.error;
+  if (error.code === "unsupported_format" && !text.includes(t.formats)) text = `${t.errors[error.code] ?? text} ${t.formats}`;
+  // The API's own sentence says when; the page's own sentences are told it.
+  if (own && error.retryAt) text = `${text} ${t.tryAgainAt(new Date(error.retryAt))}`;
   const label = WAY_OUT[error.code]?.() ?? t.register;
   return { code: error.code, text, link: error.link ? { href: error.link, label } : undefined };
 }

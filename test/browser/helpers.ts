@@ -36,7 +36,7 @@ export function useBrowser() {
     await state.browser?.close();
   });
 
-  /** A fresh visitor: a new context (its own storage), English unless said otherwise. */
+  /** A fresh visitor: a new context (its own storage), English unless said otherwise; `path` may be a whole address. */
   return async function open(path = "/", options: BrowserContextOptions = {}): Promise<Page> {
     const context = await state.browser!.newContext({
       viewport: { width: 1280, height: 800 },
@@ -47,7 +47,7 @@ export function useBrowser() {
     });
     const page = await context.newPage();
     page.on("pageerror", (error) => console.error("page error:", error.message));
-    await page.goto(`${baseUrl}${path}`);
+    await page.goto(path.startsWith("http") ? path : `${baseUrl}${path}`);
     return page;
   };
 }

@@ -56,7 +56,9 @@ async function waitUntilUp(baseUrl: string, server: ChildProcess, log: () => str
  * `TIME_SCALE`, its own Durable Object and KV state (never the one a running `npm start` holds: SQLite locks),
  * and `vars` given to the Worker from the environment. Answers once the page and the API answer.
  */
-export async function startStack(port: number, vars: Record<string, string> = {}) {
+export async function startStack(port: number, extra: Record<string, string> = {}) {
+  // Every test makes a visitor, each with its own free account: more than a real deployment's week allows.
+  const vars = { ANONYMOUS_ACCOUNTS_PER_WEEK: "100000", ...extra };
   const baseUrl = `http://localhost:${port}`;
   let output = "";
   const server = spawn(

@@ -138,16 +138,18 @@ describe("sessions", () => {
     expect(answer.status).toBe(200);
   });
 
-  it("when NemoVideo refuses new anonymous tokens, the person gets a clear word and the registration way out", async () => {
+  it("when NemoVideo refuses new anonymous tokens, the person is told at once, with when it frees up and the registration way out", async () => {
     await emulator.configure({ anonTokensPerIp: 1 });
     const first = await newVisitor();
     expect((await call("/credits", { key: first.key })).status).toBe(200);
     const second = await newVisitor();
     const refused = await call("/credits", { key: second.key });
-    expect(refused.status).toBe(429);
-    expect(refused.body.error.code).toBe("rate_limited");
-    expect(refused.body.error.message).toMatch(/free accounts/);
+    expect(refused.status).toBe(503);
+    expect(refused.body.error.code).toBe("accounts_exhausted");
+    expect(refused.body.error.message).toMatch(/free NemoVideo accounts.*free up on .*register with NemoVideo/s);
     expect(refused.body.error.link).toMatch(/^https:\/\/nemovideo\.com\/register/);
+    expect(refused.body.error.retryAt).toBeGreaterThan(Date.now());
+    expect(Number(refused.headers.get("Retry-After"))).toBeGreaterThan(0);
   });
 });
 

@@ -71,6 +71,7 @@ export const en = {
   error: "Something went wrong",
   register: "Register with NemoVideo",
   upgrade: "Register or upgrade",
+  tryAgainAt: (at: Date) => `Try again after ${at.toLocaleString("en", { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" })}.`,
   errors: {
     no_credits: "You've used all your free credits. Register with NemoVideo to get more and keep this project.",
     export_blocked: "Register or upgrade your plan to unlock export.",

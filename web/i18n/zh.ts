@@ -62,6 +62,7 @@ export const zh: Messages = {
   error: "出错了",
   register: "注册 NemoVideo",
   upgrade: "注册或升级",
+  tryAgainAt: (at: Date) => `可在 ${at.toLocaleString("zh-CN", { month: "long", day: "numeric", hour: "2-digit", minute: "2-digit" })} 之后再试。`,
   errors: {
     no_credits: "免费积分已用完。注册 NemoVideo 即可获得更多积分并保留此项目。",
     export_blocked: "注册或升级套餐即可解锁导出。",
@@ -70,7 +71,8 @@ export const zh: Messages = {
     turn_running: "上一条回复还在生成中。请等它完成后再发送。",
     network: "连接中断。请检查网络后重试。",
     quota_exceeded: "今天在本站可发送的消息已用完。明天再来，或注册 NemoVideo 获取自己的账号。",
-    rate_limited: "你的网络刚刚有太多新访客。请等一分钟后重试。",
+    rate_limited: "操作太频繁，或同时进行的任务太多。",
+    accounts_exhausted: "本站目前可创建的 NemoVideo 免费账号已用完。注册 NemoVideo 即可用自己的账号继续制作视频。",
     session_lost: "NemoVideo 已不再保存这个项目，时间线已丢失。已为你新建项目：请重新发送消息或上传。",
     upload_incomplete: "已上传的分片丢失了。请重新上传文件。",
     upstream_error: "NemoVideo 暂时无法完成这个请求。请重试，或换一种说法。",

@@ -14,3 +14,7 @@ export async function cachedSession(env: Bindings, id: string): Promise<SessionR
   const cached = SessionRecord.safeParse(await env.KV.get(sessionKey(id), "json"));
   return cached.success ? cached.data : undefined;
 }
+
+export async function uncacheSession(env: Bindings, id: string): Promise<void> {
+  await env.KV.delete(sessionKey(id));
+}

@@ -1,14 +1,16 @@
+import { AppError } from "../errors";
 import { ANONYMOUS_TOKEN_LIFE_MS } from "../nemo/anonymous";
 import type { NemoClient } from "../nemo/client";
 import type { Scope } from "../scope";
 import type { Account } from "../visitors/account";
-import { cacheSession } from "./cache";
+import { cacheSession, uncacheSession } from "./cache";
 import type { SessionRecord, SessionView } from "./schema";
 import { SessionTable } from "./table";
 import { isExportReady, summarize } from "./timeline";
 
 /** Sessions on the operator's shared account are kept this long; anonymous ones live as long as their token. */
 const OPERATOR_SESSION_LIFE_MS = 30 * 24 * 3600_000;
+const DAY_MS = 24 * 3600_000;
 
 /**
  * A visitor's sessions, inside its Durable Object: each is our public id for a NemoVideo session, which is
@@ -24,10 +26,15 @@ export class Sessions {
     this.table = new SessionTable(scope.sql);
   }
 
-  /** Opens a NemoVideo session for this visitor and records it under a public id of our own. */
+  /**
+   * Opens a NemoVideo session for this visitor and records it under a public id of our own; refused once the
+   * visitor has opened `SESSIONS_PER_DAY` in the last 24 hours.
+   */
   async open(visitorId: string, language?: string): Promise<SessionRecord> {
+    this.checkDailyLimit();
     const upstream = await this.account.client(visitorId).createSession(language);
     const credentials = await this.account.credentials(visitorId);
+    if (upstream.userId && credentials.anonymous) await this.account.learnUserId(visitorId, upstream.userId);
     const now = Date.now();
     const record: SessionRecord = {
       id: crypto.randomUUID(),
@@ -71,9 +78,30 @@ export class Sessions {
     return { record: replaced, replaced: true };
   }
 
+  /** The visitor asked to be forgotten: every session goes, with its copy in KV. */
+  async forget(): Promise<void> {
+    for (const id of this.table.deleteAll()) await uncacheSession(this.scope.env, id);
+  }
+
+  private checkDailyLimit(now = Date.now()): void {
+    const limit = this.scope.config.SESSIONS_PER_DAY;
+    const opened = this.table.openedSince(now - DAY_MS);
+    if (opened.length < limit) return;
+    const retryAt = opened[opened.length - limit] + DAY_MS;
+    throw new AppError(
+      "rate_limited",
+      `You've started ${limit} projects in the last 24 hours. You can start another at ${new Date(retryAt).toISOString().slice(11, 16)} UTC; meanwhile, keep working in one you have.`,
+      undefined,
+      retryAt,
+    );
+  }
+
+  /** Writes the record, and its copy in KV only when it changed. */
   private async save(record: SessionRecord): Promise<void> {
+    const before = this.table.find(record.id);
     this.table.save(record);
-    await cacheSession(this.scope.env, record);
+    const changed = !before || (Object.keys(record) as (keyof SessionRecord)[]).some((key) => before[key] !== record[key]);
+    if (changed) await cacheSession(this.scope.env, record);
   }
 
   /** The ids of every session on file, living or not yet swept. */

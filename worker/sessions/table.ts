@@ -50,6 +50,21 @@ export class SessionTable {
     );
   }
 
+  /** When each session opened since `since` was opened, oldest first. */
+  openedSince(since: number): number[] {
+    return this.sql
+      .exec("SELECT created_at FROM sessions WHERE created_at > ? ORDER BY created_at", since)
+      .toArray()
+      .map((row) => Number(row.created_at));
+  }
+
+  /** Forgets every session; answers their ids. */
+  deleteAll(): string[] {
+    const ids = this.ids();
+    this.sql.exec("DELETE FROM sessions");
+    return ids;
+  }
+
   /** Forgets the sessions that have expired (their KV copies expire by themselves). */
   deleteExpired(now = Date.now()): void {
     this.sql.exec("DELETE FROM sessions WHERE expires_at <= ?", now);

@@ -8,9 +8,6 @@ import { nemoOptions } from "../upstream";
 import { cachedToken } from "../visitors/cache";
 import type { Visitor } from "./visitor";
 
-/** Reuse a cached token only while it has this long left; nearer its end, the Durable Object renews it. */
-const FRESH_FOR_MS = 10 * 60_000;
-
 /** What a request needs to act for one visitor: its Durable Object, its NemoVideo client, its sessions. */
 export class VisitorContext {
   readonly stub: DurableObjectStub<Visitor>;
@@ -63,7 +60,8 @@ export class VisitorContext {
   private async currentCredentials(): Promise<Credentials> {
     if (this.config.NEMO_TOKEN) return { token: this.config.NEMO_TOKEN, anonymous: false };
     const cached = await cachedToken(this.env, this.visitorId);
-    if (cached && (cached.expiresAt ?? 0) - FRESH_FOR_MS > Date.now()) return cached;
+    // A token is used for its whole life: NemoVideo gives a client one a week, so renewing early is refused.
+    if (cached && (cached.expiresAt ?? 0) > Date.now()) return cached;
     return settle(await this.stub.credentials(this.visitorId));
   }
 }

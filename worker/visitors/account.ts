@@ -1,37 +1,50 @@
+import { accountBudget } from "../budget/budget";
+import { AppError } from "../errors";
 import { requestAnonymousToken } from "../nemo/anonymous";
 import { NemoClient } from "../nemo/client";
+import { registrationLink } from "../nemo/errors";
 import type { Credentials } from "../nemo/shapes";
 import type { Scope } from "../scope";
+import { KEY_LIFE_MS } from "../signing";
 import { nemoOptions } from "../upstream";
-import { cacheToken } from "./cache";
-import { TokenTable } from "./table";
+import { cacheToken, markForgotten } from "./cache";
+import { AccountTable } from "./table";
 
-/** Renew a little before NemoVideo would refuse the token. */
-const EXPIRY_MARGIN_MS = 5 * 60_000;
+/**
+ * NemoVideo grants one free token per client id a week, so a token refused in its life (1001) can't be replaced
+ * before it would have expired; refused after that, for a reason we can't know, we hold off this long.
+ */
+const UNKNOWN_REFUSAL_MS = 24 * 3600_000;
+
+const when = (at: number) => new Date(at).toUTCString().replace(/:\d\d GMT$/, " UTC");
 
 /**
  * The visitor's NemoVideo account, inside its Durable Object: the operator's token when one is configured, else
- * the visitor's own anonymous token, asked for once and kept. Renewals are serialised here, so a visitor never asks
- * NemoVideo for two tokens at once.
+ * the visitor's own free (anonymous) token, asked for once and used for its whole life. A new one is asked for
+ * only after it expires or when NemoVideo refuses it (1001/401), never twice at once, never while NemoVideo has
+ * said no, and only from the deployment's budget of free accounts (worker/budget/).
  */
 export class Account {
-  private readonly tokens: TokenTable;
+  private readonly table: AccountTable;
   private renewal: Promise<Credentials> | undefined;
 
   constructor(private readonly scope: Scope) {
-    this.tokens = new TokenTable(scope.sql);
+    this.table = new AccountTable(scope.sql);
   }
 
   /**
    * The credentials to call with. `stale` is a token NemoVideo just refused: if it is still the one on file a new
-   * one is requested; if another call renewed it meanwhile, the newer one is returned.
+   * one is asked for; if another call renewed it meanwhile, the newer one is returned.
    */
   async credentials(visitorId: string, stale?: string): Promise<Credentials> {
     const operator = this.scope.config.NEMO_TOKEN;
     if (operator) return { token: operator, anonymous: false };
-    const stored = this.tokens.read();
-    if (stored && stored.token !== stale && (stored.expiresAt ?? 0) - EXPIRY_MARGIN_MS > Date.now()) return stored;
-    this.renewal ??= this.request(visitorId).finally(() => {
+    if (this.table.forgotten()) throw forgotten();
+    const stored = this.table.token();
+    if (stored && stored.token !== stale && stored.expiresAt > Date.now()) return stored;
+    const refusedUntil = this.table.refusedUntil();
+    if (refusedUntil > Date.now()) throw refusedForThisVisitor(refusedUntil, stored?.userId);
+    this.renewal ??= this.request(visitorId, stored).finally(() => {
       this.renewal = undefined;
     });
     return this.renewal;
@@ -45,11 +58,66 @@ export class Account {
     });
   }
 
-  private async request(visitorId: string): Promise<Credentials> {
-    const credentials = await requestAnonymousToken(nemoOptions(this.scope.env, this.scope.config), visitorId);
+  /** NemoVideo named the account in a later answer (a new session's `user_id`): its registration link can bind it. */
+  async learnUserId(visitorId: string, userId: string): Promise<void> {
+    const stored = this.table.token();
+    if (!stored || stored.userId) return;
+    this.table.setUserId(userId);
+    await cacheToken(this.scope.env, visitorId, { ...stored, userId });
+  }
+
+  /** The visitor asked to be forgotten: no token is kept, and none will ever be asked for again. */
+  async forget(visitorId: string): Promise<void> {
+    this.table.forget(Date.now());
+    await markForgotten(this.scope.env, visitorId, Date.now() + KEY_LIFE_MS);
+  }
+
+  private async request(visitorId: string, previous: (Credentials & { expiresAt: number }) | undefined): Promise<Credentials> {
+    const budget = accountBudget(this.scope.env);
+    const grant = await budget.take(this.scope.config.ANONYMOUS_ACCOUNTS_PER_WEEK);
+    if (!grant.ok) throw budgetSpent(grant.freesAt, this.scope.config.ANONYMOUS_ACCOUNTS_PER_WEEK);
+    let credentials: Credentials;
+    try {
+      credentials = await requestAnonymousToken(nemoOptions(this.scope.env, this.scope.config), visitorId);
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === "accounts_exhausted")) {
+        await budget.giveBack(grant.id);
+        throw error;
+      }
+      // One token per client id a week: a visitor who had one is refused for itself; a new one, for the deployment.
+      if (previous) {
+        await budget.giveBack(grant.id);
+        const until = previous.expiresAt > Date.now() ? previous.expiresAt : Date.now() + UNKNOWN_REFUSAL_MS;
+        this.table.refuseUntil(until);
+        throw refusedForThisVisitor(until, previous.userId);
+      }
+      throw budgetSpent(await budget.refused(grant.id), this.scope.config.ANONYMOUS_ACCOUNTS_PER_WEEK);
+    }
     const kept = { ...credentials, expiresAt: credentials.expiresAt! };
-    this.tokens.save(kept);
+    this.table.saveToken(kept);
     await cacheToken(this.scope.env, visitorId, kept);
     return credentials;
   }
 }
+
+/** Every free account this deployment may make is spent: said at once, with when it frees up and the way out. */
+const budgetSpent = (freesAt: number, perWeek: number) =>
+  new AppError(
+    "accounts_exhausted",
+    `This site has given out all the free NemoVideo accounts it may make this week (${perWeek} every 7 days, as NemoVideo allows). New ones free up on ${when(freesAt)}. To make videos now, register with NemoVideo for an account of your own.`,
+    registrationLink(),
+    freesAt,
+  );
+
+/** NemoVideo won't give this visitor another free token yet. */
+const refusedForThisVisitor = (until: number, userId?: string) =>
+  new AppError(
+    "accounts_exhausted",
+    `NemoVideo ended your free session and won't start another for this browser before ${when(until)}. Register with NemoVideo to keep going now, and keep your projects.`,
+    registrationLink(userId),
+    until,
+  );
+
+/** The answer to anything a forgotten visitor's key asks. */
+export const forgotten = () =>
+  new AppError("unauthorized", "This visitor was forgotten at its own request. Start again to make a new one.");

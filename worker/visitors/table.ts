@@ -1,16 +1,22 @@
 import type { Credentials } from "../nemo/shapes";
 
 /**
- * The visitor's NemoVideo token in its Durable Object's SQLite: the consistent copy (KV holds another for the
- * edge, visitors/cache.ts). No other file reads or writes this table.
+ * The visitor's NemoVideo account in its Durable Object's SQLite: its token (the consistent copy; KV holds another
+ * for the edge, visitors/cache.ts), until when NemoVideo refuses it a new one, and whether the visitor asked to be
+ * forgotten. No other file reads or writes these tables.
  */
-export class TokenTable {
+export class AccountTable {
   constructor(private readonly sql: SqlStorage) {
-    sql.exec(`CREATE TABLE IF NOT EXISTS token (id INTEGER PRIMARY KEY CHECK (id = 1), token TEXT NOT NULL,
-      user_id TEXT, expires_at INTEGER NOT NULL)`);
+    sql.exec(`
+      CREATE TABLE IF NOT EXISTS token (id INTEGER PRIMARY KEY CHECK (id = 1), token TEXT NOT NULL,
+        user_id TEXT, expires_at INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS account (id INTEGER PRIMARY KEY CHECK (id = 1), refused_until INTEGER NOT NULL DEFAULT 0,
+        forgotten_at INTEGER);
+      INSERT OR IGNORE INTO account (id) VALUES (1);
+    `);
   }
 
-  read(): Credentials | undefined {
+  token(): (Credentials & { expiresAt: number }) | undefined {
     const [row] = this.sql.exec("SELECT * FROM token WHERE id = 1").toArray();
     if (!row) return undefined;
     return {
@@ -21,12 +27,35 @@ export class TokenTable {
     };
   }
 
-  save(credentials: Credentials & { expiresAt: number }): void {
+  saveToken(credentials: Credentials & { expiresAt: number }): void {
     this.sql.exec(
       "INSERT OR REPLACE INTO token VALUES (1, ?, ?, ?)",
       credentials.token,
       credentials.userId ?? null,
       credentials.expiresAt,
     );
+  }
+
+  /** The account's NemoVideo user id, learned after the token was issued without one. */
+  setUserId(userId: string): void {
+    this.sql.exec("UPDATE token SET user_id = ? WHERE id = 1 AND user_id IS NULL", userId);
+  }
+
+  refusedUntil(): number {
+    return Number(this.sql.exec("SELECT refused_until FROM account WHERE id = 1").one().refused_until);
+  }
+
+  refuseUntil(until: number): void {
+    this.sql.exec("UPDATE account SET refused_until = ? WHERE id = 1", until);
+  }
+
+  forgotten(): boolean {
+    return this.sql.exec("SELECT forgotten_at FROM account WHERE id = 1").one().forgotten_at != null;
+  }
+
+  /** Forgets the token, and remembers only that this visitor is gone. */
+  forget(at: number): void {
+    this.sql.exec("DELETE FROM token");
+    this.sql.exec("UPDATE account SET forgotten_at = ?, refused_until = 0 WHERE id = 1", at);
   }
 }

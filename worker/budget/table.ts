@@ -1,0 +1,38 @@
+/**
+ * The deployment's ledger of free NemoVideo accounts, in the AccountBudget Durable Object's SQLite: one row per
+ * account asked for (kept 7 days), and when NemoVideo last refused one. No other file reads or writes it.
+ */
+export class GrantTable {
+  constructor(private readonly sql: SqlStorage) {
+    sql.exec(`
+      CREATE TABLE IF NOT EXISTS grants (id TEXT PRIMARY KEY, at INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS refusal (id INTEGER PRIMARY KEY CHECK (id = 1), until INTEGER NOT NULL);
+    `);
+  }
+
+  /** The grants made since `since`, oldest first. */
+  since(since: number): number[] {
+    return this.sql.exec("SELECT at FROM grants WHERE at > ? ORDER BY at", since).toArray().map((row) => Number(row.at));
+  }
+
+  add(id: string, at: number): void {
+    this.sql.exec("INSERT INTO grants VALUES (?, ?)", id, at);
+  }
+
+  remove(id: string): void {
+    this.sql.exec("DELETE FROM grants WHERE id = ?", id);
+  }
+
+  forgetBefore(before: number): void {
+    this.sql.exec("DELETE FROM grants WHERE at <= ?", before);
+  }
+
+  refusedUntil(): number {
+    const [row] = this.sql.exec("SELECT until FROM refusal WHERE id = 1").toArray();
+    return row ? Number(row.until) : 0;
+  }
+
+  refuseUntil(until: number): void {
+    this.sql.exec("INSERT OR REPLACE INTO refusal VALUES (1, ?)", until);
+  }
+}
