@@ -1,6 +1,7 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig, defineProject } from "vitest/config";
 import { OPERATOR_TOKEN } from "./test/operator/token";
+import { PUBLIC_SECRET } from "./test/public/secret";
 
 
 /**
@@ -9,6 +10,16 @@ import { OPERATOR_TOKEN } from "./test/operator/token";
  * binding. Timings are scaled down so that a three-minute generation takes about a second. Each project has its
  * own emulator; within one, files run one at a time because the emulator's switches are global.
  */
+/** Generous per-visitor limits for the tests of everything else; test/public runs with the product's own. */
+const ROOMY = {
+  SESSIONS_PER_DAY: "1000",
+  MESSAGES_PER_MINUTE: "1000",
+  UPLOADS_AT_ONCE: "100",
+  UPLOAD_BYTES_AT_ONCE: String(10 * 1024 ** 3),
+  EXPORTS_AT_ONCE: "100",
+  ANONYMOUS_ACCOUNTS_PER_WEEK: "1000000",
+};
+
 function workerProject(name: string, include: string[], bindings: Record<string, string> = {}) {
   return defineProject({
     plugins: [
@@ -47,8 +58,15 @@ function workerProject(name: string, include: string[], bindings: Record<string,
 export default defineConfig({
   test: {
     projects: [
-      workerProject("worker", ["test/worker/**/*.test.ts", "test/emulator/**/*.test.ts"]),
-      workerProject("operator", ["test/operator/**/*.test.ts"], { NEMO_TOKEN: OPERATOR_TOKEN, VISITOR_DAILY_TURNS: "2" }),
+      workerProject("worker", ["test/worker/**/*.test.ts", "test/emulator/**/*.test.ts"], ROOMY),
+      workerProject("operator", ["test/operator/**/*.test.ts"], { ...ROOMY, NEMO_TOKEN: OPERATOR_TOKEN, VISITOR_DAILY_TURNS: "2" }),
+      // A deployment as the public meets it: NemoVideo's real address (calls still reach the emulator through its
+      // binding), a real secret, the product's own limits, and a budget of 5 free accounts.
+      workerProject("public", ["test/public/**/*.test.ts"], {
+        NEMO_API_BASE: "https://mega-api-prod.nemovideo.ai",
+        VISITOR_KEY_SECRET: PUBLIC_SECRET,
+        ANONYMOUS_ACCOUNTS_PER_WEEK: "5",
+      }),
       // The house itself: import rules, the generated Env type, file sizes.
       defineProject({ test: { name: "structure", include: ["test/structure/**/*.test.ts"], environment: "node" } }),
       // The page in Debian's Chromium against the real stack (vite dev, started by test/browser/stack.ts).

@@ -8,13 +8,14 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, w
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { benchChat } from "./chat.mjs";
+import { benchDrill } from "./drill.mjs";
 import { benchExport } from "./export.mjs";
 import { freePorts, killAllNow, logTails, ROOT, startWrangler, stopAll, wranglerVersion } from "./servers.mjs";
 import { MB } from "./stats.mjs";
 import { benchUpload } from "./upload.mjs";
 import { printResults } from "./table.mjs";
 
-const PARTS = ["chat", "upload", "export"];
+const PARTS = ["chat", "upload", "export", "drill"];
 const asked = process.argv.slice(2);
 const unknown = asked.filter((part) => !PARTS.includes(part));
 if (unknown.length) {
@@ -35,7 +36,8 @@ const SETTINGS = {
   exportTimeScale: Number(process.env.BENCH_EXPORT_SCALE ?? 0.2),
 };
 // Generation turns (at most 140 s here) and renders (90 s, plus a 30 s poll for the seed) at the export scale.
-SETTINGS.deadlineMs = (parts.has("chat") ? 150_000 : 30_000) + (parts.has("export") ? 30_000 + 600_000 * SETTINGS.exportTimeScale : 0);
+SETTINGS.deadlineMs =
+  (parts.has("chat") ? 150_000 : 30_000) + (parts.has("export") ? 30_000 + 600_000 * SETTINGS.exportTimeScale : 0) + (parts.has("drill") ? 240_000 : 0);
 const RESULTS = `${ROOT}bench/results`;
 /** A throwaway store for the relay's KV and Durable Objects, so the bench never touches .wrangler/state. */
 const STATE = mkdtempSync(join(tmpdir(), "promptreel-bench-"));
@@ -125,6 +127,8 @@ async function main() {
       measured.upload = { date, ...(await benchUpload({ relay, emulator, targets: chat.uploadTargets, sizes: SETTINGS.uploadSizes })) };
   }
   if (parts.has("export")) measured.export = { date, ...(await benchExport({ emulator: emulator.url, relay: relay.url, scale: SETTINGS.exportTimeScale })) };
+  // Its own emulator and relays (fresh state, its own budgets): after the others, so none of them shares the machine.
+  if (parts.has("drill")) measured.drill = { date, ...(await benchDrill()) };
 
   const results = {
     date,

@@ -10,7 +10,7 @@ function table(title, header, rows) {
   for (const row of all.slice(1)) console.log(line(row));
 }
 
-export function printResults({ date, parts, machine, wrangler, settings, startupSeconds, chat, upload, export: exports }) {
+export function printResults({ date, parts, machine, wrangler, settings, startupSeconds, chat, upload, export: exports, drill }) {
   console.log(
     `PromptReel benchmarks (${parts.join(", ")}) · ${date} · ${machine.cpus} CPUs · Node ${machine.node} · wrangler ${wrangler} · ` +
       `both Workers up in ${startupSeconds.toFixed(1)} s`,
@@ -18,6 +18,16 @@ export function printResults({ date, parts, machine, wrangler, settings, startup
   if (parts.includes("chat")) printChat(chat, settings);
   if (parts.includes("upload")) printUpload(upload);
   if (parts.includes("export")) printExport(exports);
+  if (parts.includes("drill")) printDrill(drill);
+}
+
+function printDrill(drill) {
+  table(
+    `Account drill: ${drill.visitors} new visitors from as many addresses, 25 at once; NemoVideo grants 10 accounts per address ` +
+      `(its answer must come within ${drill.limitMs} ms, an account or the words): ${drill.pass ? "PASS" : "FAIL"}`,
+    ["budget", "accounts", "told in words", "other", "over 1 s", "p50 ms", "p99 ms", "max ms", "still working", "NemoVideo asked", "refused"],
+    drill.rounds.map((r) => [r.budget, r.accounts, r.told, r.other.length, r.overOneSecond, r.p50Ms, r.p99Ms, r.maxMs, r.accountsStillWorking, r.nemoVideoAsked, r.nemoVideoRefused]),
+  );
 }
 
 function printChat(chat, settings) {

@@ -1,4 +1,4 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import { chat } from "./chat/routes";
@@ -9,7 +9,7 @@ import { renderDocs } from "./docs/page";
 import { AppError, toAppError } from "./errors";
 import { exportDownloads, exports } from "./exports/routes";
 import { generations } from "./generations/routes";
-import { type AppEnv, createRouter, requireVisitor, sendError } from "./http";
+import { type AppEnv, createRouter, limitBodies, requireVisitor, sendError } from "./http";
 import { framedByPolicy, pages } from "./pages/routes";
 import { sessions } from "./sessions/routes";
 import { resumableUploads } from "./uploads/resumable-routes";
@@ -24,9 +24,21 @@ api.openAPIRegistry.registerComponent("securitySchemes", "visitorKey", {
 });
 api.doc31("/openapi.json", openApiInfo);
 
+const health = createRoute({
+  method: "get",
+  path: "/health",
+  tags: ["Health"],
+  summary: "Whether the API answers",
+  responses: {
+    200: { content: { "application/json": { schema: z.object({ ok: z.literal(true) }) } }, description: "It does." },
+  },
+});
+
 /** The JSON API under /api/v1. Everything but visitors, health and the document needs a visitor key. */
 export const routes = api
-  .get("/health", (c) => c.json({ ok: true }))
+  .openapi(health, (c) => c.json({ ok: true as const }, 200))
+  .use("/visitors/me", requireVisitor)
+  .use("/visitors/me/*", requireVisitor)
   .route("/", visitors)
   .use("/credits", requireVisitor)
   .use("/sessions", requireVisitor)
@@ -52,7 +64,13 @@ const docsPage = () => (docs ??= renderDocs(api.getOpenAPI31Document(openApiInfo
 /** The whole Worker: middleware, the API, the reference, and the page's addresses. */
 export const app = new OpenAPIHono<AppEnv>()
   .use(async (c, next) => {
-    c.set("config", readConfig(c.env));
+    const config = readConfig(c.env);
+    // A deployment without a proper signing secret serves nothing rather than something unsafe.
+    if (config.setupProblem) {
+      console.error("not set up:", config.setupProblem);
+      return sendError(c, new AppError("misconfigured", "This PromptReel server is not set up yet (its signing secret is missing or too short). If you run it, see the README's Deployment section."));
+    }
+    c.set("config", config);
     await next();
   })
   .use(framedByPolicy)
@@ -60,6 +78,7 @@ export const app = new OpenAPIHono<AppEnv>()
   .use("/api/*", async (c, next) =>
     cors({ origin: c.var.config.CORS_ORIGINS, exposeHeaders: ["Content-Disposition"], maxAge: 600 })(c, next),
   )
+  .use("/api/v1/*", limitBodies)
   .get("/health", (c) => c.json({ ok: true }))
   .get("/api/docs", (c) => c.html(docsPage()))
   .route("/api/v1", routes)

@@ -31,6 +31,16 @@ const isLocalUpstream = (base: string) => {
 
 /** Signs visitor keys and links when no secret is set and the upstream is local; never in a deployment. */
 const DEVELOPMENT_SECRET = "promptreel-development-only-secret";
+/** A deployment's VISITOR_KEY_SECRET must be at least this long (bytes): HMAC-SHA256 wants 32. */
+export const MIN_SECRET_BYTES = 32;
+
+/** Why a deployment can't serve yet, or undefined: a missing or short secret is never papered over. */
+function setupProblem(secret: string | undefined, local: boolean): string | undefined {
+  if (local) return undefined;
+  if (!secret) return "VISITOR_KEY_SECRET is not set";
+  if (new TextEncoder().encode(secret).length < MIN_SECRET_BYTES) return `VISITOR_KEY_SECRET is shorter than ${MIN_SECRET_BYTES} bytes`;
+  return undefined;
+}
 
 const ConfigSchema = z
   .object({
@@ -47,6 +57,15 @@ const ConfigSchema = z
     // R2 wants parts of at least 5 MiB (all but the last); Cloudflare refuses bodies over 100 MB on Free and Pro.
     UPLOAD_PART_BYTES: z.coerce.number().int().min(5 * 1024 * 1024).max(95 * 1024 * 1024).default(32 * 1024 * 1024),
     VISITOR_DAILY_TURNS: z.coerce.number().int().positive().default(30),
+    // What one visitor may have or do at once (README, "Limits"): each is answered 429 with when to try again.
+    SESSIONS_PER_DAY: z.coerce.number().int().positive().default(20),
+    MESSAGES_PER_MINUTE: z.coerce.number().int().positive().default(6),
+    UPLOADS_AT_ONCE: z.coerce.number().int().positive().default(3),
+    UPLOAD_BYTES_AT_ONCE: z.coerce.number().int().positive().default(400 * 1024 * 1024),
+    EXPORTS_AT_ONCE: z.coerce.number().int().positive().default(3),
+    GENERATIONS_AT_ONCE: z.coerce.number().int().positive().default(3),
+    // The free NemoVideo accounts this whole deployment may make in 7 days (NemoVideo grants 10 per address).
+    ANONYMOUS_ACCOUNTS_PER_WEEK: z.coerce.number().int().nonnegative().default(10),
     // Timings. Defaults are the product's; the tests shrink them.
     UPSTREAM_RETRY_AFTER_MS: ms(30_000),
     UPSTREAM_BACKOFF_MS: ms(400),
@@ -57,11 +76,19 @@ const ConfigSchema = z
     // production; `npm start` and the tests match the emulator's TIME_SCALE.
     JOB_TIME_SCALE: z.coerce.number().positive().max(1).default(1),
   })
-  .transform((config) => ({
-    ...config,
-    /** What signs visitor keys and links: the configured secret, else in local development a fixed one. */
-    signingSecret: config.VISITOR_KEY_SECRET ?? (isLocalUpstream(config.NEMO_API_BASE) ? DEVELOPMENT_SECRET : undefined),
-  }));
+  .transform((config) => {
+    const local = isLocalUpstream(config.NEMO_API_BASE);
+    const problem = setupProblem(config.VISITOR_KEY_SECRET, local);
+    return {
+      ...config,
+      /** A local development run (the upstream is on this machine): http to loopback allowed, a fixed secret. */
+      localDevelopment: local,
+      /** Why this deployment is not set up (every request is then answered with it), or undefined. */
+      setupProblem: problem,
+      /** What signs visitor keys and links: the configured secret, else in local development a fixed one. */
+      signingSecret: problem ? undefined : (config.VISITOR_KEY_SECRET ?? (local ? DEVELOPMENT_SECRET : undefined)),
+    };
+  });
 
 export type Config = z.infer<typeof ConfigSchema>;
 

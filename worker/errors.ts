@@ -11,12 +11,14 @@ export const ERROR_STATUS = {
   session_lost: 410,
   length_required: 411,
   file_too_large: 413,
+  body_too_large: 413,
   unsupported_format: 415,
   no_credits: 402,
   export_blocked: 402,
   export_not_ready: 409,
   rate_limited: 429,
   quota_exceeded: 429,
+  accounts_exhausted: 503,
   upstream_error: 502,
   upstream_unavailable: 503,
   upstream_timeout: 504,
@@ -26,9 +28,19 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+/** An error as it is answered: the body of every error, and the data of the SSE `error` event. */
+export interface ErrorJson {
+  code: ErrorCode;
+  message: string;
+  link?: string;
+  /** When trying again makes sense (epoch ms), for a refusal that passes. */
+  retryAt?: number;
+}
+
 /**
  * The one error type: a stable `code`, a sentence for a person, and optionally a link that is the way out
- * (registration on 2001, for instance). Both the HTTP error body and the SSE `error` event come from it.
+ * (registration on 2001, for instance) and the moment a refusal passes. Both the HTTP error body and the SSE
+ * `error` event come from it.
  */
 export class AppError extends Error {
   readonly status: ContentfulStatusCode;
@@ -37,14 +49,20 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly link?: string,
+    readonly retryAt?: number,
   ) {
     super(message);
     this.name = "AppError";
     this.status = ERROR_STATUS[code];
   }
 
-  toJSON(): { code: ErrorCode; message: string; link?: string } {
-    return { code: this.code, message: this.message, ...(this.link ? { link: this.link } : {}) };
+  toJSON(): ErrorJson {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.link ? { link: this.link } : {}),
+      ...(this.retryAt ? { retryAt: this.retryAt } : {}),
+    };
   }
 }
 
@@ -53,7 +71,7 @@ export class AppError extends Error {
  * A refusal is an answer, not an exception: thrown across RPC it would keep only its message and be counted as
  * the Object failing.
  */
-export type Outcome<T> = { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string; link?: string } };
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ErrorJson };
 
 /** Runs `work` in a Durable Object: its value, or the AppError it refused with. Anything else still throws. */
 export async function outcomeOf<T>(work: () => Promise<T>): Promise<Outcome<T>> {
@@ -71,7 +89,8 @@ export async function outcomeOf<T>(work: () => Promise<T>): Promise<Outcome<T>> 
  */
 export function settle<T>(outcome: Outcome<T>): T {
   if (outcome.ok) return outcome.value;
-  throw new AppError(outcome.error.code, outcome.error.message, outcome.error.link);
+  const { code, message, link, retryAt } = outcome.error;
+  throw new AppError(code, message, link, retryAt);
 }
 
 /** Refusals that say "not now" rather than "no": worth another try after a pause. */

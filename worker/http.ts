@@ -1,10 +1,13 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import type { Bindings, Config } from "./config";
 import { AppError } from "./errors";
 import { readKey, secretOf, withDownload } from "./signing";
 import { VisitorContext } from "./visitor/context";
+import { forgotten } from "./visitors/account";
+import { isForgotten } from "./visitors/cache";
 
 /** What every route of the API sees: the bindings, the configuration, and (behind a key) the visitor. */
 export interface AppEnv {
@@ -19,6 +22,7 @@ export const ErrorBody = z
       code: z.string().openapi({ example: "not_found" }),
       message: z.string().openapi({ example: "That session was not found." }),
       link: z.string().optional().openapi({ description: "The way out, when there is one (registration, top-up)." }),
+      retryAt: z.number().optional().openapi({ description: "When a refusal that passes (a limit) lets up: epoch milliseconds." }),
     }),
   })
   .openapi("Error");
@@ -33,8 +37,11 @@ export const unauthorized = errorResponse("No valid visitor key.");
 /** The OpenAPI security of the routes that need a visitor key. */
 export const security = [{ visitorKey: [] }];
 
-/** Answers an AppError as `{"error":{…}}` with its status. */
-export const sendError = (c: Context, error: AppError) => c.json({ error: error.toJSON() }, error.status);
+/** Answers an AppError as `{"error":{…}}` with its status (and `Retry-After` when it passes). */
+export function sendError(c: Context, error: AppError) {
+  if (error.retryAt) c.header("Retry-After", String(Math.max(1, Math.ceil((error.retryAt - Date.now()) / 1000))));
+  return c.json({ error: error.toJSON() }, error.status);
+}
 
 /** A router for one feature; validation failures answer `invalid_request` with a sentence naming the fields. */
 export const createRouter = () =>
@@ -56,8 +63,9 @@ export const requireVisitor = createMiddleware<AppEnv>(async (c, next) => {
   if (!visitorId)
     throw new AppError(
       "unauthorized",
-      "This call needs a visitor key: create one with POST /api/v1/visitors and send it as `Authorization: Bearer <key>`.",
+      "This call needs a valid visitor key: create one with POST /api/v1/visitors and send it as `Authorization: Bearer <key>` (a key works for 30 days).",
     );
+  if (await isForgotten(c.env, visitorId)) throw forgotten();
   c.set("visitor", new VisitorContext(c.env, c.var.config, visitorId));
   await next();
 });
@@ -65,3 +73,21 @@ export const requireVisitor = createMiddleware<AppEnv>(async (c, next) => {
 /** A job (an export or a generation) as the API shows it: with a fresh signed download link once it is completed. */
 export const signedView = <T extends { status: string; exportId?: string }>(c: { var: AppEnv["Variables"] }, job: T) =>
   withDownload(job, c.var.visitor.visitorId, secretOf(c.var.config));
+
+/** The largest JSON body any route takes: a message or a prompt (4000 characters) fits, with room. */
+export const JSON_BODY_MAX_BYTES = 24 * 1024;
+const jsonLimit = bodyLimit({
+  maxSize: JSON_BODY_MAX_BYTES,
+  onError: () => {
+    throw new AppError("body_too_large", `That request is too large: ${JSON_BODY_MAX_BYTES / 1024} KB at most (a message, 4000 characters).`);
+  },
+});
+
+/** A file's body: multipart to the upload route (checked as it streams), or an upload's part (checked against its size). */
+const isFile = (path: string, type: string) =>
+  (/\/sessions\/[^/]+\/uploads$/.test(path) && type.startsWith("multipart/form-data")) || /\/uploads\/[^/]+\/parts\/[^/]+$/.test(path);
+
+/** Every body but a file's is held to `JSON_BODY_MAX_BYTES` before anything reads it. */
+export const limitBodies = createMiddleware<AppEnv>(async (c, next) =>
+  isFile(c.req.path, c.req.header("Content-Type")?.toLowerCase() ?? "") ? next() : jsonLimit(c, next),
+);

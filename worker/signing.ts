@@ -11,18 +11,24 @@ export function secretOf(config: { signingSecret?: string }): string {
   throw new AppError("misconfigured", "This PromptReel server is not fully set up yet (no visitor key secret).");
 }
 
+/** How long a visitor key works; the page trades it for a fresh one while it is in use (POST /visitors/me/key). */
+export const KEY_LIFE_MS = 30 * 24 * 3600_000;
+
 /**
- * A visitor key is a JWT (HS256) whose subject is the visitor id. It holds no NemoVideo token: tokens stay on
- * the server, and the key only says which visitor's Durable Object to ask.
+ * A visitor key is a JWT (HS256) whose subject is the visitor id, with an expiry. It holds no NemoVideo token:
+ * tokens stay on the server, and the key only says which visitor's Durable Object to ask.
  * @example const key = await issueKey("f3c…", secret) // "eyJhbGciOi…"
  */
-export const issueKey = (visitorId: string, secret: string) =>
-  sign({ sub: visitorId, iat: Math.floor(Date.now() / 1000) }, secret, "HS256");
+export function issueKey(visitorId: string, secret: string, now = Date.now()) {
+  const iat = Math.floor(now / 1000);
+  return sign({ sub: visitorId, iat, exp: iat + KEY_LIFE_MS / 1000 }, secret, "HS256");
+}
 
-/** The visitor id of a valid key, or undefined. */
-export async function readKey(key: string, secret: string): Promise<string | undefined> {
+/** The visitor id of a valid, unexpired key, or undefined. A key from before keys expired lives `KEY_LIFE_MS` from its issue. */
+export async function readKey(key: string, secret: string, now = Date.now()): Promise<string | undefined> {
   try {
     const payload = await verify(key, secret, "HS256");
+    if (payload.exp === undefined && (Number(payload.iat) * 1000 || 0) + KEY_LIFE_MS < now) return undefined;
     return typeof payload.sub === "string" && /^[0-9a-f-]{36}$/.test(payload.sub) ? payload.sub : undefined;
   } catch {
     return undefined;

@@ -2,21 +2,28 @@
 // it into README.md between the `house` markers. `npm test` fails when the README's picture is not today's.
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = join(fileURLToPath(import.meta.url), "../../..");
-const BASE = /^worker\/(config|errors|sse|signing|schedule|scope|ids|kv|language)\.ts$/;
+/** The layers as the import rules name them (one source): the base files, and the routes files. */
+const rules = (createRequire(import.meta.url)(join(ROOT, ".dependency-cruiser.cjs")) as {
+  forbidden: { name: string; from: { path?: string }; to: { path?: string } }[];
+}).forbidden;
+const rule = (name: string) => rules.find((each) => each.name === name)!;
+const BASE = new RegExp(rule("base-stays-at-the-bottom").from.path!);
+const ROUTES = new RegExp(rule("routes-are-mounted-by-the-app-only").to.path!);
 
 /** The room a file stands in: its layer, or for a feature's logic and tables, its feature. */
 function roomOf(path: string): string | undefined {
   if (/^worker\/(index|app)\.ts$/.test(path)) return "app[index.ts · app.ts]";
-  if (/^worker\/[a-z]+\/(resumable-)?routes\.ts$/.test(path)) return "routes[each feature's routes.ts]";
+  if (ROUTES.test(path)) return "routes[each feature's routes.ts]";
   if (path === "worker/http.ts") return "http[http.ts]";
   if (path.startsWith("worker/visitor/")) return "visitor[visitor/: the Durable Object]";
   if (path === "worker/upstream.ts") return "upstream[upstream.ts]";
   if (path.startsWith("worker/nemo/")) return "nemo[nemo/: the one door to NemoVideo]";
-  if (BASE.test(path)) return "base[the base, which every room uses: config · errors · sse · signing · schedule · scope · ids · kv · language]";
+  if (BASE.test(path)) return "base[the base, which every room uses: config · errors · sse · signing · schedule · scope · outbound · …]";
   const feature = /^worker\/([a-z]+)\//.exec(path)?.[1];
   return feature ? `${feature}[${feature}/]` : undefined;
 }

@@ -15,7 +15,7 @@ export const TurnEvent = z.discriminatedUnion("event", [
   }),
   z.object({
     event: z.literal("error"),
-    data: z.object({ code: z.string(), message: z.string(), link: z.string().optional() }),
+    data: z.object({ code: z.string(), message: z.string(), link: z.string().optional(), retryAt: z.number().optional() }),
   }),
   z.object({
     event: z.literal("done"),

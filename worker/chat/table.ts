@@ -112,6 +112,19 @@ export class ChatTable {
     return true;
   }
 
+  /** When each turn started since `since` was started, oldest first. */
+  startedSince(since: number): number[] {
+    return this.sql
+      .exec("SELECT started_at FROM turns WHERE started_at > ? ORDER BY started_at", since)
+      .toArray()
+      .map((row) => Number(row.started_at));
+  }
+
+  /** Forgets every turn, its events, and the day's count. */
+  deleteAll(): void {
+    this.sql.exec("DELETE FROM turn_events; DELETE FROM turns; DELETE FROM daily_turns;");
+  }
+
   private one(query: string, ...bindings: SqlStorageValue[]): TurnRow | undefined {
     const [row] = this.sql.exec(query, ...bindings).toArray();
     return row ? toTurn(row) : undefined;

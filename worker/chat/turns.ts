@@ -28,6 +28,8 @@ export class Turns {
   private readonly table: ChatTable;
   /** Turns running in this instance (one marked running in storage but not here died with a restart). */
   private readonly live = new Set<string>();
+  /** Turns still running when their visitor was forgotten: read to their end, kept nowhere. */
+  private readonly dropped = new Set<string>();
 
   constructor(
     private readonly scope: Scope,
@@ -55,6 +57,7 @@ export class Turns {
         "turn_running",
         "A reply is still being written in this project. Wait for it to finish, then send your next message.",
       );
+    this.checkPace();
     if (!this.takeTurn())
       throw new AppError(
         "quota_exceeded",
@@ -142,6 +145,30 @@ export class Turns {
     this.table.deleteTurnsOutside(sessionIds);
   }
 
+  /** The visitor asked to be forgotten: every turn and event goes; a turn still running is dropped, unheard. */
+  forget(): void {
+    for (const id of this.live) {
+      this.dropped.add(id);
+      this.scope.live.end(topic(id));
+    }
+    this.live.clear();
+    this.table.deleteAll();
+  }
+
+  /** At most `MESSAGES_PER_MINUTE` messages in any minute. */
+  private checkPace(now = Date.now()): void {
+    const limit = this.scope.config.MESSAGES_PER_MINUTE;
+    const recent = this.table.startedSince(now - 60_000);
+    if (recent.length < limit) return;
+    const retryAt = recent[recent.length - limit] + 60_000;
+    throw new AppError(
+      "rate_limited",
+      `That's ${limit} messages in a minute, as many as we take. Send your next one in ${Math.ceil((retryAt - now) / 1000)} seconds.`,
+      undefined,
+      retryAt,
+    );
+  }
+
   private async run(visitorId: string, session: SessionRecord, turn: TurnRow): Promise<void> {
     const config = this.scope.config;
     const nemo = this.account.client(visitorId);
@@ -175,12 +202,14 @@ export class Turns {
 
   /** Keeps an event with its id and hands it to whoever follows the turn. */
   private store(turn: TurnRow, event: TurnEvent): void {
+    if (this.dropped.has(turn.id)) return;
     const id = this.table.addEvent(turn.id, event);
     this.scope.live.publish(topic(turn.id), { id, event: event.event, data: event.data });
   }
 
   /** The turn's last event (`done`), then its end in storage; its followers' streams close. */
   private finish(turn: TurnRow, reason: DoneReason): void {
+    if (this.dropped.delete(turn.id)) return;
     this.store(turn, { event: "done", data: { reason } });
     this.table.finish(turn.id, reason, Date.now());
     this.live.delete(turn.id);

@@ -12,7 +12,7 @@ import type { Account } from "../visitors/account";
 import { EXPORT_CAP_MS, MAX_POLL_FAILURES, nextPollIn, retryIn } from "./poll";
 import type { ExportRecord, JobError } from "./schema";
 import { type ExportStatus, isFinalExport } from "./statuses";
-import { ExportTable, type ExportRow } from "./table";
+import { ExportTable, type ExportRow, toRecord } from "./table";
 
 type Output = { format: string; quality: string };
 const key = (id: string) => `export:${id}`;
@@ -53,6 +53,12 @@ export class Exports {
     if (running) return toRecord(running);
     let starting = this.starting.get(sessionId);
     if (!starting) {
+      const limit = this.scope.config.EXPORTS_AT_ONCE;
+      if (this.table.runningCount() + this.starting.size >= limit)
+        throw new AppError(
+          "rate_limited",
+          `You already have ${limit} exports rendering. Wait for one of them to finish (usually a minute or two), then export this one.`,
+        );
       starting = this.submitNew(visitorId, session, output).finally(() => this.starting.delete(sessionId));
       this.starting.set(sessionId, starting);
     }
@@ -107,6 +113,17 @@ export class Exports {
   /** Forgets the ended exports of sessions that are gone. */
   sweep(sessionIds: Set<string>): void {
     this.table.deleteEndedOutside(sessionIds);
+  }
+
+  /** The visitor asked to be forgotten: renders still running are stopped, and every export goes. */
+  async forget(visitorId: string): Promise<void> {
+    const nemo = this.account.client(visitorId);
+    for (const renderId of this.table.runningRenders()) await nemo.cancelRender(renderId).catch(() => {});
+    for (const row of this.table.list()) {
+      await this.scope.schedule.cancel(key(row.exportId));
+      this.scope.live.end(key(row.exportId));
+    }
+    this.table.deleteAll();
   }
 
   private async submitNew(visitorId: string, session: SessionRecord, output: Output) {
@@ -267,17 +284,3 @@ const tookTooLong = (): JobError => ({
   code: "upstream_timeout",
   message: "NemoVideo took longer than 20 minutes to render this video, so we stopped waiting. Please export again.",
 });
-
-function toRecord(row: ExportRow): ExportRecord {
-  const { exportId, sessionId, status, progress, url, error, createdAt, completedAt } = row;
-  return {
-    exportId,
-    sessionId,
-    status,
-    progress,
-    ...(url ? { url } : {}),
-    ...(error ? { error } : {}),
-    createdAt,
-    ...(completedAt ? { completedAt } : {}),
-  };
-}

@@ -5,7 +5,7 @@ import { EXPORT_STATUSES } from "./statuses";
 export const ExportStatus = z.enum(EXPORT_STATUSES);
 
 export const JobError = z
-  .object({ code: z.string(), message: z.string(), link: z.string().optional() })
+  .object({ code: z.string(), message: z.string(), link: z.string().optional(), retryAt: z.number().optional() })
   .openapi("JobError");
 export type JobError = z.infer<typeof JobError>;
 

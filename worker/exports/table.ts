@@ -62,6 +62,25 @@ export class ExportTable {
     return row ? toRow(row) : undefined;
   }
 
+  /** How many exports have not ended. */
+  runningCount(): number {
+    return Number(
+      this.sql.exec("SELECT COUNT(*) AS n FROM exports WHERE status NOT IN (SELECT value FROM json_each(?))", FINAL).one().n,
+    );
+  }
+
+  /** The renders still running, for the visitor who asked to be forgotten. */
+  runningRenders(): string[] {
+    return this.sql
+      .exec("SELECT render_id FROM exports WHERE status NOT IN (SELECT value FROM json_each(?))", FINAL)
+      .toArray()
+      .map((row) => String(row.render_id));
+  }
+
+  deleteAll(): void {
+    this.sql.exec("DELETE FROM exports");
+  }
+
   /** Every export, newest first. */
   list(): ExportRow[] {
     return this.sql.exec("SELECT * FROM exports ORDER BY created_at DESC").toArray().map(toRow);
@@ -129,5 +148,20 @@ function toRow(row: Record<string, SqlStorageValue>): ExportRow {
     submittedAt: Number(row.submitted_at),
     startProgress: Number(row.start_progress),
     completedAt: optional(row.completed_at) as number | undefined,
+  };
+}
+
+/** An export as the API speaks of it: what only the job needs left out. */
+export function toRecord(row: ExportRow): ExportRecord {
+  const { exportId, sessionId, status, progress, url, error, createdAt, completedAt } = row;
+  return {
+    exportId,
+    sessionId,
+    status,
+    progress,
+    ...(url ? { url } : {}),
+    ...(error ? { error } : {}),
+    createdAt,
+    ...(completedAt ? { completedAt } : {}),
   };
 }

@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Bindings } from "../config";
-import { AppError, notFound } from "../errors";
+import { AppError, notFound, settle } from "../errors";
 import { createRouter, errorResponse, security, unauthorized } from "../http";
-import { mediaKindOf, mediaTypeOf } from "../nemo/formats";
+import { mediaKindOf } from "../nemo/formats";
 import { SessionParams } from "../sessions/schema";
 import type { VisitorContext } from "../visitor/context";
 import { tooLarge, unsupported } from "./refusals";
@@ -122,26 +122,11 @@ export const resumableUploads = createRouter()
     const { id } = c.req.valid("param");
     const { name, size } = c.req.valid("json");
     const visitor = c.var.visitor;
-    const config = c.var.config;
+    const { MAX_UPLOAD_BYTES } = c.var.config;
     await visitor.session(id);
     if (!mediaKindOf(name)) throw unsupported(name);
-    if (size > config.MAX_UPLOAD_BYTES) throw tooLarge(config.MAX_UPLOAD_BYTES);
-    const uploadId = crypto.randomUUID();
-    const r2Key = `uploads/${visitor.visitorId}/${uploadId}`;
-    const multipart = await c.env.UPLOADS.createMultipartUpload(r2Key, {
-      httpMetadata: { contentType: mediaTypeOf(name) },
-    });
-    const upload: UploadRecord = {
-      id: uploadId,
-      sessionId: id,
-      name,
-      size,
-      partSize: config.UPLOAD_PART_BYTES,
-      r2Key,
-      r2UploadId: multipart.uploadId,
-      createdAt: Date.now(),
-    };
-    await visitor.stub.addUpload(upload);
+    if (size > MAX_UPLOAD_BYTES) throw tooLarge(MAX_UPLOAD_BYTES);
+    const upload = settle(await visitor.stub.startUpload(visitor.visitorId, id, { name, size }));
     return c.json(statusOf({ ...upload, parts: [] }), 201);
   })
   .openapi(status, async (c) => c.json(statusOf(await findUpload(c.var.visitor, c.req.valid("param").uploadId)), 200))

@@ -49,6 +49,14 @@ export class UploadTable {
     };
   }
 
+  /** Every upload on its way in, oldest first. */
+  all(): UploadRecord[] {
+    return this.sql
+      .exec("SELECT id FROM uploads ORDER BY created_at")
+      .toArray()
+      .map((row) => this.find(String(row.id))!);
+  }
+
   /** Idempotent: a part sent again replaces the one before. */
   recordPart(id: string, part: UploadedPart): void {
     this.sql.exec("INSERT OR REPLACE INTO upload_parts VALUES (?, ?, ?)", id, part.partNumber, part.etag);

@@ -11,7 +11,7 @@ import type { Scope } from "../scope";
 import type { SessionRecord } from "../sessions/schema";
 import { Sessions } from "../sessions/sessions";
 import { Live } from "../sse";
-import type { UploadedPart, UploadRecord } from "../uploads/schema";
+import type { UploadedPart } from "../uploads/schema";
 import { Uploads } from "../uploads/uploads";
 import { Account } from "../visitors/account";
 
@@ -40,7 +40,7 @@ export class Visitor extends DurableObject<Bindings> {
     const scope: Scope = { sql: ctx.storage.sql, env, config, schedule: this.schedule, live: new Live(config.KEEPALIVE_MS) };
     this.account = new Account(scope);
     this.sessions = new Sessions(scope, this.account);
-    this.uploads = new Uploads(scope);
+    this.uploads = new Uploads(scope, this.sessions);
     this.turns = new Turns(scope, this.sessions, this.account);
     this.exports = new Exports(scope, this.sessions, this.account);
     this.generations = new Generations(scope, this.account, this.sessions, this.turns, this.exports);
@@ -128,8 +128,8 @@ export class Visitor extends DurableObject<Bindings> {
     return this.generations.follow(id);
   }
 
-  async addUpload(upload: UploadRecord): Promise<void> {
-    this.uploads.add(upload);
+  async startUpload(visitorId: string, sessionId: string, file: { name: string; size: number }) {
+    return outcomeOf(() => this.uploads.start(visitorId, sessionId, file));
   }
 
   async upload(id: string) {
@@ -144,6 +144,16 @@ export class Visitor extends DurableObject<Bindings> {
     this.uploads.remove(id);
   }
 
+  /** Forgets the visitor: each feature its own data (files in R2 and copies in KV included); then its keys are refused. */
+  async forget(visitorId: string): Promise<void> {
+    await this.generations.forget();
+    await this.exports.forget(visitorId);
+    this.turns.forget();
+    await this.uploads.forget();
+    await this.sessions.forget();
+    await this.account.forget(visitorId);
+  }
+
   async alarm(): Promise<void> {
     await this.schedule.run();
   }
@@ -151,6 +161,7 @@ export class Visitor extends DurableObject<Bindings> {
   /** Forgets what has expired: sessions past their token's life, old turns' events, the ended jobs of gone sessions. */
   private async sweep(): Promise<void> {
     const sessions = this.sessions.sweep();
+    await this.uploads.sweep(sessions);
     this.turns.sweep(sessions);
     this.exports.sweep(sessions);
     this.generations.sweep(sessions);
