@@ -113,14 +113,17 @@ describe("sessions", () => {
     expect(answer.body.error.code).toBe("session_lost");
   });
 
-  it("reads are retried on 5xx with backoff and succeed", async () => {
-    const { key, sessionId } = await newSession("en");
-    await emulator.fault("server-error", { times: 2, match: { path: "/api/state/" }, params: { status: 502 } });
-    const answer = await call(`/sessions/${sessionId}`, { key });
-    expect(answer.status).toBe(200);
-    const reads = (await emulator.requests()).filter((r) => r.path.startsWith("/api/state/"));
-    expect(reads.map((r) => r.status)).toEqual([502, 502, 200]);
-  });
+  for (const status of [502, 501, 520, 522]) {
+    it(`a read met by an HTTP ${status} (NemoVideo, or the edge's page in front of it) is tried once more, and the person sees the timeline`, async () => {
+      const { key, sessionId } = await newSession("en");
+      await chat(key, sessionId, "a fox running through a snowy forest");
+      await emulator.fault(status >= 520 ? "edge-error" : "server-error", { match: { path: "/api/state/" }, params: { status } });
+      const answer = await call(`/sessions/${sessionId}`, { key });
+      expect(answer.body.summary).toMatch(/^Timeline \(3 tracks\): 1\. Video: /);
+      const reads = (await emulator.requests()).filter((r) => r.path.startsWith("/api/state/"));
+      expect(reads.map((r) => r.status).slice(-2)).toEqual([status, 200]);
+    });
+  }
 
   it("a read that keeps failing answers 503 with a sentence", async () => {
     const { key } = await newSession("en");

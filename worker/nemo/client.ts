@@ -8,8 +8,8 @@ import { type Call, isEventStream, type NemoOptions, type TokenSource, Transport
 /**
  * The one door to NemoVideo: URLs, headers, envelopes and error codes live here and nowhere else.
  * Every call carries the attribution headers. A refused token (1001) is renewed and the call repeated once;
- * an HTTP 429 is repeated once after `retryAfterMs`; reads are repeated with backoff on 5xx and network
- * failures. A chat message is never sent twice once NemoVideo may have accepted it.
+ * an HTTP 429 is repeated once after `retryAfterMs`; reads are repeated once after a 408, a 5xx or a network
+ * failure. A chat message is never sent twice once NemoVideo may have accepted it.
  */
 export class NemoClient {
   private readonly transport: Transport;
