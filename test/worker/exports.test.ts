@@ -39,7 +39,7 @@ async function settled(key: string, exportId: string, timeoutMs = 8000) {
 
 
 describe("an export, from click to MP4", () => {
-  it("submits the draft once as render_<ts> with camelCase sessionId and mp4/high, and answers 202 at once", async () => {
+  it("submits the draft once as render_<ts>_<8 hex> with camelCase sessionId and mp4/high, and answers 202 at once", async () => {
     const { key, sessionId } = await readySession();
     const started = await startExport(key, sessionId);
     expect(started.status).toBe(202);
@@ -49,7 +49,7 @@ describe("an export, from click to MP4", () => {
     expect(submits).toHaveLength(1);
     expect(submits[0].headers["x-skill-source"]).toBeTruthy();
     const body = JSON.parse(submits[0].body!);
-    expect(body.id).toMatch(/^render_\d{13}$/);
+    expect(body.id).toMatch(/^render_\d{13}_[0-9a-f]{8}$/);
     expect(body.sessionId).toMatch(/^\d+$/);
     expect(body.output).toEqual({ format: "mp4", quality: "high" });
     expect(body.draft).toMatchObject({ t: expect.any(Array) });
@@ -192,17 +192,44 @@ describe("when an export goes wrong", () => {
     expect(statuses.filter((s) => s >= 500)).toHaveLength(5);
   });
 
-  it("a render id NemoVideo refuses as used (409) is retried once under a fresh id", async () => {
+  it("a render id NemoVideo refuses as used (409) is tried once more under a fresh id, and the export completes", async () => {
     const { key, sessionId } = await readySession();
-    await emulator.fault("server-error", { times: 1, match: { path: "/api/render/proxy/lambda" }, params: { status: 409 } });
+    await emulator.fault("duplicate-render");
     const started = await startExport(key, sessionId);
     expect(started.status).toBe(202);
     const submits = await renderSubmits();
     expect(submits.map((r) => r.status)).toEqual([409, 200]);
     const ids = submits.map((r) => JSON.parse(r.body!).id);
-    expect(ids[0]).toMatch(/^render_\d{13}$/);
-    expect(ids[1]).toMatch(/^render_\d{13}_[0-9a-f]{8}$/);
+    expect(new Set(ids).size).toBe(2);
     expect((await settled(key, started.body.exportId)).status).toBe("completed");
+  });
+
+  it("a refusal as {success:false} with HTTP 200 is a refusal too: a fresh id, and the export completes", async () => {
+    const { key, sessionId } = await readySession();
+    await emulator.configure({ renderErrorStatus: "200" });
+    await emulator.fault("duplicate-render");
+    const started = await startExport(key, sessionId);
+    expect(started.status).toBe(202);
+    expect((await renderSubmits()).map((r) => r.status)).toEqual([200, 200]);
+    expect((await settled(key, started.body.exportId)).status).toBe("completed");
+  });
+
+  it("an answer about another job (the one NemoVideo matched the id to) is not taken for this export: the person gets a render of their own", async () => {
+    const { key, sessionId: first } = await readySession();
+    const earlier = await settled(key, (await startExport(key, first)).body.exportId);
+    const second = await call("/sessions", { method: "POST", key, json: { language: "en" } });
+    await emulator.grantCredits(500);
+    await chat(key, second.body.sessionId, "a lighthouse on a cliff at dusk");
+    await emulator.configure({ duplicateRender: "existing" });
+    await emulator.fault("duplicate-render");
+    const started = await startExport(key, second.body.sessionId);
+    expect(started.body.status).not.toBe("completed");
+    const done = await settled(key, started.body.exportId);
+    expect(done.status).toBe("completed");
+    expect(done.url).not.toBe(earlier.url);
+    const ids = (await renderSubmits()).map((r) => JSON.parse(r.body!).id);
+    expect(ids).toHaveLength(3);
+    expect(done.url).toContain(`/render-result/${ids[2]}.mp4`);
   });
 
   it("cancel stops a running export: NemoVideo is told, the stream ends with cancelled", async () => {

@@ -205,7 +205,7 @@ describe("reading NemoVideo's envelopes", () => {
     const { client } = anonymousVisitor();
     const { upstreamId: session_id } = await client.createSession();
     const submitted = await client.submitRender(renderJob(session_id));
-    if (submitted === "duplicate") throw new Error("a fresh render id was refused");
+    if (submitted === "refused") throw new Error("a fresh render id was refused");
     const { id } = submitted;
     const running = await client.render(id);
     expect(running.id).toBe(id);

@@ -128,8 +128,8 @@ export class NemoClient {
   }
 
   /**
-   * Submits a render. `"duplicate"` when NemoVideo refuses the id as already used (HTTP 409): the caller retries
-   * once under a new id. (Some documents say a duplicate returns the existing job instead; that is a plain answer.)
+   * Submits a render. `"refused"` when NemoVideo refuses it (HTTP 409 for an id already used; any other 4xx, or
+   * `{"success":false}` with HTTP 200, which says no more): the caller tries once more under a new id.
    */
   async submitRender(job: { id: string; sessionId: string; draft: unknown; format: string; quality: string }) {
     try {
@@ -144,20 +144,22 @@ export class NemoClient {
         },
       });
     } catch (error) {
-      if (error instanceof AppError && error.code === "turn_running") return "duplicate" as const;
+      if (error instanceof AppError && (error.code === "turn_running" || error.code === "upstream_error")) return "refused" as const;
       throw error;
     }
   }
 
   /**
-   * Starts a render of `draft` under a fresh `render_<ts>` id, as NemoVideo's own client names them; an id refused
-   * as already used is retried once under `render_<ts>_<random>`. Answers the id and the job as first reported.
+   * Starts a render of `draft` under an id of its own, `render_<ts>_<8 hex>`: a timestamp alone is shared by two
+   * exports in the same millisecond, and with one operator token their visitors would share a render. NemoVideo
+   * may refuse an id, or answer a used one with the job that holds it; an answer about another job is not our
+   * render. Either way, once more under a new id. Answers the id and the job as first reported.
    */
   async startRender(render: { sessionId: string; draft: unknown; format: string; quality: string }) {
     for (let attempt = 0; ; attempt++) {
-      const id = attempt === 0 ? `render_${Date.now()}` : `render_${Date.now()}_${crypto.randomUUID().slice(0, 8)}`;
+      const id = `render_${Date.now()}_${crypto.randomUUID().slice(0, 8)}`;
       const job = await this.submitRender({ id, ...render });
-      if (job !== "duplicate") return { renderId: id, job };
+      if (job !== "refused" && (job.id === "" || job.id === id)) return { renderId: id, job };
       if (attempt >= 1)
         throw new AppError("upstream_error", "NemoVideo refused to start this export. Please try again in a moment.");
     }
