@@ -106,6 +106,35 @@ describe("an export, from click to MP4", () => {
     expect((await forged.json<any>()).error.message).toMatch(/not valid or has expired/);
   });
 
+  for (const [form, named] of [["file", false], ["redirect", false], ["json", false], ["file", true]] as const) {
+    it(`a player's byte range gets 206 and exactly those bytes when NemoVideo ${named ? "names the file in its answer" : `gives the file by its download endpoint (${form})`}`, async () => {
+      await emulator.configure({ downloadForm: form, renderOutputUrl: named });
+      const { key, sessionId } = await readySession();
+      const done = await settled(key, (await startExport(key, sessionId)).body.exportId);
+      expect(done.status).toBe("completed");
+      const whole = await exports.default.fetch(`http://localhost${done.downloadUrl}`);
+      expect(whole.status).toBe(200);
+      const bytes = new Uint8Array(await whole.arrayBuffer());
+      expect(new TextDecoder().decode(bytes.subarray(4, 8))).toBe("ftyp");
+
+      const part = await exports.default.fetch(`http://localhost${done.downloadUrl}`, { headers: { Range: "bytes=1000-1999" } });
+      expect(part.status).toBe(206);
+      expect(part.headers.get("Content-Range")).toBe(`bytes 1000-1999/${bytes.byteLength}`);
+      expect(new Uint8Array(await part.arrayBuffer())).toEqual(bytes.subarray(1000, 2000));
+      const tail = await exports.default.fetch(`http://localhost${done.downloadUrl}`, { headers: { Range: "bytes=-100" } });
+      expect(tail.status).toBe(206);
+      expect(new Uint8Array(await tail.arrayBuffer())).toEqual(bytes.subarray(bytes.byteLength - 100));
+      const beyond = await exports.default.fetch(`http://localhost${done.downloadUrl}`, { headers: { Range: `bytes=${bytes.byteLength}-` } });
+      expect(beyond.status).toBe(416);
+      await beyond.body?.cancel();
+
+      // The file's own address (NemoVideo's CDN) never gets our NemoVideo token.
+      const fileReads = (await emulator.requests()).filter((r) => r.path.startsWith("/render-result/"));
+      expect(fileReads.length).toBe(form === "file" && !named ? 0 : 4);
+      expect(fileReads.every((r) => r.headers.authorization === undefined)).toBe(true);
+    });
+  }
+
   it("a second click while an export runs answers the same export and starts no second render", async () => {
     const { key, sessionId } = await readySession();
     const [first, second] = await Promise.all([startExport(key, sessionId), startExport(key, sessionId)]);

@@ -149,7 +149,8 @@ export const exportDownloads = createRouter().openapi(
       const value = upstream.headers.get(name);
       if (value) headers.set(name, value);
     }
-    return new Response(upstream.body, { status: upstream.status === 206 ? 206 : 200, headers }) as never;
+    const status = upstream.status === 206 || upstream.status === 416 ? upstream.status : 200;
+    return new Response(upstream.body, { status, headers }) as never;
   },
 );
 

@@ -34,6 +34,8 @@ export interface Call {
   idempotent?: boolean;
   /** No time limit (chat turns, uploads, downloads). */
   long?: boolean;
+  /** A file: its `Range` passed on, and a redirect answered as it is (to be followed without our token). */
+  download?: { range?: string };
 }
 
 type Outcome = { ok: true; response: Response; data?: unknown } | { ok: false; code?: number; status: number };
@@ -128,6 +130,7 @@ export class Transport {
     const headers = new Headers(attributionHeaders(this.options.attribution));
     headers.set("Authorization", `Bearer ${token}`);
     if (call.accept) headers.set("Accept", call.accept);
+    if (call.download?.range) headers.set("Range", call.download.range);
     let body: BodyInit | undefined;
     if (call.json !== undefined) {
       headers.set("Content-Type", "application/json");
@@ -144,6 +147,7 @@ export class Transport {
       method: call.method,
       headers,
       body,
+      redirect: call.download ? "manual" : "follow",
       signal: call.long ? undefined : AbortSignal.timeout(CALL_TIMEOUT_MS),
     });
     return this.options.fetcher(request);
@@ -163,6 +167,9 @@ export async function readOutcome(response: Response): Promise<Outcome> {
 
 async function readEnvelope(response: Response): Promise<Outcome> {
   if (isEventStream(response) && response.ok) return { ok: true, response };
+  // A download's answers: a redirect to the file, or a range beyond its end (the player is told so).
+  if (response.status >= 300 && response.status < 400 && response.headers.has("Location")) return { ok: true, response };
+  if (response.status === 416) return { ok: true, response };
   const type = (response.headers.get("Content-Type") ?? "").toLowerCase();
   if (!type.includes("json")) {
     if (response.ok) return { ok: true, response };
