@@ -18,7 +18,34 @@ describe("sessions", () => {
     expect(session.body.summary).toMatch(/empty/);
   });
 
-  for (const draftKeys of ["short", "long"] as const) {
+  for (const newSessionState of ["draft-null", "null", "nulls"] as const) {
+    it(`a new session whose state NemoVideo gives as ${newSessionState === "null" ? "null" : newSessionState === "nulls" ? "all nulls" : "a null draft"} shows an empty timeline, no media, nothing to export; a generation then fills it`, async () => {
+      await emulator.configure({ newSessionState });
+      const { key, sessionId } = await newSession("en");
+      const session = await call(`/sessions/${sessionId}`, { key });
+      expect(session.body).toMatchObject({ timeline: { durationMs: 0, tracks: [] }, exportReady: false, media: [] });
+      expect(session.body.summary).toBe("The timeline is empty: describe a video to start.");
+      const refused = await call(`/sessions/${sessionId}/exports`, { method: "POST", key, json: {} });
+      expect(refused.body.error.code).toBe("export_not_ready");
+      const turn = await chat(key, sessionId, "a fox running through a snowy forest");
+      expect(turn.events.find((e) => e.event === "timeline")!.data.summary).toMatch(/^Timeline \(3 tracks\)/);
+    });
+  }
+
+  it("a track of a type other than video, music or title (tt 3) is shown as a track of its own, and the video still exports", async () => {
+    await emulator.configure({ otherTracks: true });
+    const { key, sessionId } = await newSession("en");
+    await chat(key, sessionId, "a fox running through a snowy forest");
+    const { body } = await call(`/sessions/${sessionId}`, { key });
+    expect(body.timeline.tracks.map((t: any) => t.kind)).toEqual(["video", "audio", "text", "other"]);
+    expect(body.summary).toMatch(/^Timeline \(4 tracks\): .* 4\. Track: Sparkles \(1-4s\)$/);
+    expect(body.exportReady).toBe(true);
+    expect((await call(`/sessions/${sessionId}/exports`, { method: "POST", key, json: {} })).body.status).toBe("pending");
+    const [submitted] = (await emulator.requests()).filter((r) => r.path === "/api/render/proxy/lambda");
+    expect(JSON.parse(submitted.body!).draft.t.map((track: any) => track.tt)).toEqual([0, 1, 7, 3]);
+  });
+
+  for (const draftKeys of ["short", "long", "in-out", "from-to"] as const) {
     it(`after a generation the session shows video, BGM and title tracks (${draftKeys} segment keys)`, async () => {
       await emulator.configure({ draftKeys });
       const { key, sessionId } = await newSession("en");
