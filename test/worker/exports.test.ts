@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { exports } from "cloudflare:workers";
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { BASE, call, chat, emulator, newSession, parseSse, restartVisitor, useEmulator, visitorStub } from "../helpers";
 
 useEmulator();
@@ -71,14 +71,17 @@ describe("an export, from click to MP4", () => {
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
   });
 
-  it("polls on a schedule from the progress: a few polls, not a tight loop", async () => {
-    const { key, sessionId } = await readySession();
-    const { body: job } = await startExport(key, sessionId);
-    await settled(key, job.exportId);
-    const polls = await renderPolls();
-    expect(polls.length).toBeGreaterThanOrEqual(1);
-    expect(polls.length).toBeLessThanOrEqual(4);
-  });
+  for (const progress of ["straight", "plateau", "none"]) {
+    it(`polls a 60 s render (progress ${progress}) no more often than NemoVideo's own client would: 8 times, at 2 s and then each wait ×1.5 up to 15 s`, async () => {
+      const { key, sessionId } = await readySession();
+      await emulator.fault("shape-render", { params: { seconds: 60, progress } });
+      const { body: job } = await startExport(key, sessionId);
+      expect((await settled(key, job.exportId)).status).toBe("completed");
+      const polls = await renderPolls();
+      expect(polls.length).toBeGreaterThanOrEqual(1);
+      expect(polls.length).toBeLessThanOrEqual(8);
+    });
+  }
 
   it("the MP4 downloads with the key or the signed link, as an attachment, with Range for a player", async () => {
     const { key, sessionId } = await readySession();
@@ -282,7 +285,7 @@ describe("when an export goes wrong", () => {
     await emulator.configure({ timeScale: 0.05 });
     await emulator.fault("slow", { times: 1, match: { path: "/api/render/proxy/lambda/render_" }, params: { ms: 400 } });
     const { body: job } = await startExport(key, sessionId);
-    // The first poll goes out after 100 ms and NemoVideo takes 400 ms to answer it: cancel in between.
+    // The first poll goes out after 35 ms and NemoVideo takes 400 ms to answer it: cancel in between.
     await sleep(250);
     expect((await call(`/exports/${job.exportId}/cancel`, { method: "POST", key })).body.status).toBe("cancelled");
     await sleep(600);
@@ -317,6 +320,27 @@ describe("an export outlives the tab and the object", () => {
       await runDurableObjectAlarm(fresh);
       status = (await call(`/exports/${job.exportId}`, { key })).body.status;
       if (status !== "completed") await sleep(50);
+    }
+    expect(status).toBe("completed");
+  });
+
+  it("an export kept by an older version (the submission's time and progress instead of the last poll's) is followed to the end after an upgrade", async () => {
+    const { key, sessionId, visitorId } = await readySession();
+    await emulator.configure({ timeScale: 0.02 });
+    const { body: job } = await startExport(key, sessionId);
+    await runInDurableObject(visitorStub(visitorId), (_instance, state) => {
+      const sql = state.storage.sql;
+      sql.exec(`CREATE TABLE old_exports AS SELECT id, session_id, render_id, status, progress, url, error, format, quality,
+        submissions, failures, created_at, looked_at AS submitted_at, progress AS start_progress, completed_at FROM exports`);
+      sql.exec("DROP TABLE exports; ALTER TABLE old_exports RENAME TO exports");
+    });
+    const fresh = await restartVisitor(visitorId);
+    const deadline = Date.now() + 8_000;
+    let status = "pending";
+    while (Date.now() < deadline && status !== "completed") {
+      await runDurableObjectAlarm(fresh);
+      status = (await call(`/exports/${job.exportId}`, { key })).body.status;
+      if (status !== "completed") await sleep(25);
     }
     expect(status).toBe("completed");
   });
