@@ -70,7 +70,7 @@ export const renderRoutes = new Hono<AppEnv>()
     }
     const render = createRender(body.data.id, user.id, body.data.sessionId, body.data.draft, await shapeOf(c));
     await maybeFail(c, render);
-    return renderOk(c, { id: render.id, ...renderStatus(render) });
+    return renderOk(c, { id: render.id, ...renderStatus(render, render.createdAt) });
   })
   .get("/api/render/proxy/lambda/:id", async (c) => {
     const render = ownRender(c.get("user"), c.req.param("id"));
