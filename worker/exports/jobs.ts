@@ -117,22 +117,23 @@ export class Exports {
         "export_not_ready",
         "There is nothing to export yet. Describe the video you want first; once the timeline has a clip, export it.",
       );
-    const now = Date.now();
+    const createdAt = Date.now();
     const { renderId, job } = await nemo.startRender({ sessionId: session.upstreamId, draft, ...output });
+    const answeredAt = Date.now();
     const row: ExportRow = {
       exportId: newId("exp"),
       sessionId: session.id,
       status: job.status,
       progress: job.progress,
-      createdAt: now,
+      createdAt,
       renderId,
       ...output,
       submissions: 1,
       failures: 0,
-      lookedAt: now,
+      lookedAt: answeredAt,
     };
     this.table.insert(row);
-    await this.scope.schedule.at(key(row.exportId), now + POLL.firstMs * this.scale);
+    await this.scope.schedule.at(key(row.exportId), answeredAt + POLL.firstMs * this.scale);
     return toRecord(row);
   }
 
@@ -216,8 +217,8 @@ export class Exports {
     }
     const { draft } = await nemo.state(session.upstreamId);
     if (this.ended(row.exportId)) return;
-    const submittedAt = Date.now();
     const { renderId, job: resubmitted } = await nemo.startRender({ sessionId: session.upstreamId, draft, format: row.format, quality: row.quality });
+    const submittedAt = Date.now();
     if (this.ended(row.exportId)) {
       await nemo.cancelRender(renderId).catch(() => {});
       return;
