@@ -99,10 +99,14 @@ export class ReplyText {
       return merge(this.end(), this.final(text));
     }
     const added = text.trim() === streamed.trim() ? "" : text.slice(streamed.length);
+    this.streamed = "";
     return this.end(this.take(added));
   }
 
-  /** The stream ended: what waited is let out. True in `cut` when a message was still being streamed. */
+  /**
+   * A message ended (its final event, or the stream): what waited is let out. `cut` when partial chunks came and
+   * no final event: the stream was cut in the middle of a message.
+   */
   end(sentences: string[] = []): Released & { cut: boolean } {
     const cut = this.streamed !== "";
     const rest = this.held;

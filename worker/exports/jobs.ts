@@ -19,8 +19,8 @@ const key = (id: string) => `export:${id}`;
 
 /**
  * A visitor's exports, driven by its Durable Object's alarm: submitted once, then polled on a schedule that
- * progress can only hasten (`poll.ts`), retried when NemoVideo stumbles, resubmitted once under a new id when a render
- * fails, and given up with a reason after `EXPORT_CAP_MS`. Every step reads its job from storage first, so a
+ * progress can only hasten (`poll.ts`), retried when NemoVideo stumbles, resubmitted once under a new id when a
+ * render fails, and given up with a reason after `EXPORT_CAP_MS`. Every step reads its job from storage first, so a
  * step run twice, or run by a fresh instance after a restart, simply carries on. Each change is published as a
  * `status` event on `export:<id>`, which the export's followers hear (and a generation `watch`es).
  */

@@ -42,8 +42,9 @@ type Outcome = { ok: true; response: Response; data?: unknown } | { ok: false; c
 export type Answer = Extract<Outcome, { ok: true }> & { credentials: Credentials };
 
 /**
- * What NemoVideo's own client retries: network failures, 408, 429 and any 5xx, the edge's 52x pages in front of
- * NemoVideo included. Once, after a pause; never a call that may have been taken (a chat message is charged again).
+ * 408 and any 5xx, the edge's 52x pages in front of NemoVideo included: with network failures (and 429, waited out
+ * on its own), what NemoVideo's own client retries. A read is repeated once, after a pause; never a call that may
+ * have been taken (a chat message would be charged again).
  */
 const isTransient = (status: number) => status === 408 || status >= 500;
 export const CALL_TIMEOUT_MS = 30_000;
