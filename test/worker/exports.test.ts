@@ -129,6 +129,7 @@ describe("an export, from click to MP4", () => {
       expect(new Uint8Array(await tail.arrayBuffer())).toEqual(bytes.subarray(bytes.byteLength - 100));
       const beyond = await exports.default.fetch(`http://localhost${done.downloadUrl}`, { headers: { Range: `bytes=${bytes.byteLength}-` } });
       expect(beyond.status).toBe(416);
+      expect(beyond.headers.get("Content-Range")).toBe(`bytes */${bytes.byteLength}`);
       await beyond.body?.cancel();
 
       // The file's own address (NemoVideo's CDN) never gets our NemoVideo token.

@@ -118,6 +118,7 @@ const download = createRoute({
   responses: {
     200: { content: { "video/mp4": { schema: { type: "string", format: "binary" } } }, description: "The MP4." },
     206: { content: { "video/mp4": { schema: { type: "string", format: "binary" } } }, description: "Part of it." },
+    416: { description: "The range asked for lies beyond the end of the file (`Content-Range: bytes */<size>`)." },
     401: unauthorized,
     404: noSuchExport,
     409: errorResponse("The export has not completed."),
