@@ -2,47 +2,39 @@ import { createParser } from "eventsource-parser";
 import { now, quantile, sleep } from "./stats.mjs";
 
 /**
- * How soon does a person see an export as finished, and at what cost in upstream polls? The same renders run twice
- * at once, on the emulator with its time scaled: through PromptReel (`POST /sessions/{id}/exports`, watched on
- * `GET /exports/{id}/events`), and through the seed's loop (`POST /api/render/proxy/lambda`, then a poll every
- * 30 s, scaled, until `completed`), written here in Node straight against the emulator. The emulator picks a
- * render's length (30–90 s) from a hash of the draft and a draft from the prompt, so both paths render the same
- * drafts, of the lengths below. The emulator's poll answer says when a render finished (`completedAt`); its request
- * log says how often PromptReel polled.
+ * How soon is a finished export seen, and at what cost in polls, whatever shape the render's progress takes?
+ * Eighteen renders, 20, 45 and 80 s on each of six progress curves, run three ways at once on the emulator with
+ * its time scaled: through PromptReel (`POST /sessions/{id}/exports`, watched on `GET /exports/{id}/events`), and,
+ * written here in Node straight against the emulator, with NemoVideo's own client's schedule (the first poll at
+ * 2 s, each wait ×1.5, at most 15 s) and with the seed's fixed 30 s cadence. Each render's length and curve come
+ * from the emulator's `shape-render` fault, armed for the client id that submits it. The emulator's poll answer
+ * says when a render finished (`completedAt`); its request log says how often PromptReel polled.
  */
-export const RENDERS = [
-  // Render length in seconds before scaling (the emulator's pick for the draft the prompt makes); generation turns
-  // of 103–140 s, so that the preparation is short.
-  { prompt: "make a 7-second video of a paper boat", seconds: 31 },
-  { prompt: "make a 10-second video of a campfire", seconds: 36 },
-  { prompt: "make a 10-second video of a koi pond", seconds: 44 },
-  { prompt: "make a 7-second video of a forest stream", seconds: 47 },
-  { prompt: "make a 10-second video of a lighthouse", seconds: 51 },
-  { prompt: "make a 6-second video of a waterfall", seconds: 57 },
-  { prompt: "make a 6-second video of a bee on a flower", seconds: 62 },
-  { prompt: "make a 8-second video of a whale", seconds: 65 },
-  { prompt: "make a 6-second video of a sailboat", seconds: 71 },
-  { prompt: "make a 6-second video of a rainy street", seconds: 75 },
-  { prompt: "make a 10-second video of a snowy village", seconds: 84 },
-  { prompt: "make a 7-second video of a city at night", seconds: 90 },
-];
-/** The seed: "Poll GET /api/render/proxy/lambda/<id> every 30s until status = completed". */
-export const SEED_POLL_S = 30;
-/** The target of issue 6: the job shows `completed` at most 3 s after the render finished (median). */
-export const TARGET_MEDIAN_S = 3;
-/** Renders per visitor (each in its own session): several exports at once in one Durable Object. */
+export const CURVES = ["straight", "slow-start", "plateau", "steps", "stuck", "none"];
+export const LENGTHS_S = [20, 45, 80];
+/** The targets of issue 13: seen at most 3 s after finishing at the median, never more than 15 s, and no more
+ * polls in all than NemoVideo's own client makes. */
+export const TARGET = { medianS: 3, maxS: 15 };
+const PATHS = ["promptreel", "nemovideo", "every30"];
 const SESSIONS_PER_VISITOR = 3;
 const ATTRIBUTION = { "X-Skill-Source": "promptreel-bench", "X-Skill-Version": "1", "X-Skill-Platform": "node" };
-/** Marks the bench's own reads of a render, so that they are not counted as PromptReel's polls. */
+/** Marks the bench's own reads of a render, so that they are not counted as anybody's polls. */
 const PROBE = "x-bench-probe";
 const RENDER_PATH = "/api/render/proxy/lambda";
+/** A draft with a video segment: all the render proxy asks of one. */
+const DRAFT = { t: [{ tt: 0, sg: [{ n: "bench", s: 0, e: 5000, v: 1 }] }], d: 5000, m: { title: "Bench", width: 1280, height: 720 } };
+/** The waits of each baseline, in real seconds before scaling: the first, and the next from the one before. */
+const SCHEDULES = {
+  nemovideo: { first: 2, next: (wait) => Math.min(15, wait * 1.5) },
+  every30: { first: 30, next: () => 30 },
+};
 
 async function json(url, { method = "POST", headers = {}, body, accept = [200, 201, 202] } = {}) {
   const response = await fetch(url, {
     method,
     headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(15_000),
+    signal: AbortSignal.timeout(30_000),
   });
   const text = await response.text();
   if (!accept.includes(response.status)) throw new Error(`${method} ${url}: HTTP ${response.status} ${text.slice(0, 300)}`);
@@ -64,18 +56,10 @@ async function readEvents(response, onEvent) {
     parser.feed(decoder.decode(chunk, { stream: true }));
     if (!going) break;
   }
-  // Leaving the loop early cancels the body: the connection is closed.
 }
 
-/** The emulator's request log from index `since`. */
 const requestLog = async (emulator, since = 0) => (await json(`${emulator}/__emulator/requests?since=${since}`, { method: "GET" })).requests;
-
-/** Plenty of credits for every account the emulator knows: a generation costs 100, an anonymous account has 100. */
-async function topUpAll(emulator) {
-  const { tokens } = await json(`${emulator}/__emulator/tokens`, { method: "GET" });
-  for (const userId of new Set(tokens.map((token) => token.userId)))
-    await json(`${emulator}/__emulator/users/credits`, { body: { userId, available: 1_000_000 } });
-}
+const configure = (emulator, patch) => json(`${emulator}/__emulator/config`, { body: patch });
 
 /** A render's times as the emulator reports them (answer shape A), read without counting as a poll. */
 async function upstreamTimes(emulator, renderId, authorization) {
@@ -89,241 +73,211 @@ async function upstreamTimes(emulator, renderId, authorization) {
   return { createdAt: view.createdAt, completedAt: view.completedAt };
 }
 
-// ---- The seed's loop, straight against the emulator -------------------------------------------------------------
+// ---- The baselines, straight against the emulator -------------------------------------------------------------
 
-/** An anonymous account and one session per prompt, each with the draft its generation made. */
-async function prepareSeed(emulator, renders, turnTimeoutMs) {
-  const { data: token } = await json(`${emulator}/api/auth/anonymous-token`, {
-    headers: { "X-Client-Id": `bench-export-${crypto.randomUUID()}` },
-  });
-  const auth = { Authorization: `Bearer ${token.token}`, ...ATTRIBUTION };
-  await json(`${emulator}/__emulator/users/credits`, { body: { token: token.token, available: 1_000_000 } });
-  const sessions = await Promise.all(
-    renders.map(async ({ prompt }) => {
-      const { data: session } = await json(`${emulator}/api/tasks/me/with-session/nemo_agent`, {
-        headers: auth,
-        body: { task_name: "bench", language: "en" },
-      });
-      const response = await fetch(`${emulator}/run_sse`, {
-        method: "POST",
-        headers: { "content-type": "application/json", accept: "text/event-stream", ...auth },
-        body: JSON.stringify({ app_name: "nemo_agent", user_id: "me", session_id: session.session_id, new_message: { parts: [{ text: prompt }] } }),
-        signal: AbortSignal.timeout(turnTimeoutMs),
-      });
-      if (!response.ok) throw new Error(`seed: /run_sse "${prompt}": HTTP ${response.status} ${(await response.text()).slice(0, 300)}`);
-      await readEvents(response, () => true);
-      const { data } = await json(`${emulator}/api/state/nemo_agent/me/${session.session_id}/latest`, { method: "GET", headers: auth });
-      if (!data.state?.draft) throw new Error(`seed: "${prompt}" left no draft`);
-      return { sessionId: session.session_id, draft: data.state.draft };
-    }),
-  );
-  return { auth, sessions };
+/** An anonymous account for a baseline's loop. */
+async function baselineAccount(emulator) {
+  const { data } = await json(`${emulator}/api/auth/anonymous-token`, { headers: { "X-Client-Id": `bench-export-${crypto.randomUUID()}` } });
+  return `Bearer ${data.token}`;
 }
 
-/** One render the seed's way: create, then sleep 30 s (scaled) and poll, until it is completed. */
-async function seedRender(emulator, { auth, session, index, scale }) {
-  const id = `render_${Date.now()}_${index}`;
-  await json(`${emulator}${RENDER_PATH}`, {
-    headers: auth,
-    body: { id, sessionId: session.sessionId, draft: session.draft, output: { format: "mp4", quality: "high" } },
-  });
-  for (let polls = 1; ; polls++) {
-    await sleep(SEED_POLL_S * 1000 * scale);
-    const answer = await json(`${emulator}${RENDER_PATH}/${id}`, { method: "GET", headers: auth });
+/** One render, under the session id `sessionId`, polled on `schedule`: created, then polled after each wait (scaled) until completed. */
+async function baselineRender(emulator, { authorization, sessionId }, schedule, scale) {
+  const id = `render_${Date.now()}_${crypto.randomUUID().slice(0, 8)}`;
+  const headers = { Authorization: authorization, ...ATTRIBUTION };
+  await json(`${emulator}${RENDER_PATH}`, { headers, body: { id, sessionId, draft: DRAFT, output: { format: "mp4", quality: "high" } } });
+  for (let wait = schedule.first, polls = 1; ; wait = schedule.next(wait), polls++) {
+    await sleep(wait * 1000 * scale);
+    const answer = await json(`${emulator}${RENDER_PATH}/${id}`, { method: "GET", headers });
     const view = answer.data ?? answer;
-    if (view.status === "failed") throw new Error(`seed: render ${id} failed: ${view.error}`);
-    if (view.status === "completed") return { renderId: id, polls, shownAt: now(), createdAt: view.createdAt, completedAt: view.completedAt };
+    if (view.status === "failed") throw new Error(`baseline: render ${id} failed: ${view.error}`);
+    if (view.status === "completed") return { renderId: id, polls, shownAt: now() };
   }
 }
 
 // ---- PromptReel ---------------------------------------------------------------------------------------------------
 
-/** Whether the relay serves exports yet (its OpenAPI document lists the route). */
-async function relayHasExports(relay) {
-  const document = await json(`${relay}/api/v1/openapi.json`, { method: "GET" });
-  return Object.keys(document.paths ?? {}).some((path) => /\/sessions\/\{[^}]+\}\/exports$/.test(path));
-}
-
-/** Visitors with three sessions each, every session with the video its prompt asked for (a whole chat turn). */
-async function prepareRelay(relay, emulator, renders, turnTimeoutMs) {
-  const visitors = [];
-  for (let first = 0; first < renders.length; first += SESSIONS_PER_VISITOR) {
-    const { key } = await json(`${relay}/api/v1/visitors`);
-    visitors.push({ auth: { Authorization: `Bearer ${key}` }, renders: renders.slice(first, first + SESSIONS_PER_VISITOR) });
-  }
+/**
+ * Visitors with three sessions each (ten new visitors a minute is all one address may make), every session with
+ * a video in its timeline (a whole chat turn); each with the NemoVideo session id it runs on.
+ */
+async function preparePromptReel(relay, emulator, count) {
   const sessions = [];
-  for (const visitor of visitors)
-    for (const render of visitor.renders) {
-      const { sessionId } = await json(`${relay}/api/v1/sessions`, { headers: visitor.auth, body: { language: "en" } });
-      sessions.push({ auth: visitor.auth, sessionId, prompt: render.prompt });
+  for (let index = 0; index < count; index += SESSIONS_PER_VISITOR) {
+    const { key } = await json(`${relay}/api/v1/visitors`);
+    for (let session = index; session < Math.min(count, index + SESSIONS_PER_VISITOR); session++) {
+      const auth = { Authorization: `Bearer ${key}` };
+      const { sessionId } = await json(`${relay}/api/v1/sessions`, { headers: auth, body: { language: "en" } });
+      sessions.push({ auth, sessionId, prompt: `generate a video of paper boat number ${session + 1}` });
     }
-  // The visitors' NemoVideo accounts exist now (made for their first session).
-  await topUpAll(emulator);
-  await Promise.all(
-    sessions.map(async ({ auth, sessionId, prompt }) => {
-      const response = await fetch(`${relay}/api/v1/sessions/${sessionId}/messages`, {
-        method: "POST",
-        headers: { "content-type": "application/json", accept: "text/event-stream", ...auth },
-        body: JSON.stringify({ text: prompt }),
-        signal: AbortSignal.timeout(turnTimeoutMs),
-      });
-      if (!response.ok) throw new Error(`relay: message "${prompt}": HTTP ${response.status} ${(await response.text()).slice(0, 300)}`);
-      let done;
-      await readEvents(response, (event, data) => {
-        if (event === "error") throw new Error(`relay: turn "${prompt}" ended with an error: ${data}`);
-        if (event === "done") done = JSON.parse(data);
-        return event !== "done";
-      });
-      if (done?.reason !== "complete") throw new Error(`relay: turn "${prompt}" ended with ${JSON.stringify(done)}`);
-    }),
-  );
+  }
+  // Three generations cost more than an anonymous account's 100 credits.
+  const { tokens } = await json(`${emulator}/__emulator/tokens`, { method: "GET" });
+  for (const userId of new Set(tokens.map((token) => token.userId)))
+    await json(`${emulator}/__emulator/users/credits`, { body: { userId, available: 1_000_000 } });
+  const since = (await requestLog(emulator)).length;
+  await Promise.all(sessions.map((session) => chatTurn(relay, session)));
+  // NemoVideo's session ids, from the turns as the emulator logged them.
+  const turns = (await requestLog(emulator, since)).filter((entry) => entry.path === "/run_sse" && entry.body);
+  for (const session of sessions) {
+    const turn = turns.map((entry) => JSON.parse(entry.body)).find((body) => body.new_message.parts[0].text === session.prompt);
+    if (!turn) throw new Error(`relay: no /run_sse for "${session.prompt}" in the emulator's log`);
+    session.upstreamSessionId = turn.session_id;
+  }
   return sessions;
 }
 
-/** One export through PromptReel: started, then watched on its event stream until a final status arrives. */
-async function relayExport(relay, { auth, sessionId }, timeoutMs) {
-  const started = await json(`${relay}/api/v1/sessions/${sessionId}/exports`, { headers: auth, body: { format: "mp4", quality: "high" } });
-  const response = await fetch(`${relay}/api/v1/exports/${started.exportId}/events`, {
-    headers: { accept: "text/event-stream", ...auth },
-    signal: AbortSignal.timeout(timeoutMs),
+async function chatTurn(relay, { auth, sessionId, prompt }) {
+  const response = await fetch(`${relay}/api/v1/sessions/${sessionId}/messages`, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "text/event-stream", ...auth },
+    body: JSON.stringify({ text: prompt }),
+    signal: AbortSignal.timeout(60_000),
   });
-  if (!response.ok) throw new Error(`relay: export events: HTTP ${response.status} ${(await response.text()).slice(0, 300)}`);
+  if (!response.ok) throw new Error(`relay: message "${prompt}": HTTP ${response.status} ${(await response.text()).slice(0, 300)}`);
+  let done;
+  await readEvents(response, (event, data) => {
+    if (event === "done") done = JSON.parse(data);
+    return event !== "done";
+  });
+  if (done?.reason !== "complete") throw new Error(`relay: the turn "${prompt}" ended with ${JSON.stringify(done)}`);
+}
+
+/** One export through PromptReel: started, then watched on its event stream until a final status arrives. */
+async function promptReelRender(relay, { auth, sessionId }) {
+  const started = await json(`${relay}/api/v1/sessions/${sessionId}/exports`, { headers: auth, body: {} });
+  const response = await fetch(`${relay}/api/v1/exports/${started.exportId}/events`, { headers: { accept: "text/event-stream", ...auth } });
+  if (!response.ok) throw new Error(`relay: export events: HTTP ${response.status}`);
   let final;
-  let statusEvents = 0;
   await readEvents(response, (event, data, arrivedAt) => {
-    if (event !== "status") return true;
-    statusEvents++;
-    const view = JSON.parse(data);
-    if (!["completed", "failed", "cancelled"].includes(view.status)) return true;
+    const view = event === "status" ? JSON.parse(data) : undefined;
+    if (!view || !["completed", "failed", "cancelled"].includes(view.status)) return true;
     final = { view, shownAt: arrivedAt };
     return false;
   });
-  if (final?.view.status !== "completed") throw new Error(`relay: export ${started.exportId} ended ${JSON.stringify(final?.view ?? "without a final status")}`);
+  if (final?.view.status !== "completed") throw new Error(`relay: export ${started.exportId} ended ${JSON.stringify(final?.view)}`);
   // NemoVideo's CDN URL names the render: `…/render-result/<render id>.mp4`.
   const renderId = /\/render-result\/([^/]+)\.mp4$/.exec(final.view.url ?? "")?.[1];
-  if (!renderId) throw new Error(`relay: export ${started.exportId} completed without NemoVideo's url: ${JSON.stringify(final.view)}`);
-  return { exportId: started.exportId, renderId, shownAt: final.shownAt, jobCompletedAt: final.view.completedAt, statusEvents };
+  if (!renderId) throw new Error(`relay: export ${started.exportId} completed without NemoVideo's url`);
+  return { renderId, shownAt: final.shownAt };
 }
 
 // ---- The run --------------------------------------------------------------------------------------------------------
 
 /**
- * Runs `renders` both ways at once on the emulator with its time scaled by `scale` (the relay must have been
- * started with `JOB_TIME_SCALE` equal to it) and returns the figures, in real seconds, with each render's raw times.
+ * Runs every curve × length three ways at once on the emulator with its time scaled by `scale` (the relay must
+ * have been started with `JOB_TIME_SCALE` equal to it) and returns the figures, in real seconds, with each
+ * render's raw times.
  */
-export async function benchExport({ emulator, relay, scale, renders = RENDERS }) {
-  await json(`${emulator}/__emulator/config`, { body: { timeScale: scale, anonTokensPerIp: 0, renderShape: "a" } });
-  const turnTimeoutMs = 300_000 * scale * 2 + 10_000;
-  const renderTimeoutMs = (90_000 + SEED_POLL_S * 1000) * scale * 2 + 10_000;
-  const withRelay = await relayHasExports(relay);
-
+export async function benchExport({ emulator, relay, scale }) {
+  const renders = CURVES.flatMap((curve) => LENGTHS_S.map((seconds) => ({ curve, seconds })));
+  // Preparation on a fast clock: the generation turns take a second, not minutes.
+  await configure(emulator, { timeScale: 0.005, anonTokensPerIp: 0, renderShape: "a", renderProgress: "straight" });
   const preparedAt = now();
-  const [seed, relaySessions] = await Promise.all([
-    prepareSeed(emulator, renders, turnTimeoutMs),
-    withRelay ? prepareRelay(relay, emulator, renders, turnTimeoutMs) : [],
+  const [sessions, nemovideo, every30] = await Promise.all([
+    preparePromptReel(relay, emulator, renders.length),
+    baselineAccount(emulator),
+    baselineAccount(emulator),
   ]);
+  const prepared = renders.map((_, index) => ({
+    promptreel: sessions[index],
+    nemovideo: { authorization: nemovideo, sessionId: `bench-nemovideo-${index}` },
+    every30: { authorization: every30, sessionId: `bench-every30-${index}` },
+  }));
   const prepareSeconds = (now() - preparedAt) / 1000;
+  // Each render's length and curve, armed for the NemoVideo session it is submitted in.
+  for (const [index, { curve, seconds }] of renders.entries())
+    for (const path of PATHS) {
+      const sessionId = prepared[index][path].upstreamSessionId ?? prepared[index][path].sessionId;
+      await json(`${emulator}/__emulator/faults`, { body: { fault: "shape-render", match: { sessionId }, params: { seconds, progress: curve } } });
+    }
+  await configure(emulator, { timeScale: scale });
 
   const since = (await requestLog(emulator)).length;
   const startedAt = now();
-  // Render i starts i/n of a seed period after the first, on both paths at once: renders started together would
-  // poll together, and the emulator (one isolate) would answer them one after another.
-  const staggered = (index, run) => sleep((index * SEED_POLL_S * 1000 * scale) / renders.length).then(run);
-  const [seedRuns, relayRuns] = await Promise.all([
-    Promise.all(seed.sessions.map((session, index) => staggered(index, () => seedRender(emulator, { auth: seed.auth, session, index, scale })))),
-    Promise.all(relaySessions.map((session, index) => staggered(index, () => relayExport(relay, session, renderTimeoutMs)))),
-  ]);
+  // Render i starts i/n of 3 s (scaled) after the first, on all three paths at once: renders started together
+  // would poll together, and the emulator (one isolate) would answer them one after another.
+  const runs = await Promise.all(
+    renders.map(async (_, index) => {
+      await sleep((index * 3000 * scale) / renders.length);
+      const [promptreel, nemovideo, every30] = await Promise.all([
+        promptReelRender(relay, prepared[index].promptreel),
+        baselineRender(emulator, prepared[index].nemovideo, SCHEDULES.nemovideo, scale),
+        baselineRender(emulator, prepared[index].every30, SCHEDULES.every30, scale),
+      ]);
+      return { promptreel, nemovideo, every30 };
+    }),
+  );
   const renderSeconds = (now() - startedAt) / 1000;
 
   const log = await requestLog(emulator, since);
   const pollsOf = (renderId) => log.filter((entry) => entry.method === "GET" && entry.path === `${RENDER_PATH}/${renderId}` && !entry.headers[PROBE]);
-  const toRealSeconds = (ms) => Math.round((ms / scale / 1000) * 100) / 100;
-
-  const rows = renders.map((render, index) => {
-    const seedRun = seedRuns[index];
-    const row = {
-      prompt: render.prompt,
-      expectedSeconds: render.seconds,
-      seed: {
-        renderId: seedRun.renderId,
-        seconds: toRealSeconds(seedRun.completedAt - seedRun.createdAt),
-        delaySeconds: toRealSeconds(seedRun.shownAt - seedRun.completedAt),
-        // What loopback and timers add to the seed's delay: its polls are due 30 s, 60 s … after the render started.
-        excessSeconds: round(toRealSeconds(seedRun.shownAt - seedRun.createdAt) - seedRun.polls * SEED_POLL_S),
-        polls: seedRun.polls,
-        loggedPolls: pollsOf(seedRun.renderId).length,
-      },
-    };
-    return row;
-  });
-  if (withRelay)
-    for (const [index, run] of relayRuns.entries()) {
+  const toRealSeconds = (ms) => round(ms / scale / 1000);
+  const rows = [];
+  for (const [index, render] of renders.entries()) {
+    const row = { ...render };
+    for (const path of PATHS) {
+      const run = runs[index][path];
       const polls = pollsOf(run.renderId);
-      // The render can be read only with its owner's token: the one the relay polled with.
+      // The render can be read only with its owner's token: the one it was polled with.
       const authorization = polls[0]?.headers.authorization;
-      if (!authorization) throw new Error(`relay: no poll of render ${run.renderId} in the emulator's log`);
+      if (!authorization) throw new Error(`${path}: no poll of render ${run.renderId} in the emulator's log`);
       const times = await upstreamTimes(emulator, run.renderId, authorization);
-      rows[index].relay = {
-        exportId: run.exportId,
+      row[path] = {
         renderId: run.renderId,
         seconds: toRealSeconds(times.completedAt - times.createdAt),
         delaySeconds: toRealSeconds(run.shownAt - times.completedAt),
-        jobDelaySeconds: typeof run.jobCompletedAt === "number" ? toRealSeconds(run.jobCompletedAt - times.completedAt) : null,
         polls: polls.length,
-        // When each poll was sent, in real seconds after the render was created upstream.
         pollTimesSeconds: polls.map((entry) => toRealSeconds(entry.time - times.createdAt)),
-        statusEvents: run.statusEvents,
       };
     }
-
+    // What loopback and timers add: how much later than its schedule NemoVideo's client's last poll went out.
+    row.nemovideo.slipSeconds = round(row.nemovideo.pollTimesSeconds.at(-1) - scheduledAt(SCHEDULES.nemovideo, row.nemovideo.polls));
+    rows.push(row);
+  }
   return {
-    settings: { timeScale: scale, renders: renders.length, sessionsPerVisitor: SESSIONS_PER_VISITOR, seedPollSeconds: SEED_POLL_S, targetMedianSeconds: TARGET_MEDIAN_S },
-    prepareSeconds: Math.round(prepareSeconds * 10) / 10,
-    renderSeconds: Math.round(renderSeconds * 10) / 10,
-    relayMissing: !withRelay,
-    figures: exportFigures(rows, withRelay),
+    settings: { timeScale: scale, curves: CURVES, lengthsSeconds: LENGTHS_S, target: TARGET },
+    prepareSeconds: round(prepareSeconds, 1),
+    renderSeconds: round(renderSeconds, 1),
+    figures: exportFigures(rows),
     renders: rows,
   };
 }
 
 const round = (value, places = 2) => Math.round(value * 10 ** places) / 10 ** places;
 
-function pathFigures(rows, path, delayKey = "delaySeconds") {
-  const delays = rows.map((row) => row[path][delayKey]);
-  const polls = rows.map((row) => row[path].polls);
+/** When `schedule`'s poll number `polls` is due, in s after the render was created. */
+function scheduledAt(schedule, polls) {
+  let wait = schedule.first;
+  let at = wait;
+  for (let poll = 1; poll < polls; poll++) {
+    wait = schedule.next(wait);
+    at += wait;
+  }
+  return at;
+}
+
+function pathFigures(rows, path) {
+  const delays = rows.map((row) => row[path].delaySeconds);
   return {
-    delay: { median: round(quantile(delays, 0.5)), p90: round(quantile(delays, 0.9)), max: round(Math.max(...delays)), min: round(Math.min(...delays)) },
-    polls: { median: quantile(polls, 0.5), mean: round(polls.reduce((sum, value) => sum + value, 0) / polls.length), max: Math.max(...polls), total: polls.reduce((sum, value) => sum + value, 0) },
+    delay: { median: round(quantile(delays, 0.5)), max: round(Math.max(...delays)) },
+    polls: rows.reduce((sum, row) => sum + row[path].polls, 0),
   };
 }
 
-function exportFigures(rows, withRelay) {
-  const seed = pathFigures(rows, "seed");
-  const lengths = rows.map((row) => row.seed.seconds);
-  const excess = rows.map((row) => row.seed.excessSeconds);
-  const figures = {
-    renderSeconds: { min: round(Math.min(...lengths), 1), max: round(Math.max(...lengths), 1) },
-    seed,
-    seedExcess: { median: round(quantile(excess, 0.5)), max: round(Math.max(...excess)) },
+function exportFigures(rows) {
+  const all = Object.fromEntries(PATHS.map((path) => [path, pathFigures(rows, path)]));
+  const byCurve = Object.fromEntries(
+    CURVES.map((curve) => [curve, Object.fromEntries(PATHS.map((path) => [path, pathFigures(rows.filter((row) => row.curve === curve), path)]))]),
+  );
+  const ours = all.promptreel;
+  const target = {
+    medianDelay: ours.delay.median <= TARGET.medianS,
+    maxDelay: ours.delay.max <= TARGET.maxS,
+    polls: ours.polls <= all.nemovideo.polls,
   };
-  if (!withRelay) return figures;
-  const relay = pathFigures(rows, "relay");
-  const relayJob = rows.every((row) => row.relay.jobDelaySeconds !== null) ? pathFigures(rows, "relay", "jobDelaySeconds") : null;
-  const sameLengths = rows.every((row) => Math.abs(row.relay.seconds - row.seed.seconds) < 0.05);
-  return {
-    ...figures,
-    relay,
-    relayJob,
-    sameLengths,
-    ratio: {
-      delayMedian: seed.delay.median > 0 ? round(relay.delay.median / seed.delay.median) : null,
-      delayP90: seed.delay.p90 > 0 ? round(relay.delay.p90 / seed.delay.p90) : null,
-      polls: round(relay.polls.total / seed.polls.total),
-    },
-    target: {
-      medianDelay: relay.delay.median <= TARGET_MEDIAN_S,
-      polls: relay.polls.total <= seed.polls.total,
-      pass: relay.delay.median <= TARGET_MEDIAN_S && relay.polls.total <= seed.polls.total,
-    },
-  };
+  const lengthsMatch = rows.every((row) => PATHS.every((path) => Math.abs(row[path].seconds - row.seconds) < 0.25));
+  const slips = rows.map((row) => row.nemovideo.slipSeconds);
+  const slip = { median: round(quantile(slips, 0.5)), max: round(Math.max(...slips)) };
+  return { all, byCurve, lengthsMatch, slip, target: { ...target, pass: target.medianDelay && target.maxDelay && target.polls } };
 }

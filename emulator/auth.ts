@@ -17,12 +17,13 @@ export const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
 /** A path's user segment: `me`, or (as older documents had it) the token's own user id. */
 export const isOwnUserSegment = (segment: string, userId: string): boolean => segment === "me" || segment === userId;
 
-/** `POST /api/auth/anonymous-token`: 100 credits, 7 days; one per client and (switchable) N per address a week. */
+/** `POST /api/auth/anonymous-token`: 100 credits, 7 days; (switchable) N per client and N per address a week. */
 export const authRoutes = new Hono<AppEnv>().post("/api/auth/anonymous-token", (c) => {
   const clientId = c.req.header("x-client-id");
   if (!clientId || clientId.length > 64) return httpFail(c, 400, "missing X-Client-Id");
   const recent = recentAnonymousTokens();
-  if (recent.some((issued) => issued.clientId === clientId)) {
+  const perClient = config().anonTokensPerClient;
+  if (perClient > 0 && recent.filter((issued) => issued.clientId === clientId).length >= perClient) {
     return httpFail(c, 429, "rate limit: one anonymous token per client in 7 days");
   }
   const address = c.req.header("cf-connecting-ip") ?? "relay";
@@ -31,7 +32,7 @@ export const authRoutes = new Hono<AppEnv>().post("/api/auth/anonymous-token", (
     return httpFail(c, 429, "rate limit: too many anonymous tokens from this address");
   }
   const user = anonymousUser(clientId);
-  const issued = issueToken(user, { address });
+  const issued = issueToken(user, { address, lifeMs: config().anonTokenLifeMs });
   const { omitOptionalFields, tokenWithoutUserId } = config();
   const optional = omitOptionalFields
     ? {}

@@ -8,6 +8,3 @@ export const scaled = (ms: number): number => ms * config().timeScale;
 
 /** Waits `ms` real milliseconds. */
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-
-/** Seven days, the life of an anonymous token (never scaled). */
-export const WEEK_MS = 7 * 24 * 60 * 60 * 1000;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { EmulatorEnv } from "./types";
+import { type EmulatorEnv, PROGRESS_CURVES, WEEK_MS } from "./types";
 
 /** Every switch of the emulator: the variants of the upstream contract, and timing. */
 export const ConfigSchema = z.object({
@@ -7,6 +7,10 @@ export const ConfigSchema = z.object({
   timeScale: z.number().positive(),
   /** Anonymous tokens per address in 7 days; 0 = no limit. */
   anonTokensPerIp: z.number().int().min(0),
+  /** Anonymous tokens per client id in 7 days; 0 = no limit. */
+  anonTokensPerClient: z.number().int().min(0),
+  /** Life of the anonymous tokens issued from now on, in real ms (never scaled); the 7-day windows stay. */
+  anonTokenLifeMs: z.number().int().positive(),
   /** HTTP status of `code != 0` envelopes: a fitting 4xx, or always 200. */
   errorStatus: z.enum(["4xx", "200"]),
   /** Error envelopes without `message`. */
@@ -15,12 +19,14 @@ export const ConfigSchema = z.object({
   omitOptionalFields: z.boolean(),
   /** ADK `Event` objects, or the `{"type":…}` family. */
   eventFamily: z.enum(["adk", "type"]),
-  /** `: heartbeat` comment, an empty `data:` line, or a JSON heartbeat event. */
-  heartbeatForm: z.enum(["comment", "empty-data", "json"]),
+  /** `: heartbeat` comment, an empty `data:` line, `{"type":"heartbeat"}`, or an ADK event with no content. */
+  heartbeatForm: z.enum(["comment", "empty-data", "json", "adk-empty"]),
   /** Period of heartbeats before scaling, in ms. */
   heartbeatMs: z.number().positive(),
   /** ADK text as `partial: true` chunks, then one final event with the whole text. */
   partialText: z.boolean(),
+  /** Where partial chunks are cut: between words, or inside every GUI phrase and the "temporary issue" notice. */
+  partialCut: z.enum(["words", "inside-phrases"]),
   /** One more text event, "I encountered a temporary issue…", after the normal text. */
   trailingTemporaryIssue: z.boolean(),
   /** Text after an edit: every 3rd edit of a session is silent ("auto"), or always, or never. */
@@ -31,12 +37,22 @@ export const ConfigSchema = z.object({
   renderShape: z.enum(["a", "b"]),
   /** Render proxy answers inside `{"success":true,"data":…}` or bare. */
   renderEnvelope: z.enum(["wrapped", "bare"]),
+  /** HTTP status of the render proxy's `{"success":false,"error"}`: a fitting 4xx, or always 200. */
+  renderErrorStatus: z.enum(["4xx", "200"]),
+  /** Progress of a render over its time; "none" leaves the field out. */
+  renderProgress: z.enum(PROGRESS_CURVES),
+  /** A completed render's poll answer names its file (`outputUrl`, `output.url`), or not: then only the download endpoint does. */
+  renderOutputUrl: z.boolean(),
   /** `GET /api/render/proxy/<id>/download`: the bytes, a 302 to them, or JSON with the url. */
   downloadForm: z.enum(["file", "redirect", "json"]),
   /** A render id used twice: refused with 409, or the existing job returned. */
   duplicateRender: z.enum(["refuse", "existing"]),
-  /** Segment keys of the draft: `n,s,e,v` or `name,start,end,volume`. */
-  draftKeys: z.enum(["short", "long"]),
+  /** Segment keys of the draft: `n,s,e,v`, `name,start,end,volume`, `name,in,out,volume` or `label,from,to,volume`. */
+  draftKeys: z.enum(["short", "long", "in-out", "from-to"]),
+  /** Generations add a fourth track of a type outside 0/1/7 (`tt: 3`, stickers). */
+  otherTracks: z.boolean(),
+  /** A new session's `state`: `{"draft":null}`, `null`, or every key present and null. */
+  newSessionState: z.enum(["draft-null", "null", "nulls"]),
   /** Largest accepted upload file, in bytes (code 4002 above it). */
   maxUploadBytes: z.number().int().positive(),
   /** anonymous-token without `user_id` while sessions still name the user (older documents). */
@@ -49,6 +65,8 @@ export type Config = z.infer<typeof ConfigSchema>;
 export const ConfigPatchSchema = ConfigSchema.partial().strict();
 
 const fixedDefaults: Omit<Config, "timeScale" | "anonTokensPerIp"> = {
+  anonTokensPerClient: 1,
+  anonTokenLifeMs: WEEK_MS,
   errorStatus: "4xx",
   omitMessage: false,
   omitOptionalFields: false,
@@ -56,14 +74,20 @@ const fixedDefaults: Omit<Config, "timeScale" | "anonTokensPerIp"> = {
   heartbeatForm: "comment",
   heartbeatMs: 15_000,
   partialText: false,
+  partialCut: "words",
   trailingTemporaryIssue: false,
   editText: "auto",
   creditsErrorForm: "envelope",
   renderShape: "a",
   renderEnvelope: "wrapped",
+  renderErrorStatus: "4xx",
+  renderProgress: "straight",
+  renderOutputUrl: true,
   downloadForm: "file",
   duplicateRender: "refuse",
   draftKeys: "short",
+  otherTracks: false,
+  newSessionState: "draft-null",
   maxUploadBytes: 200 * 1024 * 1024,
   tokenWithoutUserId: false,
 };

@@ -17,6 +17,11 @@ const SetCredits = z
   .object({ token: z.string().optional(), userId: z.string().optional(), available: z.number().int() })
   .strict();
 
+const ExpireTokens = z
+  .object({ token: z.string().optional(), clientId: z.string().optional(), inMs: z.number().int().min(0).default(0) })
+  .strict()
+  .refine((body) => body.token !== undefined || body.clientId !== undefined, "token or clientId");
+
 const invalid = (issues: z.core.$ZodIssue[]) => ({ error: "invalid body", issues });
 
 /** Everything back to defaults: state, faults, config, the request log. */
@@ -63,6 +68,16 @@ export const controlRoutes = new Hono<AppEnv>()
       claimTokens: store.claimTokens,
     }),
   )
+  .post("/tokens/expire", async (c) => {
+    const body = ExpireTokens.safeParse(await c.req.json().catch(() => undefined));
+    if (!body.success) return c.json(invalid(body.error.issues), 400);
+    // Unlike the expire-token fault, the 7-day windows stay where they were: a new token may well be refused.
+    const expiring = [...store.tokens.values()].filter(
+      (issued) => issued.expiresAt > now() && (issued.token === body.data.token || issued.clientId === body.data.clientId),
+    );
+    for (const issued of expiring) issued.expiresAt = now() + body.data.inMs;
+    return c.json({ tokens: expiring.map(({ userId, clientId, expiresAt }) => ({ userId, clientId, expiresAt })) });
+  })
   .get("/uploads", (c) => c.json({ uploads: store.uploads }))
   .post("/users", async (c) => {
     const body = NewUser.safeParse(await c.req.json().catch(() => ({})));

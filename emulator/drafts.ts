@@ -8,10 +8,11 @@ export interface Segment {
   v?: number;
 }
 
-/** Track types of the draft: 0 video, 1 audio (BGM), 7 text (title). */
+/** Track types of the draft: 0 video, 1 audio (BGM), 7 text (title); others occur (3 here: stickers). */
 export const VIDEO = 0;
 export const AUDIO = 1;
 export const TEXT = 7;
+export const STICKERS = 3;
 
 export interface Track {
   tt: number;
@@ -65,16 +66,18 @@ function durationFor(prompt: string): number {
   return asked >= 5 && asked <= 10 ? Math.round(asked * 1000) : pick(prompt, 0, 10) * 500 + 5000;
 }
 
-/** The draft a generation produces: the clip, background music and a title card. */
-export function generationDraft(prompt: string): Draft {
+/** The draft a generation produces: the clip, background music and a title card (and stickers, with `otherTracks`). */
+export function generationDraft(prompt: string, otherTracks = false): Draft {
   const subject = subjectOf(prompt);
   const title = titleOf(subject);
   const d = durationFor(prompt);
+  const stickers = otherTracks ? [{ tt: STICKERS, sg: [{ n: "Sparkles", s: 1000, e: Math.min(4000, d) }] }] : [];
   return {
     t: [
       { tt: VIDEO, sg: [{ n: subject, s: 0, e: d, v: 1 }] },
       { tt: AUDIO, sg: [{ n: BGM_STYLES[pick(prompt, 0, BGM_STYLES.length - 1)], s: 0, e: d, v: BGM_VOLUME }] },
       { tt: TEXT, sg: [{ n: title, s: 0, e: Math.min(TITLE_MS, d) }] },
+      ...stickers,
     ],
     d,
     m: { title, width: 1280, height: 720 },
@@ -91,17 +94,23 @@ export function hasSegments(draft: unknown): boolean {
   );
 }
 
-const LONG_KEYS = { n: "name", s: "start", e: "end", v: "volume" } as const;
+/** Segment keys other than the short ones: NemoVideo does not document them. */
+const KEYS: Record<"long" | "in-out" | "from-to", Record<keyof Segment, string>> = {
+  long: { n: "name", s: "start", e: "end", v: "volume" },
+  "in-out": { n: "name", s: "in", e: "out", v: "volume" },
+  "from-to": { n: "label", s: "from", e: "to", v: "volume" },
+};
 
-/** The draft as the API shows it: segment keys short (`n,s,e,v`) or long (`name,start,end,volume`). */
-export function draftOut(draft: Draft, keys: "short" | "long"): Draft | Record<string, unknown> {
+/** The draft as the API shows it, with the segment keys `draftKeys` names. */
+export function draftOut(draft: Draft, keys: "short" | keyof typeof KEYS): Draft | Record<string, unknown> {
   if (keys === "short") return draft;
+  const names = KEYS[keys];
   return {
     ...draft,
     t: draft.t.map((track) => ({
       ...track,
       sg: track.sg.map((segment) =>
-        Object.fromEntries(Object.entries(segment).map(([key, value]) => [LONG_KEYS[key as keyof Segment], value])),
+        Object.fromEntries(Object.entries(segment).map(([key, value]) => [names[key as keyof Segment], value])),
       ),
     })),
   };

@@ -32,6 +32,6 @@ export const httpFail = (c: Context, status: ContentfulStatusCode, message: stri
 export const renderOk = (c: Context, data: unknown) =>
   c.json(config().renderEnvelope === "bare" ? data : { success: true, data });
 
-/** Render proxy failure: `{"success":false,"error":"…"}`. */
+/** Render proxy failure: `{"success":false,"error":"…"}`, with a fitting 4xx or, if `renderErrorStatus` says so, 200. */
 export const renderFail = (c: Context, status: ContentfulStatusCode, error: string) =>
-  c.json({ success: false, error }, status);
+  c.json({ success: false, error }, config().renderErrorStatus === "200" ? 200 : status);

@@ -42,10 +42,20 @@ export function toolResultFrame(turn: Turn, family: Config["eventFamily"]): Fram
   });
 }
 
-const chunksOf = (text: string): string[] => {
+/** About three chunks, cut between words. */
+const wordChunks = (text: string): string[] => {
   const pieces = text.match(/\S+\s*/g) ?? [text];
   const size = Math.ceil(pieces.length / 3);
   return [0, 1, 2].map((i) => pieces.slice(i * size, (i + 1) * size).join("")).filter(Boolean);
+};
+
+/** Words of the replies' GUI phrases and of the notice, each to be cut in its middle. */
+const PHRASE_WORDS = /Export|Preview|timeline|panel|Drag|temporary|导出|预览|面板|拖动/g;
+
+/** Chunks cut inside every GUI phrase and the "temporary issue" notice, where a relay reading chunk by chunk stumbles. */
+const phraseChunks = (text: string): string[] => {
+  const cuts = [...text.matchAll(PHRASE_WORDS)].map((match) => match.index + Math.ceil(match[0].length / 2));
+  return [0, ...cuts, text.length].slice(1).map((end, i, ends) => text.slice(i === 0 ? 0 : ends[i - 1], end)).filter(Boolean);
 };
 
 /** Assistant text: one event, or (ADK with `partialText`) partial chunks and then the whole text again. */
@@ -57,15 +67,16 @@ export function textFrames(turn: Turn, text: string, config: Config): Frame[] {
       ...(partial ? { partial: true } : {}),
       ...adkBase(turn),
     });
-  const partials = config.partialText ? chunksOf(text).map((chunk) => event(chunk, true)) : [];
+  const chunks = config.partialCut === "inside-phrases" ? phraseChunks(text) : wordChunks(text);
+  const partials = config.partialText ? chunks.map((chunk) => event(chunk, true)) : [];
   return [...partials, event(text)];
 }
 
-/** A sign of life with no content, in the form `heartbeatForm` asks for. */
+/** A sign of life with no content, in the form `heartbeatForm` asks for (whatever the event family). */
 export function heartbeatFrame(turn: Turn, config: Config): Frame {
   if (config.heartbeatForm === "comment") return { heartbeat: true, text: ": heartbeat\n\n" };
   if (config.heartbeatForm === "empty-data") return { heartbeat: true, text: "data: \n\n" };
-  const json = config.eventFamily === "type" ? { type: "heartbeat" } : { ...adkBase(turn), actions: { stateDelta: {} } };
+  const json = config.heartbeatForm === "json" ? { type: "heartbeat" } : { ...adkBase(turn), actions: { stateDelta: {} } };
   return { ...data(json), heartbeat: true };
 }
 

@@ -1,10 +1,11 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
-import { now, sleep, WEEK_MS } from "./clock";
+import { now, sleep } from "./clock";
 import { httpFail } from "./envelope";
 import { forgetSession } from "./sessions";
 import { store } from "./store";
+import { WEEK_MS } from "./types";
 
 export const FAULT_NAMES = [
   "expire-token",
@@ -15,6 +16,9 @@ export const FAULT_NAMES = [
   "cut-stream",
   "stream-error",
   "fail-render",
+  "shape-render",
+  "duplicate-render",
+  "edge-error",
   "slow",
   "no-credits",
 ] as const;
@@ -83,6 +87,13 @@ export async function factsOf(c: Context): Promise<RequestFacts> {
   return { path: c.req.path, token, clientId: c.req.header("x-client-id") ?? owner?.clientId, sessionId };
 }
 
+/** What the edge in front of NemoVideo answers when the origin fails (Cloudflare's 52x): an HTML page, no envelope. */
+const edgePage = (status: number) =>
+  new Response(`<!DOCTYPE html><html><head><title>${status}</title></head><body>error code: ${status}</body></html>`, {
+    status,
+    headers: { "content-type": "text/html; charset=UTF-8", server: "cloudflare" },
+  });
+
 const numberParam = (params: FaultParams, key: string, fallback: number): number =>
   typeof params[key] === "number" ? params[key] : fallback;
 
@@ -97,6 +108,8 @@ export const applyFaults: MiddlewareHandler = async (c, next) => {
   const slow = takeFault("slow", facts);
   if (slow) await sleep(numberParam(slow, "ms", 1000));
   if (takeFault("rate-limit", facts)) return httpFail(c, 429, "rate limit exceeded");
+  const edgeError = takeFault("edge-error", facts);
+  if (edgeError) return edgePage(numberParam(edgeError, "status", 520));
   const serverError = takeFault("server-error", facts);
   if (serverError) {
     const status = numberParam(serverError, "status", 503);

@@ -3,19 +3,42 @@ import { now, scaled } from "./clock";
 import { clipIndexFor, clips } from "./clips";
 import { pick } from "./ids";
 import { store } from "./store";
-import type { Render } from "./types";
+import type { ProgressCurve, Render } from "./types";
 
 export type RenderStatus = "pending" | "processing" | "completed" | "failed";
 
-/** A new render: 30–90 s (scaled) and a clip, both picked from the draft. */
-export function createRender(id: string, userId: string, sessionId: string | undefined, draft: unknown): Render {
+/**
+ * Progress at a fraction of the render's time, by curve: NemoVideo documents progress 0–100 and nothing about its
+ * shape. 5 at the start; "none" leaves the field out altogether.
+ */
+const CURVES: Record<ProgressCurve, (fraction: number) => number | undefined> = {
+  straight: (f) => 5 + 95 * f,
+  // A few percent for three quarters of the time, then the rest at once.
+  "slow-start": (f) => (f < 0.75 ? 5 + 12 * (f / 0.75) : 17 + 83 * ((f - 0.75) / 0.25)),
+  // 95 after the first 30 %, then nothing until the end.
+  plateau: (f) => (f < 0.3 ? 5 + 90 * (f / 0.3) : 95),
+  // 5, 30, 55, 80: a jump at each quarter.
+  steps: (f) => 5 + 25 * Math.floor(4 * f),
+  stuck: () => 5,
+  none: () => undefined,
+};
+
+/** A render of `seconds` (before scaling; else 30–90 s picked from the draft) whose progress follows `curve`. */
+export function createRender(
+  id: string,
+  userId: string,
+  sessionId: string | undefined,
+  draft: unknown,
+  shape: { seconds?: number; progress?: ProgressCurve } = {},
+): Render {
   const key = JSON.stringify(draft);
   const render: Render = {
     id,
     userId,
     sessionId,
     createdAt: now(),
-    durationMs: scaled(pick(key, 30, 90) * 1000),
+    durationMs: scaled((shape.seconds ?? pick(key, 30, 90)) * 1000),
+    progress: shape.progress ?? config().renderProgress,
     clip: clipIndexFor(key),
   };
   store.renders.set(id, render);
@@ -24,10 +47,11 @@ export function createRender(id: string, userId: string, sessionId: string | und
 
 const outputPath = (render: Render) => `/render-result/${render.id}.mp4`;
 
-/** Progress moves with time: 5 at the start, 99 at most until the render is done. */
-function liveProgress(render: Render, at: number): number {
-  const fraction = Math.min(1, (at - render.createdAt) / render.durationMs);
-  return Math.min(99, 5 + Math.floor(95 * fraction));
+/** Progress now, reported rounded down and at most 99 until the render is done. */
+function liveProgress(render: Render, at: number): number | undefined {
+  const fraction = Math.max(0, Math.min(1, (at - render.createdAt) / render.durationMs));
+  const progress = CURVES[render.progress](fraction);
+  return progress === undefined ? undefined : Math.min(99, Math.floor(progress));
 }
 
 /** Ends a render whose time is up: completed (its output appears on the CDN) or failed by a fault. */
@@ -38,7 +62,7 @@ export function settleRender(render: Render, at = now()): void {
     render.outcome = { status: "failed", at: end, progress: liveProgress(render, end), error: render.failWith };
     return;
   }
-  render.outcome = { status: "completed", at: end, progress: 100 };
+  render.outcome = { status: "completed", at: end, progress: render.progress === "none" ? undefined : 100 };
   store.cdn.set(outputPath(render), render.clip);
 }
 
@@ -48,26 +72,30 @@ export function cancelRender(render: Render, at = now()): void {
 }
 
 /** Status and progress now: `pending` for the first ~10 % of the time, then `processing`. */
-export function renderStatus(render: Render, at = now()): { status: RenderStatus; progress: number } {
-  if (render.outcome) return { status: render.outcome.status, progress: render.outcome.progress };
+export function renderStatus(render: Render, at = now()): { status: RenderStatus; progress?: number } {
+  if (render.outcome) return withProgress(render.outcome.status, render.outcome.progress);
   const fraction = (at - render.createdAt) / render.durationMs;
-  return { status: fraction < 0.1 ? "pending" : "processing", progress: liveProgress(render, at) };
+  return withProgress(fraction < 0.1 ? "pending" : "processing", liveProgress(render, at));
 }
 
-/** The poll answer, in shape A or B (the `renderShape` switch). */
+const withProgress = (status: RenderStatus, progress: number | undefined) =>
+  progress === undefined ? { status } : { status, progress };
+
+/** The poll answer, in shape A or B (the `renderShape` switch); without the file's address if `renderOutputUrl` is off. */
 export function renderView(render: Render, origin: string) {
   const { status, progress } = renderStatus(render);
   const clip = clips[render.clip];
-  const url = status === "completed" ? `${origin}${outputPath(render)}` : null;
+  const url = status === "completed" && config().renderOutputUrl ? `${origin}${outputPath(render)}` : null;
   const error = render.outcome?.error === undefined ? {} : { error: render.outcome.error };
+  const progressField = progress === undefined ? {} : { progress };
   if (config().renderShape === "b") {
     const output = url ? { url, duration: clip.durationS, size: clip.bytes.byteLength } : null;
-    return { taskId: render.id, status, progress, output, ...error };
+    return { taskId: render.id, status, ...progressField, output, ...error };
   }
   return {
     id: render.id,
     status,
-    progress,
+    ...progressField,
     outputUrl: url,
     createdAt: render.createdAt,
     completedAt: render.outcome?.at ?? null,

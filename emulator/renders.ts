@@ -8,7 +8,7 @@ import { hasSegments } from "./drafts";
 import { mp4Response } from "./files";
 import { cancelRender, createRender, renderStatus, renderView } from "./render-jobs";
 import { store } from "./store";
-import type { AppEnv, Render, User } from "./types";
+import { PROGRESS_CURVES, type AppEnv, type ProgressCurve, type Render, type User } from "./types";
 
 const RenderRequest = z.object({
   id: z.string().min(1),
@@ -31,6 +31,26 @@ async function maybeFail(c: Parameters<typeof factsOf>[0], render: Render) {
   if (fault) render.failWith = typeof fault.message === "string" ? fault.message : "render failed: encoder error";
 }
 
+/** The render's length and progress curve from a `shape-render` fault, if one is armed for this request. */
+async function shapeOf(c: Parameters<typeof factsOf>[0]): Promise<{ seconds?: number; progress?: ProgressCurve }> {
+  const fault = takeFault("shape-render", await factsOf(c));
+  if (!fault) return {};
+  const seconds = typeof fault.seconds === "number" && fault.seconds > 0 ? fault.seconds : undefined;
+  const progress = PROGRESS_CURVES.find((curve) => curve === fault.progress);
+  return { seconds, progress };
+}
+
+/**
+ * The job that already holds a submitted id: the render itself, or, with a `duplicate-render` fault, the account's
+ * latest render (as if NemoVideo had matched the submission to it).
+ */
+async function holderOf(c: Parameters<typeof factsOf>[0], user: User, id: string): Promise<Render | undefined | "unknown"> {
+  const existing = store.renders.get(id);
+  if (existing) return existing;
+  if (!takeFault("duplicate-render", await factsOf(c))) return undefined;
+  return [...store.renders.values()].filter((render) => render.userId === user.id).at(-1) ?? "unknown";
+}
+
 /** The render proxy: export (free), poll, cancel, download. */
 export const renderRoutes = new Hono<AppEnv>()
   .post("/api/render/proxy/lambda", async (c) => {
@@ -41,17 +61,16 @@ export const renderRoutes = new Hono<AppEnv>()
       return renderFail(c, 402, "export is not available on the free plan without skill attribution");
     }
     if (!hasSegments(body.data.draft)) return renderFail(c, 400, "draft is empty");
-    const existing = store.renders.get(body.data.id);
+    const existing = await holderOf(c, user, body.data.id);
     if (existing) {
-      if (config().duplicateRender === "refuse" || existing.userId !== user.id) {
+      if (existing === "unknown" || config().duplicateRender === "refuse" || existing.userId !== user.id) {
         return renderFail(c, 409, "duplicate render id");
       }
-      const { status, progress } = renderStatus(existing);
-      return renderOk(c, { id: existing.id, status, progress });
+      return renderOk(c, { id: existing.id, ...renderStatus(existing) });
     }
-    const render = createRender(body.data.id, user.id, body.data.sessionId, body.data.draft);
+    const render = createRender(body.data.id, user.id, body.data.sessionId, body.data.draft, await shapeOf(c));
     await maybeFail(c, render);
-    return renderOk(c, { id: render.id, status: "pending", progress: 5 });
+    return renderOk(c, { id: render.id, ...renderStatus(render, render.createdAt) });
   })
   .get("/api/render/proxy/lambda/:id", async (c) => {
     const render = ownRender(c.get("user"), c.req.param("id"));

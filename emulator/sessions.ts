@@ -24,10 +24,17 @@ export function forgetSession(id: string): void {
   store.sessions.delete(id);
 }
 
-/** The state as the API shows it: the draft's segment keys follow `draftKeys`, a fresh session has `draft: null`. */
+/** The state as the API shows it: the draft's segment keys follow `draftKeys`. */
 export function stateOut(state: SessionState): Record<string, unknown> {
   const { draft, ...rest } = state;
   return { draft: draft ? draftOut(draft, config().draftKeys) : null, ...rest };
+}
+
+/** A session's whole state; one nothing has happened in yet as `newSessionState` has it. */
+function sessionStateOut(state: SessionState): Record<string, unknown> | null {
+  if (Object.keys(state).length > 0) return stateOut(state);
+  const nothing = { draft: null, video_infos: null, generated_media: null, canvas_config: null, video_analyses: null };
+  return { "draft-null": { draft: null }, null: null, nulls: nothing }[config().newSessionState];
 }
 
 const NewSession = z.object({ task_name: z.string().default("project"), language: z.string().optional() });
@@ -62,7 +69,7 @@ export const sessionRoutes = new Hono<AppEnv>()
       session_id: session.id,
       task_id: session.taskId,
       task_name: session.taskName,
-      state: stateOut(session.state),
+      state: sessionStateOut(session.state),
     });
   })
   .post("/api/auth/claim-token", async (c) => {

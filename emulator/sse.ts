@@ -27,9 +27,9 @@ async function* turnFrames(turn: Turn): AsyncGenerator<Frame> {
   // The state is applied before the last events go out, so a client reading it after the stream sees the change.
   settleAll();
   if (turn.tool) yield toolResultFrame(turn, config.eventFamily);
-  if (turn.text === null) return;
-  yield* textFrames(turn, turn.text, config);
-  if (config.trailingTemporaryIssue) yield* textFrames(turn, TEMPORARY_ISSUE, { ...config, partialText: false });
+  if (turn.text !== null) yield* textFrames(turn, turn.text, config);
+  // After a silent edit too: the notice is no sign that the work failed.
+  if (config.trailingTemporaryIssue) yield* textFrames(turn, TEMPORARY_ISSUE, config);
 }
 
 const encoder = new TextEncoder();

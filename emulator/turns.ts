@@ -30,7 +30,7 @@ export function planTurn(session: Session, message: string, origin: string, conf
   const { state } = session;
   const kind = classify(message, Boolean(state.draft));
   if (kind === "generation") {
-    const draft = generationDraft(message);
+    const draft = generationDraft(message, config.otherTracks);
     const path = `/render-result/gen_${hexId()}.mp4`;
     const { generated, info } = describeGeneration(draft, message, `${origin}${path}`);
     return {

@@ -2,6 +2,9 @@
 // than from another module that uses it, so that no import runs in a circle.
 import type { Draft } from "./drafts";
 
+/** Seven days: the life of an anonymous token and the window of its rate limits (never scaled). */
+export const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
+
 /** Bindings of the emulator Worker (see emulator/wrangler.toml). */
 export interface EmulatorEnv {
   /** Multiplier for every simulated duration: 1 = real time, 0.005 in the tests. */
@@ -72,6 +75,10 @@ export interface Session {
   edits: number;
 }
 
+/** Shapes of a render's progress over its time (the `renderProgress` switch, the `shape-render` fault). */
+export const PROGRESS_CURVES = ["straight", "slow-start", "plateau", "steps", "stuck", "none"] as const;
+export type ProgressCurve = (typeof PROGRESS_CURVES)[number];
+
 /** An export job; its status is derived from the clock (see render-jobs.ts). */
 export interface Render {
   id: string;
@@ -80,10 +87,12 @@ export interface Render {
   createdAt: number;
   /** Real ms from creation to the end, already scaled. */
   durationMs: number;
+  progress: ProgressCurve;
   clip: number;
   /** Set by the `fail-render` fault: the render ends `failed` with this error. */
   failWith?: string;
-  outcome?: { status: "completed" | "failed"; at: number; progress: number; error?: string };
+  /** `progress` is left out with the "none" curve. */
+  outcome?: { status: "completed" | "failed"; at: number; progress?: number; error?: string };
 }
 
 /** Byte counts of one multipart upload, kept so the tests can see that nothing was buffered. */

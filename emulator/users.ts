@@ -1,8 +1,8 @@
-import { now, WEEK_MS } from "./clock";
+import { now } from "./clock";
 import { STARTING_CREDITS } from "./credits";
 import { userId, userToken } from "./ids";
 import { store } from "./store";
-import type { IssuedToken, User } from "./types";
+import { type IssuedToken, type User, WEEK_MS } from "./types";
 
 /** The anonymous user of a client id: the same one again when a client comes back for a new token. */
 export function anonymousUser(clientId: string): User {

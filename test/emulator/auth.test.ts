@@ -51,6 +51,27 @@ describe("anonymous tokens", () => {
     expect((await anonymous("h")).status).toBe(200);
   });
 
+  it("lets tokens expire after anonTokenLifeMs, and keeps the client's 7-day window: a new token is refused", async () => {
+    await configure({ anonTokenLifeMs: 1000 });
+    const token = (await json(anonymous("short-lived"))).data.token;
+    expect((await authed(token, "/api/credits/balance/simple")).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await json(authed(token, "/api/credits/balance/simple"))).code).toBe(1001);
+    expect((await anonymous("short-lived")).status).toBe(429);
+    await configure({ anonTokensPerClient: 0 });
+    expect((await anonymous("short-lived")).status).toBe(200);
+  });
+
+  it("expires a client's token at a chosen moment through the control API", async () => {
+    const token = await anonymousToken("chosen");
+    const [expiring] = (await control("tokens/expire", { clientId: "chosen", inMs: 1000 })).tokens;
+    expect(expiring.expiresAt - Date.now()).toBeLessThanOrEqual(1000);
+    expect((await authed(token, "/api/credits/balance/simple")).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await authed(token, "/api/credits/balance/simple")).status).toBe(401);
+    expect((await anonymous("chosen")).status).toBe(429);
+  });
+
   it("leaves out user_id and expires_at with omitOptionalFields", async () => {
     await configure({ omitOptionalFields: true });
     const body = await json(anonymous("bare"));
@@ -121,6 +142,16 @@ describe("sessions and claim tokens", () => {
     expect(body.data.user_id).toMatch(/^anon_/);
     await configure({ omitOptionalFields: true });
     expect(Object.keys((await create()).data).sort()).toEqual(["session_id", "task_id"]);
+  });
+
+  it("reads a new session's state as newSessionState has it: a null draft, null, or every key null", async () => {
+    const { token, sessionId } = await newSession();
+    const state = async (newSessionState: string) => {
+      await configure({ newSessionState });
+      return (await json(authed(token, `/api/state/nemo_agent/me/${sessionId}/latest`))).data.state;
+    };
+    expect(await state("null")).toBeNull();
+    expect(await state("nulls")).toEqual({ draft: null, video_infos: null, generated_media: null, canvas_config: null, video_analyses: null });
   });
 
   it("reads a new session's state with a null draft", async () => {

@@ -165,11 +165,22 @@ describe("edit and text turns", () => {
     expect((await stateOf(token, sessionId)).draft).toBeNull();
   });
 
-  it("shows long segment keys with draftKeys long", async () => {
+  it("shows the segment keys draftKeys names", async () => {
     const { token, sessionId } = await generated();
-    await configure({ draftKeys: "long" });
+    const segment = async (draftKeys: string) => {
+      await configure({ draftKeys });
+      return (await stateOf(token, sessionId)).draft.t[1].sg[0];
+    };
+    expect(await segment("long")).toEqual({ name: expect.any(String), start: 0, end: 5000, volume: 0.35 });
+    expect(await segment("in-out")).toEqual({ name: expect.any(String), in: 0, out: 5000, volume: 0.35 });
+    expect(await segment("from-to")).toEqual({ label: expect.any(String), from: 0, to: 5000, volume: 0.35 });
+  });
+
+  it("adds a sticker track (type 3) to generations with otherTracks", async () => {
+    await configure({ otherTracks: true });
+    const { token, sessionId } = await generated();
     const { draft } = await stateOf(token, sessionId);
-    expect(draft.t[1].sg[0]).toEqual({ name: expect.any(String), start: 0, end: 5000, volume: 0.35 });
+    expect(draft.t.map((track: Json) => track.tt)).toEqual([0, 1, 7, 3]);
   });
 });
 
@@ -215,13 +226,17 @@ describe("stream variants", () => {
     expect(events.at(-1)).toEqual({ type: "text", content: expect.stringMatching(/Export button/) });
   });
 
-  it("sends heartbeats as empty data lines, or as ADK events without content", async () => {
+  it("sends heartbeats as empty data lines, {\"type\":\"heartbeat\"} among ADK events, or ADK events without content", async () => {
     const { token, sessionId } = await generated();
     await configure({ heartbeatForm: "empty-data", heartbeatMs: 3000 });
     const frames = await framesOf(await send(token, sessionId, "make the video longer please"));
     expect(frames.some((frame) => frame.raw === "data: ")).toBe(true);
     await configure({ heartbeatForm: "json" });
-    const events = await eventsOf(await send(token, sessionId, "make it longer"));
+    const typed = await eventsOf(await send(token, sessionId, "make it longer"));
+    expect(typed[0].content.parts[0].functionCall).toBeDefined();
+    expect(typed).toContainEqual({ type: "heartbeat" });
+    await configure({ heartbeatForm: "adk-empty" });
+    const events = await eventsOf(await send(token, sessionId, "make it a bit longer"));
     const heartbeats = events.filter((event) => !event.content);
     expect(heartbeats.length).toBeGreaterThan(0);
     expect(heartbeats[0]).toMatchObject({ author: "nemo_agent", actions: { stateDelta: {} } });
@@ -236,6 +251,26 @@ describe("stream variants", () => {
     const final = events.at(-1);
     expect(final.partial).toBeUndefined();
     expect(partials.map((event) => event.content.parts[0].text).join("")).toBe(final.content.parts[0].text);
+  });
+
+  it("cuts partial chunks inside the GUI phrases and the notice with partialCut inside-phrases", async () => {
+    await configure({ partialText: true, partialCut: "inside-phrases", trailingTemporaryIssue: true });
+    const { token, sessionId } = await newSession();
+    const events = (await eventsOf(await send(token, sessionId, PROMPT))).filter((e) => e.content?.parts?.[0]?.text);
+    const partials = events.filter((event) => event.partial).map((event) => event.content.parts[0].text);
+    expect(partials.some((chunk) => chunk.endsWith("Exp"))).toBe(true);
+    expect(partials.some((chunk) => chunk.endsWith("tempo"))).toBe(true);
+    const finals = events.filter((event) => !event.partial).map((event) => event.content.parts[0].text);
+    expect(finals).toEqual([expect.stringMatching(/Click the Export button/), "I encountered a temporary issue. Please try again."]);
+    expect(partials.join("")).toBe(finals.join(""));
+  });
+
+  it("sends the temporary-issue notice after a silent edit too", async () => {
+    const { token, sessionId } = await generated();
+    await configure({ editText: "never", trailingTemporaryIssue: true });
+    const events = await eventsOf(await send(token, sessionId, "make the music louder"));
+    expect(functionResponses(events)).toHaveLength(1);
+    expect(textsOf(events)).toEqual(["I encountered a temporary issue. Please try again."]);
   });
 
   it("adds a trailing temporary-issue text with trailingTemporaryIssue", async () => {

@@ -25,6 +25,18 @@ describe("faults", () => {
     expect((await authed(token, BALANCE)).status).toBe(500);
   });
 
+  it("answers as the edge in front of NemoVideo does, an HTML page with a 52x (edge-error)", async () => {
+    const token = await anonymousToken();
+    await arm("edge-error");
+    const page = await authed(token, BALANCE);
+    expect(page.status).toBe(520);
+    expect(page.headers.get("content-type")).toContain("text/html");
+    expect(await page.text()).toContain("error code: 520");
+    await arm("edge-error", { params: { status: 501 } });
+    expect((await authed(token, BALANCE)).status).toBe(501);
+    expect((await authed(token, BALANCE)).status).toBe(200);
+  });
+
   it("matches faults by client id", async () => {
     const mine = await anonymousToken("client-a");
     const other = await anonymousToken("client-b");

@@ -26,6 +26,8 @@ const until = (token: string, id: string, status: string) =>
     return data.status === status && data;
   });
 
+const CURVES = ["straight", "slow-start", "plateau", "steps", "stuck", "none"];
+
 /** Checks that bytes are an MP4: an `ftyp` box first. */
 const isMp4 = (bytes: Uint8Array) => new TextDecoder().decode(bytes.subarray(4, 8)) === "ftyp";
 
@@ -149,5 +151,80 @@ describe("renders", () => {
     await startRender(mine.token, "render_o");
     expect((await authed(other.token, "/api/render/proxy/lambda/render_o")).status).toBe(404);
     expect((await authed(mine.token, "/api/render/proxy/lambda/render_x")).status).toBe(404);
+  });
+
+  it("draws progress along the curve renderProgress names, and leaves it out with none", async () => {
+    const { token } = await newSession();
+    await configure({ timeScale: 0.02 });
+    const LENGTH_MS = 30 * 1000 * 0.02;
+    for (const curve of CURVES) {
+      await configure({ renderProgress: curve });
+      await arm("shape-render", { params: { seconds: 30 } });
+      await startRender(token, `render_${curve}`);
+    }
+    // Each sample with the part of the render's time that had passed at the latest and at the earliest.
+    const seen: Record<string, { progress?: number; from: number; to: number }[]> = Object.fromEntries(CURVES.map((curve) => [curve, []]));
+    await eventually(async () => {
+      let running = 0;
+      for (const curve of CURVES) {
+        const asked = Date.now();
+        const { data } = await poll(token, `render_${curve}`);
+        if (data.status === "completed") continue;
+        seen[curve].push({ progress: data.progress, from: (asked - data.createdAt) / LENGTH_MS, to: (Date.now() - data.createdAt) / LENGTH_MS });
+        running++;
+      }
+      return running === 0;
+    });
+    const all = (curve: string, holds: (sample: { progress?: number; from: number; to: number }) => boolean) =>
+      expect(seen[curve].filter((sample) => !holds(sample)), curve).toEqual([]);
+    all("straight", ({ progress, from, to }) => progress! >= Math.floor(5 + 95 * from) && progress! <= Math.floor(5 + 95 * to));
+    all("slow-start", ({ progress, to }) => to >= 0.75 || progress! <= 17);
+    all("plateau", ({ progress, from }) => (from >= 0.3 ? progress === 95 : progress! <= 95));
+    all("steps", ({ progress }) => [5, 30, 55, 80].includes(progress!));
+    all("stuck", ({ progress }) => progress === 5);
+    all("none", ({ progress }) => progress === undefined);
+    expect((await poll(token, "render_none")).data).not.toHaveProperty("progress");
+    expect((await poll(token, "render_straight")).data).toMatchObject({ status: "completed", progress: 100 });
+  });
+
+  it("gives one render the length and curve of a shape-render fault", async () => {
+    const { token } = await newSession();
+    await configure({ timeScale: 0.01 });
+    await arm("shape-render", { params: { seconds: 20, progress: "stuck" } });
+    await startRender(token, "render_shaped");
+    const done = await until(token, "render_shaped", "completed");
+    expect(done.completedAt - done.createdAt).toBe(200);
+    await startRender(token, "render_plain");
+    expect((await poll(token, "render_plain")).data.progress).toBe(5);
+  });
+
+  it("takes a submission for a duplicate with duplicate-render: refused, or answered with the account's latest render", async () => {
+    const { token } = await newSession();
+    await arm("duplicate-render");
+    expect(await json(startRender(token, "render_first"))).toEqual({ success: false, error: "duplicate render id" });
+    await startRender(token, "render_1");
+    await configure({ duplicateRender: "existing" });
+    await arm("duplicate-render");
+    expect((await json(startRender(token, "render_2"))).data).toMatchObject({ id: "render_1" });
+    expect((await authed(token, "/api/render/proxy/lambda/render_2")).status).toBe(404);
+  });
+
+  it("refuses with {success:false} and HTTP 200 when renderErrorStatus says so", async () => {
+    const { token } = await newSession();
+    await configure({ renderErrorStatus: "200" });
+    await startRender(token, "render_d");
+    const duplicate = await startRender(token, "render_d");
+    expect(duplicate.status).toBe(200);
+    expect(await json(duplicate)).toEqual({ success: false, error: "duplicate render id" });
+  });
+
+  it("names no file in a completed render's answer with renderOutputUrl off; the download endpoint serves it, with ranges", async () => {
+    const { token } = await newSession();
+    await configure({ renderOutputUrl: false });
+    await startRender(token, "render_u");
+    expect(await until(token, "render_u", "completed")).toMatchObject({ outputUrl: null });
+    const part = await authed(token, "/api/render/proxy/render_u/download", { headers: { range: "bytes=10-19" } });
+    expect(part.status).toBe(206);
+    expect((await part.arrayBuffer()).byteLength).toBe(10);
   });
 });

@@ -8,6 +8,8 @@ const runSseCalls = async () => (await emulator.requests()).filter((r) => r.path
 const names = (events: { event?: string }[]) => events.map((e) => e.event);
 const textOf = (events: { event?: string; data: any }[]) =>
   events.filter((e) => e.event === "text").map((e) => e.data.text).join("");
+/** A generation's reply, GUI wording translated ("Preview it in the timeline. Click the Export button…"). */
+const REPLY_EN = /^Your \d+(\.\d)?-second clip ".+" is ready: .+ See it in the timeline\. Choose Export to download it\.$/;
 
 describe("a chat turn, as the person sees it", () => {
   it("a generation streams activity, translated text, the export action, the timeline, then done", async () => {
@@ -51,17 +53,46 @@ describe("a chat turn, as the person sees it", () => {
     expect(turn.events.at(-1)!.data.reason).toBe("complete");
   });
 
-  it("partial text chunks stream as they come and the final repeat is not shown twice", async () => {
+  it("partial text chunks stream as they come, translated, and the final repeat is not shown twice", async () => {
     await emulator.configure({ partialText: true });
     const { key, sessionId } = await newSession("en");
     const turn = await chat(key, sessionId, "generate a video of a lighthouse at night");
-    const texts = turn.events.filter((e) => e.event === "text");
-    expect(texts.length).toBeGreaterThan(1);
-    const whole = textOf(turn.events);
-    expect(whole.length).toBeGreaterThan(20);
-    // The whole reply appears once: its first words are not repeated.
-    const start = whole.slice(0, 15);
-    expect(whole.indexOf(start, 1)).toBe(-1);
+    expect(turn.events.filter((e) => e.event === "text").length).toBeGreaterThan(1);
+    expect(textOf(turn.events)).toMatch(REPLY_EN);
+    expect(turn.events.filter((e) => e.event === "action").map((e) => e.data.action)).toEqual(["state", "export"]);
+  });
+
+  it("a GUI phrase or the notice cut between two chunks is still translated or dropped: the person reads the whole reply in our words", async () => {
+    await emulator.configure({ partialText: true, partialCut: "inside-phrases", trailingTemporaryIssue: true });
+    const { key, sessionId } = await newSession("en");
+    const turn = await chat(key, sessionId, "generate a video of a lighthouse at night");
+    expect(turn.events.filter((e) => e.event === "text").length).toBeGreaterThan(1);
+    const text = textOf(turn.events);
+    expect(text).toMatch(REPLY_EN);
+    expect(text).not.toMatch(/click|button|preview|tempo|try again/i);
+    expect(turn.events.filter((e) => e.event === "action").map((e) => e.data.action)).toEqual(["state", "export"]);
+    expect(names(turn.events)).not.toContain("error");
+    expect(turn.events.at(-1)!.data.reason).toBe("complete");
+  });
+
+  it("the same in Chinese: 点击导出 cut in two still becomes 选择「导出」", async () => {
+    await emulator.configure({ partialText: true, partialCut: "inside-phrases" });
+    const { key, sessionId } = await newSession("zh-CN");
+    const turn = await chat(key, sessionId, "生成一段灯塔夜景的视频");
+    const text = textOf(turn.events);
+    expect(text).toMatch(/可以在时间线中查看。选择「导出」即可下载。$/);
+    expect(text).not.toMatch(/点击|预览|按钮/);
+  });
+
+  it("an edit with no text and then the 'temporary issue' notice is a success: no error, the timeline says what changed", async () => {
+    const { key, sessionId } = await newSession("en");
+    await chat(key, sessionId, "generate a video of a sunset over the ocean");
+    await emulator.grantCredits(500);
+    await emulator.configure({ editText: "never", trailingTemporaryIssue: true });
+    const turn = await chat(key, sessionId, "make the music louder");
+    expect(names(turn.events).filter((name) => name !== "working")).toEqual(["activity", "timeline", "done"]);
+    expect(turn.events[1].data.changed).toEqual([expect.stringMatching(/^BGM volume \d+% → \d+%$/)]);
+    expect(turn.events.at(-1)!.data.reason).toBe("complete");
   });
 
   it("the trailing 'temporary issue' line is dropped when the reply before it was fine", async () => {
@@ -82,12 +113,15 @@ describe("a chat turn, as the person sees it", () => {
     expect(turn.events.find((e) => e.event === "timeline")!.data.summary).toMatch(/3 tracks/);
   });
 
-  for (const heartbeatForm of ["comment", "empty-data", "json"] as const) {
-    it(`heartbeats (${heartbeatForm}) are never shown; silence brings 'Still working…' and keep-alive comments`, async () => {
+  for (const heartbeatForm of ["comment", "empty-data", "json", "adk-empty"] as const) {
+    it(`heartbeats (${heartbeatForm}) are never shown nor taken for news: the reply reads as without them, and silence still brings 'Still working…'`, async () => {
+      const quiet = await newSession("en");
+      const without = await chat(quiet.key, quiet.sessionId, "generate a video of a mountain lake");
       await emulator.configure({ heartbeatForm, heartbeatMs: 2_000 });
       const { key, sessionId } = await newSession("en");
       const turn = await chat(key, sessionId, "generate a video of a mountain lake");
-      expect(turn.text).not.toMatch(/heartbeat/i);
+      expect(textOf(turn.events)).toBe(textOf(without.events));
+      expect(names(turn.events).filter((name) => name !== "working")).toEqual(names(without.events).filter((name) => name !== "working"));
       const working = turn.events.filter((e) => e.event === "working");
       expect(working.length).toBeGreaterThan(0);
       expect(working[0].data.message).toBe("Still working…");
@@ -209,8 +243,10 @@ describe("when something goes wrong in a turn", () => {
     expect(second.body.error.message).toMatch(/still being written/);
     expect((await first).events.at(-1)!.data.reason).toBe("complete");
     expect(await runSseCalls()).toHaveLength(1);
-    const third = await chat(key, sessionId, "add a title");
-    expect(third.status).toBe(200);
+    await emulator.grantCredits(500);
+    const third = await chat(key, sessionId, "add a title saying Hello Glacier");
+    expect(third.events.find((e) => e.event === "timeline")!.data.changed).toContain("Added Title: Hello Glacier");
+    expect(third.events.at(-1)!.data.reason).toBe("complete");
   });
 
   it("after a reload mid-turn, a new message is refused in words while NemoVideo still works on the last one", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { exports } from "cloudflare:workers";
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { BASE, call, chat, emulator, newSession, parseSse, restartVisitor, useEmulator, visitorStub } from "../helpers";
 
 useEmulator();
@@ -39,7 +39,7 @@ async function settled(key: string, exportId: string, timeoutMs = 8000) {
 
 
 describe("an export, from click to MP4", () => {
-  it("submits the draft once as render_<ts> with camelCase sessionId and mp4/high, and answers 202 at once", async () => {
+  it("submits the draft once as render_<ts>_<8 hex> with camelCase sessionId and mp4/high, and answers 202 at once", async () => {
     const { key, sessionId } = await readySession();
     const started = await startExport(key, sessionId);
     expect(started.status).toBe(202);
@@ -49,7 +49,7 @@ describe("an export, from click to MP4", () => {
     expect(submits).toHaveLength(1);
     expect(submits[0].headers["x-skill-source"]).toBeTruthy();
     const body = JSON.parse(submits[0].body!);
-    expect(body.id).toMatch(/^render_\d{13}$/);
+    expect(body.id).toMatch(/^render_\d{13}_[0-9a-f]{8}$/);
     expect(body.sessionId).toMatch(/^\d+$/);
     expect(body.output).toEqual({ format: "mp4", quality: "high" });
     expect(body.draft).toMatchObject({ t: expect.any(Array) });
@@ -71,14 +71,17 @@ describe("an export, from click to MP4", () => {
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
   });
 
-  it("polls on a schedule from the progress: a few polls, not a tight loop", async () => {
-    const { key, sessionId } = await readySession();
-    const { body: job } = await startExport(key, sessionId);
-    await settled(key, job.exportId);
-    const polls = await renderPolls();
-    expect(polls.length).toBeGreaterThanOrEqual(1);
-    expect(polls.length).toBeLessThanOrEqual(4);
-  });
+  for (const progress of ["straight", "plateau", "none"]) {
+    it(`polls a 60 s render (progress ${progress}) no more often than NemoVideo's own client would: 8 times, at 2 s and then each wait ×1.5 up to 15 s`, async () => {
+      const { key, sessionId } = await readySession();
+      await emulator.fault("shape-render", { params: { seconds: 60, progress } });
+      const { body: job } = await startExport(key, sessionId);
+      expect((await settled(key, job.exportId)).status).toBe("completed");
+      const polls = await renderPolls();
+      expect(polls.length).toBeGreaterThanOrEqual(1);
+      expect(polls.length).toBeLessThanOrEqual(8);
+    });
+  }
 
   it("the MP4 downloads with the key or the signed link, as an attachment, with Range for a player", async () => {
     const { key, sessionId } = await readySession();
@@ -105,6 +108,36 @@ describe("an export, from click to MP4", () => {
     expect(forged.status).toBe(401);
     expect((await forged.json<any>()).error.message).toMatch(/not valid or has expired/);
   });
+
+  for (const [form, named] of [["file", false], ["redirect", false], ["json", false], ["file", true]] as const) {
+    it(`a player's byte range gets 206 and exactly those bytes when NemoVideo ${named ? "names the file in its answer" : `gives the file by its download endpoint (${form})`}`, async () => {
+      await emulator.configure({ downloadForm: form, renderOutputUrl: named });
+      const { key, sessionId } = await readySession();
+      const done = await settled(key, (await startExport(key, sessionId)).body.exportId);
+      expect(done.status).toBe("completed");
+      const whole = await exports.default.fetch(`http://localhost${done.downloadUrl}`);
+      expect(whole.status).toBe(200);
+      const bytes = new Uint8Array(await whole.arrayBuffer());
+      expect(new TextDecoder().decode(bytes.subarray(4, 8))).toBe("ftyp");
+
+      const part = await exports.default.fetch(`http://localhost${done.downloadUrl}`, { headers: { Range: "bytes=1000-1999" } });
+      expect(part.status).toBe(206);
+      expect(part.headers.get("Content-Range")).toBe(`bytes 1000-1999/${bytes.byteLength}`);
+      expect(new Uint8Array(await part.arrayBuffer())).toEqual(bytes.subarray(1000, 2000));
+      const tail = await exports.default.fetch(`http://localhost${done.downloadUrl}`, { headers: { Range: "bytes=-100" } });
+      expect(tail.status).toBe(206);
+      expect(new Uint8Array(await tail.arrayBuffer())).toEqual(bytes.subarray(bytes.byteLength - 100));
+      const beyond = await exports.default.fetch(`http://localhost${done.downloadUrl}`, { headers: { Range: `bytes=${bytes.byteLength}-` } });
+      expect(beyond.status).toBe(416);
+      expect(beyond.headers.get("Content-Range")).toBe(`bytes */${bytes.byteLength}`);
+      await beyond.body?.cancel();
+
+      // The file's own address (NemoVideo's CDN) never gets our NemoVideo token.
+      const fileReads = (await emulator.requests()).filter((r) => r.path.startsWith("/render-result/"));
+      expect(fileReads.length).toBe(form === "file" && !named ? 0 : 4);
+      expect(fileReads.every((r) => r.headers.authorization === undefined)).toBe(true);
+    });
+  }
 
   it("a second click while an export runs answers the same export and starts no second render", async () => {
     const { key, sessionId } = await readySession();
@@ -192,17 +225,44 @@ describe("when an export goes wrong", () => {
     expect(statuses.filter((s) => s >= 500)).toHaveLength(5);
   });
 
-  it("a render id NemoVideo refuses as used (409) is retried once under a fresh id", async () => {
+  it("a render id NemoVideo refuses as used (409) is tried once more under a fresh id, and the export completes", async () => {
     const { key, sessionId } = await readySession();
-    await emulator.fault("server-error", { times: 1, match: { path: "/api/render/proxy/lambda" }, params: { status: 409 } });
+    await emulator.fault("duplicate-render");
     const started = await startExport(key, sessionId);
     expect(started.status).toBe(202);
     const submits = await renderSubmits();
     expect(submits.map((r) => r.status)).toEqual([409, 200]);
     const ids = submits.map((r) => JSON.parse(r.body!).id);
-    expect(ids[0]).toMatch(/^render_\d{13}$/);
-    expect(ids[1]).toMatch(/^render_\d{13}_[0-9a-f]{8}$/);
+    expect(new Set(ids).size).toBe(2);
     expect((await settled(key, started.body.exportId)).status).toBe("completed");
+  });
+
+  it("a refusal as {success:false} with HTTP 200 is a refusal too: a fresh id, and the export completes", async () => {
+    const { key, sessionId } = await readySession();
+    await emulator.configure({ renderErrorStatus: "200" });
+    await emulator.fault("duplicate-render");
+    const started = await startExport(key, sessionId);
+    expect(started.status).toBe(202);
+    expect((await renderSubmits()).map((r) => r.status)).toEqual([200, 200]);
+    expect((await settled(key, started.body.exportId)).status).toBe("completed");
+  });
+
+  it("an answer about another job (the one NemoVideo matched the id to) is not taken for this export: the person gets a render of their own", async () => {
+    const { key, sessionId: first } = await readySession();
+    const earlier = await settled(key, (await startExport(key, first)).body.exportId);
+    const second = await call("/sessions", { method: "POST", key, json: { language: "en" } });
+    await emulator.grantCredits(500);
+    await chat(key, second.body.sessionId, "a lighthouse on a cliff at dusk");
+    await emulator.configure({ duplicateRender: "existing" });
+    await emulator.fault("duplicate-render");
+    const started = await startExport(key, second.body.sessionId);
+    expect(started.body.status).not.toBe("completed");
+    const done = await settled(key, started.body.exportId);
+    expect(done.status).toBe("completed");
+    expect(done.url).not.toBe(earlier.url);
+    const ids = (await renderSubmits()).map((r) => JSON.parse(r.body!).id);
+    expect(ids).toHaveLength(3);
+    expect(done.url).toContain(`/render-result/${ids[2]}.mp4`);
   });
 
   it("cancel stops a running export: NemoVideo is told, the stream ends with cancelled", async () => {
@@ -226,7 +286,7 @@ describe("when an export goes wrong", () => {
     await emulator.configure({ timeScale: 0.05 });
     await emulator.fault("slow", { times: 1, match: { path: "/api/render/proxy/lambda/render_" }, params: { ms: 400 } });
     const { body: job } = await startExport(key, sessionId);
-    // The first poll goes out after 100 ms and NemoVideo takes 400 ms to answer it: cancel in between.
+    // The first poll goes out after 35 ms and NemoVideo takes 400 ms to answer it: cancel in between.
     await sleep(250);
     expect((await call(`/exports/${job.exportId}/cancel`, { method: "POST", key })).body.status).toBe("cancelled");
     await sleep(600);
@@ -261,6 +321,27 @@ describe("an export outlives the tab and the object", () => {
       await runDurableObjectAlarm(fresh);
       status = (await call(`/exports/${job.exportId}`, { key })).body.status;
       if (status !== "completed") await sleep(50);
+    }
+    expect(status).toBe("completed");
+  });
+
+  it("an export kept by an older version (the submission's time and progress instead of the last poll's) is followed to the end after an upgrade", async () => {
+    const { key, sessionId, visitorId } = await readySession();
+    await emulator.configure({ timeScale: 0.02 });
+    const { body: job } = await startExport(key, sessionId);
+    await runInDurableObject(visitorStub(visitorId), (_instance, state) => {
+      const sql = state.storage.sql;
+      sql.exec(`CREATE TABLE old_exports AS SELECT id, session_id, render_id, status, progress, url, error, format, quality,
+        submissions, failures, created_at, looked_at AS submitted_at, progress AS start_progress, completed_at FROM exports`);
+      sql.exec("DROP TABLE exports; ALTER TABLE old_exports RENAME TO exports");
+    });
+    const fresh = await restartVisitor(visitorId);
+    const deadline = Date.now() + 8_000;
+    let status = "pending";
+    while (Date.now() < deadline && status !== "completed") {
+      await runDurableObjectAlarm(fresh);
+      status = (await call(`/exports/${job.exportId}`, { key })).body.status;
+      if (status !== "completed") await sleep(25);
     }
     expect(status).toBe("completed");
   });

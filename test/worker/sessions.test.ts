@@ -18,7 +18,34 @@ describe("sessions", () => {
     expect(session.body.summary).toMatch(/empty/);
   });
 
-  for (const draftKeys of ["short", "long"] as const) {
+  for (const newSessionState of ["draft-null", "null", "nulls"] as const) {
+    it(`a new session whose state NemoVideo gives as ${newSessionState === "null" ? "null" : newSessionState === "nulls" ? "all nulls" : "a null draft"} shows an empty timeline, no media, nothing to export; a generation then fills it`, async () => {
+      await emulator.configure({ newSessionState });
+      const { key, sessionId } = await newSession("en");
+      const session = await call(`/sessions/${sessionId}`, { key });
+      expect(session.body).toMatchObject({ timeline: { durationMs: 0, tracks: [] }, exportReady: false, media: [] });
+      expect(session.body.summary).toBe("The timeline is empty: describe a video to start.");
+      const refused = await call(`/sessions/${sessionId}/exports`, { method: "POST", key, json: {} });
+      expect(refused.body.error.code).toBe("export_not_ready");
+      const turn = await chat(key, sessionId, "a fox running through a snowy forest");
+      expect(turn.events.find((e) => e.event === "timeline")!.data.summary).toMatch(/^Timeline \(3 tracks\)/);
+    });
+  }
+
+  it("a track of a type other than video, music or title (tt 3) is shown as a track of its own, and the video still exports", async () => {
+    await emulator.configure({ otherTracks: true });
+    const { key, sessionId } = await newSession("en");
+    await chat(key, sessionId, "a fox running through a snowy forest");
+    const { body } = await call(`/sessions/${sessionId}`, { key });
+    expect(body.timeline.tracks.map((t: any) => t.kind)).toEqual(["video", "audio", "text", "other"]);
+    expect(body.summary).toMatch(/^Timeline \(4 tracks\): .* 4\. Track: Sparkles \(1-4s\)$/);
+    expect(body.exportReady).toBe(true);
+    expect((await call(`/sessions/${sessionId}/exports`, { method: "POST", key, json: {} })).body.status).toBe("pending");
+    const [submitted] = (await emulator.requests()).filter((r) => r.path === "/api/render/proxy/lambda");
+    expect(JSON.parse(submitted.body!).draft.t.map((track: any) => track.tt)).toEqual([0, 1, 7, 3]);
+  });
+
+  for (const draftKeys of ["short", "long", "in-out", "from-to"] as const) {
     it(`after a generation the session shows video, BGM and title tracks (${draftKeys} segment keys)`, async () => {
       await emulator.configure({ draftKeys });
       const { key, sessionId } = await newSession("en");
@@ -113,14 +140,17 @@ describe("sessions", () => {
     expect(answer.body.error.code).toBe("session_lost");
   });
 
-  it("reads are retried on 5xx with backoff and succeed", async () => {
-    const { key, sessionId } = await newSession("en");
-    await emulator.fault("server-error", { times: 2, match: { path: "/api/state/" }, params: { status: 502 } });
-    const answer = await call(`/sessions/${sessionId}`, { key });
-    expect(answer.status).toBe(200);
-    const reads = (await emulator.requests()).filter((r) => r.path.startsWith("/api/state/"));
-    expect(reads.map((r) => r.status)).toEqual([502, 502, 200]);
-  });
+  for (const status of [502, 501, 520, 522]) {
+    it(`a read met by an HTTP ${status} (NemoVideo, or the edge's page in front of it) is tried once more, and the person sees the timeline`, async () => {
+      const { key, sessionId } = await newSession("en");
+      await chat(key, sessionId, "a fox running through a snowy forest");
+      await emulator.fault(status >= 520 ? "edge-error" : "server-error", { match: { path: "/api/state/" }, params: { status } });
+      const answer = await call(`/sessions/${sessionId}`, { key });
+      expect(answer.body.summary).toMatch(/^Timeline \(3 tracks\): 1\. Video: /);
+      const reads = (await emulator.requests()).filter((r) => r.path.startsWith("/api/state/"));
+      expect(reads.map((r) => r.status).slice(-2)).toEqual([status, 200]);
+    });
+  }
 
   it("a read that keeps failing answers 503 with a sentence", async () => {
     const { key } = await newSession("en");

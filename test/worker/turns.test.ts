@@ -117,8 +117,10 @@ describe("a chat turn survives a reload, a lost connection and a second tab", ()
     expect(after.events.at(-1)).toMatchObject({ event: "done", data: { reason: "interrupted" } });
     expect((await call(`/sessions/${sessionId}/messages`, { key })).body.running).toBe(false);
     await sleep(1600); // NemoVideo is still finishing the first message upstream.
+    await emulator.grantCredits(500);
     const next = await chat(key, sessionId, "make the music louder");
-    expect(next.status).toBe(200);
+    expect(next.events.find((e) => e.event === "timeline")!.data.changed).toEqual([expect.stringMatching(/^BGM volume/)]);
+    expect(next.events.at(-1)).toMatchObject({ event: "done", data: { reason: "complete" } });
   });
 
   it("another visitor can neither follow nor read a session's turns", async () => {

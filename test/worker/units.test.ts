@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { activityLabel, translateGui } from "../../worker/chat/translate";
+import { activityLabel, ReplyText, translateGui } from "../../worker/chat/translate";
 import { appErrorOf } from "../helpers";
 import { readUpstreamData, type UpstreamEvent, upstreamEvents } from "../../worker/nemo/events";
 import { toTimeline } from "../../worker/nemo/state";
@@ -99,8 +99,9 @@ describe("the timeline summary", () => {
     expect(summarize(toTimeline(seedDraft), "en")).toBe(SEED_SUMMARY);
   });
 
-  it("shows volume for the music only, as in the seed's example, even when the video's segment carries one", () => {
-    // The emulator's generated drafts (and so, presumably, NemoVideo's) give the video segment `v: 1`.
+  it("shows a volume on the music's line only, as the seed's summary does, whatever volume other segments carry", () => {
+    // The contract reads a volume from any segment ("start and end in ms, volume"); the seed's summary gives one
+    // for the BGM line alone.
     const draft = structuredClone(seedDraft);
     Object.assign(draft.t[0].sg[0], { v: 1 });
     expect(summarize(toTimeline(draft), "en")).toBe(SEED_SUMMARY);
@@ -222,6 +223,48 @@ describe("NemoVideo's GUI wording, translated into what this product can do", ()
       "你的10秒视频已经生成好了。",
     ])
       expect(translateGui(text)).toEqual({ text, actions: [] });
+  });
+});
+
+describe("a reply streamed in pieces cut anywhere", () => {
+  /** What the person reads when `reply` arrives as partial chunks ending at `cuts`, then the final whole text. */
+  function streamed(reply: string, cuts: number[]) {
+    const text = new ReplyText();
+    const pieces = [0, ...cuts, reply.length].slice(1).map((end, i, ends) => reply.slice(i ? ends[i - 1] : 0, end));
+    const out = [...pieces.map((piece) => text.partial(piece)), text.final(reply), text.end()];
+    return { text: out.map((part) => part.text).join(""), actions: [...new Set(out.flatMap((part) => part.actions))], notice: out.some((part) => part.notice) };
+  }
+
+  it("reads the same, translated, wherever the cuts fall: inside 'Click the Export button', '点击导出', 'preview'", () => {
+    for (const [reply, expected] of [
+      ["Your clip is ready. Preview it in the timeline. Click the Export button to download it.", "Your clip is ready. See it in the timeline. Choose Export to download it."],
+      ["视频已生成。可以在时间线中预览。点击导出按钮即可下载。", "视频已生成。可以在时间线中查看。选择「导出」即可下载。"],
+      ["The clip runs 10.5 seconds! Open the audio panel to fine-tune it", "The clip runs 10.5 seconds! Look at the timeline to fine-tune it"],
+    ])
+      for (let cut = 1; cut < reply.length; cut++)
+        for (const second of [cut + 1, cut + 7]) {
+          const cuts = second < reply.length ? [cut, second] : [cut];
+          expect(streamed(reply, cuts).text, `cut at ${cuts}`).toBe(expected);
+        }
+  });
+
+  it("lets each finished sentence out at once and holds back only the unfinished one", () => {
+    const text = new ReplyText();
+    expect(text.partial("Your clip is ready. Click the Exp").text).toBe("Your clip is ready.");
+    expect(text.partial("ort button.").text).toBe("");
+    expect(text.partial(" Enjoy").text).toBe(" Choose Export.");
+    expect(text.end()).toEqual({ text: " Enjoy", actions: [], notice: false, cut: true });
+  });
+
+  it("drops the notice, cut anywhere, with the rest of its message", () => {
+    const notice = "I encountered a temporary issue. Please try again.";
+    for (let cut = 1; cut < notice.length; cut++) {
+      const text = new ReplyText();
+      text.final("Your clip is ready.");
+      const out = [text.partial(notice.slice(0, cut)), text.partial(notice.slice(cut)), text.final(notice), text.end()];
+      expect(out.map((part) => part.text).join(""), `cut at ${cut}`).toBe("");
+      expect(out.some((part) => part.notice)).toBe(true);
+    }
   });
 });
 

@@ -4,7 +4,7 @@ import { fromUpstream } from "../nemo/errors";
 import type { UpstreamEvent } from "../nemo/events";
 import type { Caller } from "../nemo/shapes";
 import type { DoneReason, TurnEvent } from "./schema";
-import { activityLabel, type GuiAction, STILL_WORKING, TEMPORARY_ISSUE, translateGui } from "./translate";
+import { activityLabel, type GuiAction, type Released, ReplyText, STILL_WORKING } from "./translate";
 
 export interface RelayOptions {
   language: Language;
@@ -36,10 +36,12 @@ function timer(ms: number) {
 }
 
 /**
- * Relays one chat turn: reads NemoVideo's events as they arrive and sends the person's events at once, with
- * nothing buffered. Tool calls become activity labels, GUI wording is translated, heartbeats stay hidden, a
- * `working` notice goes out after each stretch of silence, and the turn is given up after `capMs`. The trailing "temporary issue" line is dropped when text
- * before it was fine. Returns how the turn ended; the caller adds the timeline and `done`.
+ * Relays one chat turn: reads NemoVideo's events as they arrive and sends the person's events at once. Tool calls
+ * become activity labels, text goes out a sentence at a time with its GUI wording translated (`ReplyText`),
+ * heartbeats stay hidden, a `working` notice goes out after each stretch of silence, and the turn is given up
+ * after `capMs`. The "temporary issue" notice is dropped when the turn had done fine before it: written text, or
+ * tools that finished (a silent edit, whose change the timeline then tells). Returns how the turn ended; the caller
+ * adds the timeline and `done`.
  */
 export async function relayTurn(
   upstream: ReadableStream<UpstreamEvent>,
@@ -49,9 +51,10 @@ export async function relayTurn(
   const started = Date.now();
   let lastContent = started;
   let sawText = false;
-  let partialText = "";
+  let toolsDone = false;
   let pendingTools = 0;
   let lastActivity = "";
+  const reply = new ReplyText();
   const actionsSent = new Set<GuiAction>();
 
   const send = async (event: TurnEvent) => {
@@ -59,13 +62,10 @@ export async function relayTurn(
     await sink(event);
   };
 
-  const sendText = async (raw: string) => {
-    if (TEMPORARY_ISSUE.test(raw)) {
-      if (sawText) return;
+  const show = async ({ text, actions, notice }: Released) => {
+    if (notice && !text && !sawText && !toolsDone)
       throw new AppError("upstream_error", "NemoVideo ran into a temporary problem with this reply. Please try again.");
-    }
-    const { text, actions } = translateGui(raw);
-    if (text) {
+    if (text.trim()) {
       sawText = true;
       await send({ event: "text", data: { text } });
     }
@@ -87,20 +87,10 @@ export async function relayTurn(
       }
       case "tool_result":
         pendingTools = Math.max(0, pendingTools - 1);
+        toolsDone = true;
         return;
-      case "text": {
-        if (event.partial) {
-          partialText += event.text;
-          return sendText(event.text);
-        }
-        // ADK repeats the whole text in a final event after its partial chunks: send only what is new.
-        const streamed = partialText;
-        partialText = "";
-        if (!streamed) return sendText(event.text);
-        if (event.text.trim() === streamed.trim()) return;
-        if (event.text.startsWith(streamed)) return event.text.length > streamed.length ? sendText(event.text.slice(streamed.length)) : undefined;
-        return sendText(event.text);
-      }
+      case "text":
+        return show(event.partial ? reply.partial(event.text) : reply.final(event.text));
       case "error":
         throw fromUpstream(event.code, 200, options.caller);
       case "heartbeat":
@@ -130,7 +120,16 @@ export async function relayTurn(
         }
         continue;
       }
-      if (result.done) break;
+      if (result.done) {
+        const rest = reply.end();
+        await show(rest);
+        // The stream has no end marker: a tool still running or a half-sent message means the connection was cut.
+        if (pendingTools > 0 || rest.cut) {
+          await send(interrupted());
+          return { reason: "interrupted", lostSession: false };
+        }
+        return { reason: "complete", lostSession: false };
+      }
       next = reader.read();
       await handle(result.value);
     }
@@ -143,12 +142,6 @@ export async function relayTurn(
     await send(interrupted());
     return { reason: "interrupted", lostSession: false };
   }
-  // The stream has no end marker: a tool still running or a half-sent text means the connection was cut.
-  if (pendingTools > 0 || partialText) {
-    await send(interrupted());
-    return { reason: "interrupted", lostSession: false };
-  }
-  return { reason: "complete", lostSession: false };
 }
 
 export const errorEvent = (error: AppError): TurnEvent => ({ event: "error", data: error.toJSON() });

@@ -27,7 +27,7 @@ const RULES: Rule[] = [
   { pattern: /拖拽|拖动|拖放/g, replace: "告诉我如何移动" },
 ];
 
-/** Rewrites GUI wording and reports which steps the backend asked for. */
+/** Rewrites GUI wording and reports which steps the backend asked for. Phrases are matched within `text` only. */
 export function translateGui(text: string): { text: string; actions: GuiAction[] } {
   const actions = new Set<GuiAction>();
   let result = text;
@@ -61,4 +61,93 @@ export function activityLabel(tool: string, language: Language): string {
 export const STILL_WORKING: Record<Language, string> = { en: "Still working…", zh: "仍在处理中…" };
 
 /** NemoVideo's closing "temporary issue" line, which follows perfectly good answers. */
-export const TEMPORARY_ISSUE = /temporary (?:issue|problem|error)|暂时(?:出现|遇到)?(?:了)?(?:一些)?问题|临时(?:问题|故障)/i;
+const TEMPORARY_ISSUE = /temporary (?:issue|problem|error)|暂时(?:出现|遇到)?(?:了)?(?:一些)?问题|临时(?:问题|故障)/i;
+
+/** The end of a sentence: a stop before white space (not "10.5"), or a Chinese stop, or a line break. */
+const SENTENCE_END = /[.!?…](?=\s)|[。！？\n]/g;
+
+/** What a reply's text lets out now: translated text, the steps it asked for, and whether the notice came. */
+export interface Released {
+  text: string;
+  actions: GuiAction[];
+  notice: boolean;
+}
+
+/**
+ * One reply's text as it streams. NemoVideo's partial chunks are cut anywhere, even inside "click Export" or the
+ * notice, so text goes out a sentence at a time: no GUI phrase and no notice spans two sentences, so a finished
+ * sentence is translated and let out at once, and only the unfinished one waits (it could still become either).
+ * A message ends with its final (non-partial) event, or with the stream; then what waited goes too. The notice
+ * takes the rest of its message with it ("Please try again.").
+ */
+export class ReplyText {
+  private held = "";
+  /** This message's partial chunks as they came, to tell what its final event adds. */
+  private streamed = "";
+  private inNotice = false;
+
+  partial(chunk: string): Released {
+    this.streamed += chunk;
+    return this.release(this.take(chunk));
+  }
+
+  /** A whole text: after partial chunks ADK repeats them in it, and only what it adds is new. */
+  final(text: string): Released {
+    const streamed = this.streamed;
+    if (streamed && !text.startsWith(streamed) && text.trim() !== streamed.trim()) {
+      // Not the same message after all: end the one that was streaming first.
+      return merge(this.end(), this.final(text));
+    }
+    const added = text.trim() === streamed.trim() ? "" : text.slice(streamed.length);
+    this.streamed = "";
+    return this.end(this.take(added));
+  }
+
+  /**
+   * A message ended (its final event, or the stream): what waited is let out. `cut` when partial chunks came and
+   * no final event: the stream was cut in the middle of a message.
+   */
+  end(sentences: string[] = []): Released & { cut: boolean } {
+    const cut = this.streamed !== "";
+    const rest = this.held;
+    this.held = "";
+    const released = this.release(rest ? [...sentences, rest] : sentences);
+    this.streamed = "";
+    this.inNotice = false;
+    return { ...released, cut };
+  }
+
+  /** Adds text; answers the sentences it finished. */
+  private take(text: string): string[] {
+    this.held += text;
+    const sentences: string[] = [];
+    let start = 0;
+    for (const match of this.held.matchAll(SENTENCE_END)) {
+      sentences.push(this.held.slice(start, match.index + match[0].length));
+      start = match.index + match[0].length;
+    }
+    this.held = this.held.slice(start);
+    return sentences;
+  }
+
+  private release(sentences: string[]): Released {
+    const out: Released = { text: "", actions: [], notice: false };
+    for (const sentence of sentences) {
+      this.inNotice ||= TEMPORARY_ISSUE.test(sentence);
+      if (this.inNotice) {
+        out.notice = true;
+        continue;
+      }
+      const { text, actions } = translateGui(sentence);
+      out.text += text;
+      out.actions.push(...actions.filter((action) => !out.actions.includes(action)));
+    }
+    return out;
+  }
+}
+
+const merge = (first: Released, second: Released): Released => ({
+  text: first.text + second.text,
+  actions: [...new Set([...first.actions, ...second.actions])],
+  notice: first.notice || second.notice,
+});

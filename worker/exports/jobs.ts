@@ -9,7 +9,7 @@ import { isExportReady } from "../sessions/timeline";
 import { secretOf, withDownload } from "../signing";
 import { replayed, type StreamEvent } from "../sse";
 import type { Account } from "../visitors/account";
-import { EXPORT_CAP_MS, MAX_POLL_FAILURES, nextPollIn, retryIn } from "./poll";
+import { EXPORT_CAP_MS, MAX_POLL_FAILURES, nextPollIn, POLL, retryIn } from "./poll";
 import type { ExportRecord, JobError } from "./schema";
 import { type ExportStatus, isFinalExport } from "./statuses";
 import { ExportTable, type ExportRow, toRecord } from "./table";
@@ -19,8 +19,8 @@ const key = (id: string) => `export:${id}`;
 
 /**
  * A visitor's exports, driven by its Durable Object's alarm: submitted once, then polled on a schedule that
- * follows the render's progress, retried when NemoVideo stumbles, resubmitted once under a new id when a render
- * fails, and given up with a reason after `EXPORT_CAP_MS`. Every step reads its job from storage first, so a
+ * progress can only hasten (`poll.ts`), retried when NemoVideo stumbles, resubmitted once under a new id when a
+ * render fails, and given up with a reason after `EXPORT_CAP_MS`. Every step reads its job from storage first, so a
  * step run twice, or run by a fresh instance after a restart, simply carries on. Each change is published as a
  * `status` event on `export:<id>`, which the export's followers hear (and a generation `watch`es).
  */
@@ -134,23 +134,23 @@ export class Exports {
         "export_not_ready",
         "There is nothing to export yet. Describe the video you want first; once the timeline has a clip, export it.",
       );
-    const now = Date.now();
+    const createdAt = Date.now();
     const { renderId, job } = await nemo.startRender({ sessionId: session.upstreamId, draft, ...output });
+    const answeredAt = Date.now();
     const row: ExportRow = {
       exportId: newId("exp"),
       sessionId: session.id,
       status: job.status,
       progress: job.progress,
-      createdAt: now,
+      createdAt,
       renderId,
       ...output,
       submissions: 1,
       failures: 0,
-      submittedAt: now,
-      startProgress: job.progress,
+      lookedAt: answeredAt,
     };
     this.table.insert(row);
-    await this.scope.schedule.at(key(row.exportId), now + nextPollIn(row, this.scale));
+    await this.scope.schedule.at(key(row.exportId), answeredAt + POLL.firstMs * this.scale);
     return toRecord(row);
   }
 
@@ -185,9 +185,10 @@ export class Exports {
     }
     if (job.status === "failed") return this.renderFailed(row, nemo, job);
     const progress = Math.max(row.progress, job.progress);
-    this.table.setProgress(id, job.status, progress);
+    this.table.setProgress(id, job.status, progress, observedAt);
     if (job.status !== row.status || progress !== row.progress) await this.publish(id);
-    const next = nextPollIn({ ...row, at: observedAt, progress: job.progress }, this.scale);
+    const looks = { startedAt: row.createdAt, previous: { at: row.lookedAt, progress: row.progress } };
+    const next = nextPollIn({ ...looks, latest: { at: observedAt, progress: job.progress } }, this.scale);
     await this.scope.schedule.at(key(id), observedAt + next);
   }
 
@@ -233,16 +234,15 @@ export class Exports {
     }
     const { draft } = await nemo.state(session.upstreamId);
     if (this.ended(row.exportId)) return;
-    const submittedAt = Date.now();
     const { renderId, job: resubmitted } = await nemo.startRender({ sessionId: session.upstreamId, draft, format: row.format, quality: row.quality });
+    const submittedAt = Date.now();
     if (this.ended(row.exportId)) {
       await nemo.cancelRender(renderId).catch(() => {});
       return;
     }
     this.table.resubmitted(row.exportId, renderId, resubmitted.status, resubmitted.progress, submittedAt);
     await this.publish(row.exportId);
-    const next = nextPollIn({ submittedAt, startProgress: resubmitted.progress }, this.scale);
-    await this.scope.schedule.at(key(row.exportId), submittedAt + next);
+    await this.scope.schedule.at(key(row.exportId), submittedAt + POLL.firstMs * this.scale);
   }
 
   private async end(

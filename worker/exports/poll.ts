@@ -1,38 +1,40 @@
 /**
- * When to ask NemoVideo about a render next. Renders take about 30–90 s and report progress as they go, so the
- * first look comes after 20 s, and each answer predicts the finish from the progress made since submission:
- * the next look comes just after that. Progress is reported rounded down, so a reading of 27 means 27 to 28: the
- * prediction uses the middle (27.5), which halves the delay of long renders and costs a third look only when it
- * comes out a little early. With no progress to go on (queued), looks come every 5–30 s.
+ * When to ask NemoVideo about a render next. Renders take about 30–90 s and their progress may have any shape (a
+ * straight line, a slow start and a fast finish, a plateau at 95 %, steps, stuck, or no progress field at all), so
+ * progress is never trusted to make a wait longer. The first look comes after 7 s, then one every 10 s at most,
+ * and from 85 s on every 15 s: so the k-th look never comes before the k-th of NemoVideo's own client (2 s, then
+ * each wait ×1.5 up to 15 s; its early looks are the ones spared here), and a finished render is never seen more
+ * than 10 s late, or 15 s past 85 s. Progress can only bring a look forward: when it moved since the last look,
+ * the rate since then predicts the finish, and the next look comes 1 s after it (not sooner than 3 s after this
+ * one). Progress is reported rounded down, so a reading of 27 is taken as 27.5.
  * All times are multiplied by `scale` (`JOB_TIME_SCALE`).
  */
 export const POLL = {
-  firstMs: 20_000,
-  marginMs: 750,
-  minGapMs: 1_000,
-  maxGapMs: 90_000,
-  stalledMinMs: 5_000,
-  stalledMaxMs: 30_000,
+  firstMs: 7_000,
+  everyMs: 10_000,
+  lateAfterMs: 85_000,
+  lateEveryMs: 15_000,
+  soonestMs: 3_000,
+  marginMs: 1_000,
 } as const;
 
-export interface Observation {
-  /** When the render was submitted, and the progress it reported then. */
-  submittedAt: number;
-  startProgress: number;
-  /** The latest answer: when, and the progress in it. */
-  at?: number;
-  progress?: number;
+/** A look at a render: when, and the progress NemoVideo reported (0 when it reports none). */
+export interface Look {
+  at: number;
+  progress: number;
 }
 
-/** Milliseconds from `observation.at` to the next poll. */
-export function nextPollIn(observation: Observation, scale = 1): number {
-  const { submittedAt, startProgress, at, progress } = observation;
-  if (at === undefined || progress === undefined) return POLL.firstMs * scale;
-  const elapsed = Math.max(1, at - submittedAt);
-  if (progress <= startProgress) return clamp(elapsed / 2, POLL.stalledMinMs * scale, POLL.stalledMaxMs * scale);
-  const likely = Math.min(99.5, progress + 0.5);
-  const remaining = ((100 - likely) * elapsed) / (likely - startProgress);
-  return clamp(remaining + POLL.marginMs * scale, POLL.minGapMs * scale, POLL.maxGapMs * scale);
+/**
+ * Milliseconds from the latest look to the next: `previous` is the look before it (or the submission's answer),
+ * `startedAt` when the export began. The first look comes `POLL.firstMs` after the submission.
+ */
+export function nextPollIn(render: { startedAt: number; previous: Look; latest: Look }, scale = 1): number {
+  const { startedAt, previous, latest } = render;
+  const longest = (latest.at - startedAt < POLL.lateAfterMs * scale ? POLL.everyMs : POLL.lateEveryMs) * scale;
+  if (latest.progress <= previous.progress || latest.at <= previous.at) return longest;
+  const rate = (latest.progress - previous.progress) / (latest.at - previous.at);
+  const remaining = (100 - Math.min(99.5, latest.progress + 0.5)) / rate;
+  return Math.min(longest, Math.max(POLL.soonestMs * scale, remaining + POLL.marginMs * scale));
 }
 
 /** Backoff after a failed poll: 2 s, 4 s, 8 s … up to a minute. */
@@ -42,5 +44,3 @@ export const retryIn = (failures: number, scale = 1) => Math.min(60_000, 2_000 *
 export const MAX_POLL_FAILURES = 8;
 /** An export still running after this long fails with a clear reason. */
 export const EXPORT_CAP_MS = 20 * 60_000;
-
-const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));

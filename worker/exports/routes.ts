@@ -118,6 +118,7 @@ const download = createRoute({
   responses: {
     200: { content: { "video/mp4": { schema: { type: "string", format: "binary" } } }, description: "The MP4." },
     206: { content: { "video/mp4": { schema: { type: "string", format: "binary" } } }, description: "Part of it." },
+    416: { description: "The range asked for lies beyond the end of the file (`Content-Range: bytes */<size>`)." },
     401: unauthorized,
     404: noSuchExport,
     409: errorResponse("The export has not completed."),
@@ -149,7 +150,8 @@ export const exportDownloads = createRouter().openapi(
       const value = upstream.headers.get(name);
       if (value) headers.set(name, value);
     }
-    return new Response(upstream.body, { status: upstream.status === 206 ? 206 : 200, headers }) as never;
+    const status = upstream.status === 206 || upstream.status === 416 ? upstream.status : 200;
+    return new Response(upstream.body, { status, headers }) as never;
   },
 );
 

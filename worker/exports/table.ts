@@ -8,8 +8,8 @@ export interface ExportRow extends ExportRecord {
   quality: string;
   submissions: number;
   failures: number;
-  submittedAt: number;
-  startProgress: number;
+  /** When NemoVideo last said how the render is doing (its answer to the submission, then each poll's). */
+  lookedAt: number;
 }
 
 const FINAL = JSON.stringify(FINAL_EXPORT_STATUSES);
@@ -21,16 +21,19 @@ export class ExportTable {
       CREATE TABLE IF NOT EXISTS exports (id TEXT PRIMARY KEY, session_id TEXT NOT NULL, render_id TEXT NOT NULL,
         status TEXT NOT NULL, progress INTEGER NOT NULL, url TEXT, error TEXT, format TEXT NOT NULL,
         quality TEXT NOT NULL, submissions INTEGER NOT NULL, failures INTEGER NOT NULL DEFAULT 0,
-        created_at INTEGER NOT NULL, submitted_at INTEGER NOT NULL, start_progress INTEGER NOT NULL,
-        completed_at INTEGER);
+        created_at INTEGER NOT NULL, looked_at INTEGER NOT NULL, completed_at INTEGER);
       CREATE INDEX IF NOT EXISTS exports_by_session ON exports (session_id, created_at);
     `);
+    // Tables made before the schedule looked at the last poll kept the submission's time and progress instead.
+    const columns = sql.exec("SELECT name FROM pragma_table_info('exports')").toArray().map((column) => column.name);
+    if (columns.includes("submitted_at"))
+      sql.exec("ALTER TABLE exports RENAME COLUMN submitted_at TO looked_at; ALTER TABLE exports DROP COLUMN start_progress");
   }
 
   insert(row: ExportRow): void {
     this.sql.exec(
       `INSERT INTO exports (id, session_id, render_id, status, progress, format, quality, submissions, created_at,
-        submitted_at, start_progress) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        looked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       row.exportId,
       row.sessionId,
       row.renderId,
@@ -40,8 +43,7 @@ export class ExportTable {
       row.quality,
       row.submissions,
       row.createdAt,
-      row.submittedAt,
-      row.startProgress,
+      row.lookedAt,
     );
   }
 
@@ -90,20 +92,19 @@ export class ExportTable {
     this.sql.exec("UPDATE exports SET failures = ? WHERE id = ?", failures, id);
   }
 
-  setProgress(id: string, status: ExportStatus, progress: number): void {
-    this.sql.exec("UPDATE exports SET status = ?, progress = ? WHERE id = ?", status, progress, id);
+  /** What a poll said, and when. */
+  setProgress(id: string, status: ExportStatus, progress: number, lookedAt: number): void {
+    this.sql.exec("UPDATE exports SET status = ?, progress = ?, looked_at = ? WHERE id = ?", status, progress, lookedAt, id);
   }
 
   /** A render submitted again under a new id. */
-  resubmitted(id: string, renderId: string, status: ExportStatus, progress: number, submittedAt: number): void {
+  resubmitted(id: string, renderId: string, status: ExportStatus, progress: number, lookedAt: number): void {
     this.sql.exec(
-      `UPDATE exports SET render_id = ?, submissions = submissions + 1, status = ?, progress = ?, submitted_at = ?,
-        start_progress = ? WHERE id = ?`,
+      "UPDATE exports SET render_id = ?, submissions = submissions + 1, status = ?, progress = ?, looked_at = ? WHERE id = ?",
       renderId,
       status,
       progress,
-      submittedAt,
-      progress,
+      lookedAt,
       id,
     );
   }
@@ -145,8 +146,7 @@ function toRow(row: Record<string, SqlStorageValue>): ExportRow {
     submissions: Number(row.submissions),
     failures: Number(row.failures),
     createdAt: Number(row.created_at),
-    submittedAt: Number(row.submitted_at),
-    startProgress: Number(row.start_progress),
+    lookedAt: Number(row.looked_at),
     completedAt: optional(row.completed_at) as number | undefined,
   };
 }

@@ -8,8 +8,8 @@ import { type Call, isEventStream, type NemoOptions, type TokenSource, Transport
 /**
  * The one door to NemoVideo: URLs, headers, envelopes and error codes live here and nowhere else.
  * Every call carries the attribution headers. A refused token (1001) is renewed and the call repeated once;
- * an HTTP 429 is repeated once after `retryAfterMs`; reads are repeated with backoff on 5xx and network
- * failures. A chat message is never sent twice once NemoVideo may have accepted it.
+ * an HTTP 429 is repeated once after `retryAfterMs`; reads are repeated once after a 408, a 5xx or a network
+ * failure. A chat message is never sent twice once NemoVideo may have accepted it.
  */
 export class NemoClient {
   private readonly transport: Transport;
@@ -128,8 +128,8 @@ export class NemoClient {
   }
 
   /**
-   * Submits a render. `"duplicate"` when NemoVideo refuses the id as already used (HTTP 409): the caller retries
-   * once under a new id. (Some documents say a duplicate returns the existing job instead; that is a plain answer.)
+   * Submits a render. `"refused"` when NemoVideo refuses it (HTTP 409 for an id already used; any other 4xx, or
+   * `{"success":false}` with HTTP 200, which says no more): the caller tries once more under a new id.
    */
   async submitRender(job: { id: string; sessionId: string; draft: unknown; format: string; quality: string }) {
     try {
@@ -144,46 +144,49 @@ export class NemoClient {
         },
       });
     } catch (error) {
-      if (error instanceof AppError && error.code === "turn_running") return "duplicate" as const;
+      if (error instanceof AppError && (error.code === "turn_running" || error.code === "upstream_error")) return "refused" as const;
       throw error;
     }
   }
 
   /**
-   * Starts a render of `draft` under a fresh `render_<ts>` id, as NemoVideo's own client names them; an id refused
-   * as already used is retried once under `render_<ts>_<random>`. Answers the id and the job as first reported.
+   * Starts a render of `draft` under an id of its own, `render_<ts>_<8 hex>`: a timestamp alone is shared by two
+   * exports in the same millisecond, and with one operator token their visitors would share a render. NemoVideo
+   * may refuse an id, or answer a used one with the job that holds it; an answer about another job is not our
+   * render. Either way, once more under a new id. Answers the id and the job as first reported.
    */
   async startRender(render: { sessionId: string; draft: unknown; format: string; quality: string }) {
     for (let attempt = 0; ; attempt++) {
-      const id = attempt === 0 ? `render_${Date.now()}` : `render_${Date.now()}_${crypto.randomUUID().slice(0, 8)}`;
+      const id = `render_${Date.now()}_${crypto.randomUUID().slice(0, 8)}`;
       const job = await this.submitRender({ id, ...render });
-      if (job !== "duplicate") return { renderId: id, job };
+      if (job !== "refused" && (job.id === "" || job.id === id)) return { renderId: id, job };
       if (attempt >= 1)
         throw new AppError("upstream_error", "NemoVideo refused to start this export. Please try again in a moment.");
     }
   }
 
   /**
-   * A finished render's file, streamed: from its output URL when NemoVideo gave one, else from the render
-   * proxy's download endpoint (the file itself, a redirect to it, or JSON naming it). `range` is passed on.
+   * A finished render's file, streamed, with `range` passed on (206 for a player that seeks): from its output URL
+   * when NemoVideo gave one, else from the render proxy's download endpoint, which answers with the file itself,
+   * a redirect to it, or JSON naming it. The file's own address is fetched without our token.
    */
   async renderFile(renderId: string, url: string | undefined, range?: string): Promise<Response> {
-    const headers: Record<string, string> = range ? { Range: range } : {};
     if (!url) {
       const answer = await this.transport.exchange({
         method: "GET",
         path: `/api/render/proxy/${encodeURIComponent(renderId)}/download`,
         idempotent: true,
         long: true,
+        download: { range },
       });
-      if (answer.data === undefined) return answer.response;
-      const named = RenderDownload.safeParse(answer.data);
-      if (!named.success)
-        throw new AppError("upstream_error", "NemoVideo didn't say where the finished video is. Please export again.");
-      url = named.data.url;
+      const location = answer.response.headers.get("Location");
+      if (answer.data === undefined && !location) return answer.response;
+      if (location) await answer.response.body?.cancel();
+      url = location ?? RenderDownload.safeParse(answer.data).data?.url;
+      if (!url) throw new AppError("upstream_error", "NemoVideo didn't say where the finished video is. Please export again.");
     }
     const target = new URL(url, this.options.base);
-    const request = new Request(target, { headers, redirect: "follow" });
+    const request = new Request(target, { headers: range ? { Range: range } : {}, redirect: "follow" });
     const sameOrigin = target.origin === new URL(this.options.base).origin;
     let response: Response;
     try {
@@ -191,7 +194,7 @@ export class NemoClient {
     } catch {
       throw new AppError("upstream_unavailable", "The finished video can't be fetched from NemoVideo right now. Please try again.");
     }
-    if (!response.ok) {
+    if (!response.ok && response.status !== 416) {
       await response.body?.cancel();
       throw new AppError("upstream_unavailable", "The finished video can't be fetched from NemoVideo right now. Please try again.");
     }

@@ -37,9 +37,9 @@ export function toTimeline(draft: unknown): Timeline {
     if (segments.length === 0) continue;
     const type = firstNumber(track, ["tt", "type"]);
     const labels = segments.map((segment) => firstText(segment, ["label", "name", "n", "text", "txt", "title", "content"]));
-    const starts = segments.map((segment) => firstNumber(segment, ["startMs", "start", "s", "st", "start_ms"]) ?? 0);
+    const starts = segments.map((segment) => firstNumber(segment, ["startMs", "start", "s", "st", "start_ms", "in", "from"]) ?? 0);
     const ends = segments.map((segment, index) => {
-      const end = firstNumber(segment, ["endMs", "end", "e", "et", "end_ms"]);
+      const end = firstNumber(segment, ["endMs", "end", "e", "et", "end_ms", "out", "to"]);
       if (end !== undefined) return end;
       return starts[index] + (firstNumber(segment, ["durationMs", "duration", "d", "dur"]) ?? 0);
     });

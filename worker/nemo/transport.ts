@@ -30,17 +30,23 @@ export interface Call {
    */
   stream?: { body: ReadableStream<Uint8Array> | (() => Promise<ReadableStream<Uint8Array>>); contentType: string; length: number };
   accept?: string;
-  /** Safe to repeat after a 5xx or a network failure (reads). */
+  /** Safe to repeat after a 408, a 5xx or a network failure (reads). */
   idempotent?: boolean;
   /** No time limit (chat turns, uploads, downloads). */
   long?: boolean;
+  /** A file: its `Range` passed on, and a redirect answered as it is (to be followed without our token). */
+  download?: { range?: string };
 }
 
 type Outcome = { ok: true; response: Response; data?: unknown } | { ok: false; code?: number; status: number };
 export type Answer = Extract<Outcome, { ok: true }> & { credentials: Credentials };
 
-const TRANSIENT = new Set([408, 500, 502, 503, 504]);
-const READ_RETRIES = 3;
+/**
+ * 408 and any 5xx, the edge's 52x pages in front of NemoVideo included: with network failures (and 429, waited out
+ * on its own), what NemoVideo's own client retries. A read is repeated once, after a pause; never a call that may
+ * have been taken (a chat message would be charged again).
+ */
+const isTransient = (status: number) => status === 408 || status >= 500;
 export const CALL_TIMEOUT_MS = 30_000;
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -57,8 +63,9 @@ export const isEventStream = (response: Response) =>
 
 /**
  * How a call reaches NemoVideo: every call carries the attribution headers and the token. A refused token (1001)
- * is renewed and the call repeated once; an HTTP 429 is repeated once after `retryAfterMs`; reads are repeated
- * with backoff on 5xx and network failures. A streamed body is never sent twice unless it can be opened again.
+ * is renewed and the call repeated once; an HTTP 429 is repeated once after `retryAfterMs`; a read is repeated
+ * once, after `backoffMs`, on a 408, a 5xx or a network failure. A streamed body is never sent twice unless it can
+ * be opened again.
  */
 export class Transport {
   constructor(
@@ -78,15 +85,16 @@ export class Transport {
     let credentials = await this.tokens.current();
     let renewed = false;
     let waitedForRateLimit = false;
-    let attempt = 0;
+    let retried = false;
     for (;;) {
       let response: Response;
       try {
         response = await this.send(call, credentials.token);
       } catch (error) {
         if (error instanceof AppError) throw error;
-        if (call.idempotent && attempt < READ_RETRIES) {
-          await sleep(this.options.backoffMs * 2 ** attempt++);
+        if (call.idempotent && !retried) {
+          retried = true;
+          await sleep(this.options.backoffMs);
           continue;
         }
         throw new AppError("upstream_unavailable", "NemoVideo can't be reached right now. Please try again in a moment.");
@@ -98,9 +106,10 @@ export class Transport {
         await sleep(this.options.retryAfterMs);
         continue;
       }
-      if (TRANSIENT.has(response.status) && call.idempotent && attempt < READ_RETRIES) {
+      if (isTransient(response.status) && call.idempotent && !retried) {
+        retried = true;
         await response.body?.cancel();
-        await sleep(this.options.backoffMs * 2 ** attempt++);
+        await sleep(this.options.backoffMs);
         continue;
       }
       const outcome = await readOutcome(response);
@@ -122,6 +131,7 @@ export class Transport {
     const headers = new Headers(attributionHeaders(this.options.attribution));
     headers.set("Authorization", `Bearer ${token}`);
     if (call.accept) headers.set("Accept", call.accept);
+    if (call.download?.range) headers.set("Range", call.download.range);
     let body: BodyInit | undefined;
     if (call.json !== undefined) {
       headers.set("Content-Type", "application/json");
@@ -138,6 +148,7 @@ export class Transport {
       method: call.method,
       headers,
       body,
+      redirect: call.download ? "manual" : "follow",
       signal: call.long ? undefined : AbortSignal.timeout(CALL_TIMEOUT_MS),
     });
     return this.options.fetcher(request);
@@ -157,6 +168,9 @@ export async function readOutcome(response: Response): Promise<Outcome> {
 
 async function readEnvelope(response: Response): Promise<Outcome> {
   if (isEventStream(response) && response.ok) return { ok: true, response };
+  // A download's answers: a redirect to the file, or a range beyond its end (the player is told so).
+  if (response.status >= 300 && response.status < 400 && response.headers.has("Location")) return { ok: true, response };
+  if (response.status === 416) return { ok: true, response };
   const type = (response.headers.get("Content-Type") ?? "").toLowerCase();
   if (!type.includes("json")) {
     if (response.ok) return { ok: true, response };
