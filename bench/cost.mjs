@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createParser } from "eventsource-parser";
-import { ROOT } from "./servers.mjs";
+import { cpuSeconds, ROOT } from "./servers.mjs";
 import { MB, now, sleep } from "./stats.mjs";
 import { PRICES } from "./prices.mjs";
 
@@ -25,12 +25,6 @@ export function tailedConfig(dir) {
   writeFileSync(join(dir, "relay-tailed.toml"), toml);
   return ["-c", join(dir, "relay-tailed.toml"), "-c", "bench/tail/wrangler.toml"];
 }
-
-const cpuSeconds = (pid) => {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-};
 
 /** The bench-tail lines wrangler printed since `from`, parsed. */
 const tailSince = (server, from) =>

@@ -205,6 +205,13 @@ export async function startProcess({ name, command, args, ready, timeoutMs = 15_
   return server;
 }
 
+/** CPU time a process has used so far, in seconds (utime + stime; Linux counts them in 1/100 s). */
+export function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** Stops every server still running, with their processes. */
 export const stopAll = () => Promise.all([...running].map((server) => server.stop()));
 

@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import { createParser } from "eventsource-parser";
+import { cpuSeconds } from "./servers.mjs";
 import { now, quantile, sleep } from "./stats.mjs";
 
 /**
@@ -94,13 +94,6 @@ async function openReaders(relay, count, parallel = 8) {
 
 const round1 = (value) => Math.round(value * 10) / 10;
 const round2 = (value) => Math.round(value * 100) / 100;
-
-/** CPU time a process has used so far, in seconds (utime + stime, in 1/100 s). */
-function cpuSeconds(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 const figures = (delays) => ({ events: delays.length, p50: round1(quantile(delays, 0.5)), p99: round1(quantile(delays, 0.99)) });
 
 /**
