@@ -22,7 +22,7 @@ export function benchPage({ url, runs = 3 }) {
     const dir = mkdtempSync(join(tmpdir(), "promptreel-lighthouse-"));
     try {
       execFileSync(
-        `${ROOT}node_modules/.bin/npx`,
+        "npx",
         [
           "--yes",
           LIGHTHOUSE,

@@ -28,7 +28,7 @@ function targets({ streams, upload, size, page }) {
     const { first, share, met } = uploadTarget(upload);
     rows.push([`200 MB upload through the relay ≥ 90 % of direct throughput, ≤ ${TARGETS.growthMB} MB memory growth`, `${Math.round(share * 100)} %, ${first.memory.relay.growthMB} MB`, mark(met)]);
   }
-  if (size) rows.push([`Worker bundle ≤ ${TARGETS.bundleKB} KB gzipped`, `${size.worker.gzipKB} KB`, mark(size.worker.gzipKB <= TARGETS.bundleKB)]);
+  if (size) rows.push([`Worker bundle ≤ ${TARGETS.bundleKB} KB gzipped`, `${size.worker.gzipKB} KiB`, mark(size.worker.gzipKB <= TARGETS.bundleKB)]);
   if (page?.runs) {
     const worst = (key) => Math.min(...page.runs.map((run) => run[key]));
     const best = (key) => Math.max(...page.runs.map((run) => run[key]));
@@ -68,14 +68,14 @@ function uploadSection(upload, date) {
 }
 
 function sizeSection(size, date) {
-  const list = (bundle) => bundle.heaviest.map(({ name, kb }) => `${name} ${kb} KB`).join(", ");
+  const list = (bundle) => bundle.heaviest.map(({ name, kb }) => `${name} ${kb}`).join(", ");
   return [
     `## Sizes${dated(size, date)}`,
     "",
-    `- Worker as \`npm run deploy\` ships it (Vite's build, minified, zod's messages in English only): **${size.worker.gzipKB} KB gzipped** (target ≤ ${size.worker.targetKB} KB).`,
-    `- esbuild's dry-run bundle of the same sources, unminified as it used to ship: ${size.dryRun.unminified.gzipKB} KB gzipped; minified: ${size.dryRun.minified.gzipKB} KB. ` +
-      `Heaviest, minified, before gzip: ${list(size.dryRun.minified)}.`,
-    `- The page's JavaScript: ${size.page.gzipKB} KB gzipped (limit ${size.page.limitKB} KB).`,
+    `- Worker as \`npm run deploy\` ships it (Vite's build, minified, zod's messages in English only): **${size.worker.gzipKB} KiB gzipped** (target ≤ ${size.worker.targetKB} KB).`,
+    `- esbuild's dry-run bundle of the same sources, unminified as it used to ship: ${size.dryRun.unminified.gzipKB} KiB gzipped; minified: ${size.dryRun.minified.gzipKB} KiB ` +
+      `(this one keeps zod's every language). Heaviest, minified, before gzip (KiB): ${list(size.dryRun.minified)}.`,
+    `- The page's JavaScript: ${size.page.gzipKB} KiB gzipped (limit ${size.page.limitKB} KB).`,
   ].join("\n");
 }
 
