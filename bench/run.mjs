@@ -136,20 +136,31 @@ async function measureStreams() {
   }
 }
 
-/** The cost of one video, on a relay with the bench's tail Worker beside it, against the running emulator. */
+/**
+ * The cost of one video against the running emulator, on two relays of its own with the cost part's job timings:
+ * one with the bench's tail Worker beside it (the counts), one without (the CPU time, which the tail would swell).
+ */
 async function measureCost(emulator) {
-  const [port, inspectorPort] = await freePorts(2);
-  const relay = await startWrangler({
+  const [port, tailedPort, ...inspectorPorts] = await freePorts(4);
+  const common = ["--var", `NEMO_API_BASE:${emulator.url}`, "--var", `JOB_TIME_SCALE:${SETTINGS.costTimeScale}`];
+  const tailed = await startWrangler({
     name: "relay (tailed)",
-    args: [...tailedConfig(STATE), "--var", `NEMO_API_BASE:${emulator.url}`, "--var", `JOB_TIME_SCALE:${SETTINGS.costTimeScale}`, "--persist-to", join(STATE, "cost")],
+    args: [...tailedConfig(STATE), ...common, "--persist-to", join(STATE, "cost-tailed")],
+    port: tailedPort,
+    inspectorPort: inspectorPorts[0],
+    readyPath: "/health",
+  });
+  const relay = await startWrangler({
+    name: "relay (cost)",
+    args: ["-c", "wrangler.toml", ...common, "--persist-to", join(STATE, "cost")],
     port,
-    inspectorPort,
+    inspectorPort: inspectorPorts[1],
     readyPath: "/health",
   });
   try {
-    return await benchCost({ relay, emulator, scale: SETTINGS.costTimeScale });
+    return await benchCost({ relay, tailed, emulator, scale: SETTINGS.costTimeScale });
   } finally {
-    await relay.stop();
+    await Promise.all([relay.stop(), tailed.stop()]);
   }
 }
 
@@ -214,7 +225,11 @@ async function main() {
     }
     if (parts.has("export")) measured.export = { date, ...(await benchExport({ emulator: emulator.url, relay: relay.url, scale: SETTINGS.exportTimeScale })) };
     if (parts.has("page")) measured.page = { date, ...benchPage({ url: `${relay.url}/` }) };
-    if (parts.has("cost")) measured.cost = { date, ...(await measureCost(emulator)) };
+    if (parts.has("cost")) {
+      // Its two relays need the ports of this one.
+      await relay.stop();
+      measured.cost = { date, ...(await measureCost(emulator)) };
+    }
   }
 
   const results = {
