@@ -41,17 +41,17 @@ function streamsSection(streams, date) {
   const { settings, results } = streams;
   const rows = results.map((row) =>
     row.skipped
-      ? [row.streams, row.path, `skipped: ${row.skipped}`, "", "", "", "", ""]
-      : [row.streams, row.path, row.p50, row.p99, row.added?.p50, row.added?.p99, row.cpuMsPerEvent?.join(" + "), row.rounds.map((round) => `${round.p50}/${round.p99}`).join(" · ")],
+      ? [row.streams, row.path, `skipped: ${row.skipped}`, "", "", "", "", "", ""]
+      : [row.streams, row.path, row.p50, row.p99, row.added?.p50, row.added?.p99, row.cpuMsPerEvent?.join(" + "), row.failed, row.rounds.map((round) => `${round.p50}/${round.p99}`).join(" · ")],
   );
   return [
     `## The relay under load${dated(streams, date)}`,
     "",
     `${settings.events} text events per stream, one every ${settings.intervalMs} ms (${settings.eventsPerSecond} events/s), from the NemoVideo stand-in; ` +
-      `each number of streams run ${settings.rounds} times per path (the order turning), the streams' starts spread over one interval. ` +
+      `each number of streams run ${settings.rounds} times per path (the order turning), the streams of a run ${settings.spread ? "starting spread over one interval" : "starting together"}. ` +
       "Delay = the event's last byte at the reader − the time the stand-in wrote it, ms; *added* = the path's delay − direct's at the same quantile, all rounds pooled.",
     "",
-    table(["streams", "path", "p50", "p99", "added p50", "added p99", "CPU ms/event (workerd + proxy)", "each round p50/p99"], rows),
+    table(["streams", "path", "p50", "p99", "added p50", "added p99", "CPU ms/event (workerd + proxy)", "failed streams", "each round p50/p99"], rows),
   ].join("\n");
 }
 

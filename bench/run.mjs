@@ -47,6 +47,8 @@ const SETTINGS = {
   streamRounds: Number(process.env.BENCH_STREAM_ROUNDS ?? 3),
   streamEvents: 40,
   streamIntervalMs: 50,
+  // BENCH_STREAM_SPREAD=1: the streams of a run start spread over one interval rather than together.
+  streamSpread: process.env.BENCH_STREAM_SPREAD === "1",
   // One video in the cost part: a generation of 100–300 s and a render of 30–90 s take 5–15 s and 1.5–4.5 s.
   costTimeScale: 0.05,
 };
@@ -129,6 +131,7 @@ async function measureStreams() {
       rounds: SETTINGS.streamRounds,
       events: SETTINGS.streamEvents,
       intervalMs: SETTINGS.streamIntervalMs,
+      spread: SETTINGS.streamSpread,
     });
     return { streams, nginx: nginx.version };
   } finally {

@@ -6,7 +6,7 @@ import { now, quantile, sleep } from "./stats.mjs";
  * The relay under load: `streams` chat turns at once, each a stream of text chunks from the NemoVideo stand-in
  * (bench/standin.mjs: one every `intervalMs`, each stamped with the time it was written), read three ways: straight from
  * the stand-in, through nginx as a plain reverse proxy, and through the relay (a visitor and a session each, so a
- * Durable Object each, as for that many people chatting at once; their starts are spread over one interval).
+ * Durable Object each, as for that many people chatting at once; started together, or spread over one interval).
  * An event's delay is when its last byte reached
  * the reader minus its stamp; what a path adds is its delay minus the direct one at the same quantile. A path
  * with `pids` (the relay: its workerd and wrangler's proxy) also says how much CPU each process spent per event.
@@ -40,7 +40,7 @@ async function readStream(url, headers, body, onText) {
   let last;
   const parser = createParser({
     onEvent: ({ event, data }) => {
-      last = event ?? "message";
+      last = event === "error" ? `error ${data}` : (event ?? "message");
       const parsed = JSON.parse(data);
       // The relay's `text` events; or NemoVideo's own partial ADK chunks (the final whole text repeats them).
       if (event === "text") onText(parsed.text, arrivedAt);
@@ -55,7 +55,7 @@ async function readStream(url, headers, body, onText) {
   return last;
 }
 
-/** One path's turn for one reader: the chunk delays it saw, checked complete. */
+/** One path's turn for one reader: the chunk delays it saw, or why it did not see them all. */
 async function oneStream(path, reader, events) {
   const delays = [];
   const seen = new Set();
@@ -69,9 +69,9 @@ async function oneStream(path, reader, events) {
     path.name === "relay"
       ? await readStream(`${path.url}/api/v1/sessions/${reader.sessionId}/messages`, reader.auth, { text: "stream" }, onText)
       : await readStream(`${path.url}/run_sse`, ATTRIBUTION, { new_message: { parts: [{ text: "stream" }] } }, onText);
-  if (seen.size !== events) throw new Error(`${path.name}: a stream brought ${seen.size} of ${events} chunks`);
-  if (path.name === "relay" && last !== "done") throw new Error(`relay: a turn ended with ${last}, not done`);
-  return delays;
+  if (seen.size !== events) return { delays, failure: `${seen.size} of ${events} chunks, then ${last}` };
+  if (path.name === "relay" && last !== "done") return { delays, failure: `ended with ${last}, not done` };
+  return { delays };
 }
 
 /** `count` visitors with a session each on the relay, `parallel` at a time. */
@@ -100,16 +100,18 @@ const figures = (delays) => ({ events: delays.length, p50: round1(quantile(delay
  * Runs `rounds` rounds; in each, for each number of streams, every path once (the order turning each round), all
  * streams of a run at once. `paths` are `{ name, url }` (direct, nginx, relay); a path with `skipped` is reported
  * as such. Answers per streams and path: the delays pooled over the rounds (p50, p99), each round's, and what
- * the path adds over direct.
+ * the path adds over direct. A stream that failed (a timeout, an error, events missing) is counted, not measured.
  */
-export async function benchStreams({ paths, counts, rounds, events, intervalMs }) {
+export async function benchStreams({ paths, counts, rounds, events, intervalMs, spread = false }) {
   const relay = paths.find((path) => path.name === "relay");
   const readers = await openReaders(relay.url, Math.max(...counts));
   console.log(`streams: ${readers.length} visitors with a session each on the relay`);
   const live = paths.filter((path) => !path.skipped);
-  // The streams start spread over one interval, as people's replies would be, not all in the same millisecond.
+  // All at once, as the issue measured; or spread over one interval, as people's replies would be.
   const run = (path, count) =>
-    Promise.all(readers.slice(0, count).map((reader, i) => sleep((i * intervalMs) / count).then(() => oneStream(path, reader, events))));
+    Promise.all(
+      readers.slice(0, count).map((reader, i) => sleep(spread ? (i * intervalMs) / count : 0).then(() => oneStream(path, reader, events).catch((error) => ({ delays: [], failure: error.message })))),
+    );
   // Unmeasured: the first turns compile code, open connections and wake every Durable Object.
   for (const path of live) await run(path, Math.max(...counts));
 
@@ -119,13 +121,15 @@ export async function benchStreams({ paths, counts, rounds, events, intervalMs }
       for (let i = 0; i < live.length; i++) {
         const path = live[(i + round) % live.length];
         const cpuBefore = path.pids?.map(cpuSeconds);
-        const delays = (await run(path, count)).flat();
+        const streams = await run(path, count);
+        const delays = streams.flatMap((stream) => stream.delays);
+        const failures = streams.filter((stream) => stream.failure).map((stream) => stream.failure);
         const cpu = path.pids?.map((pid, i) => ((cpuSeconds(pid) - cpuBefore[i]) * 1000) / delays.length);
         const { p50, p99 } = figures(delays);
-        console.log(`streams: round ${round + 1}, ${count} at once, ${path.name}: p50 ${p50} ms, p99 ${p99} ms`);
+        console.log(`streams: round ${round + 1}, ${count} at once, ${path.name}: p50 ${p50} ms, p99 ${p99} ms${failures.length ? `, ${failures.length} failed (${failures[0]})` : ""}`);
         const entry = (pooled[count] ??= {})[path.name] ??= { delays: [], rounds: [] };
         entry.delays.push(...delays);
-        entry.rounds.push({ ...figures(delays), ...(cpu && { cpuMsPerEvent: cpu.map(round2) }) });
+        entry.rounds.push({ ...figures(delays), failed: failures.length, ...(cpu && { cpuMsPerEvent: cpu.map(round2) }) });
       }
 
   const results = [];
@@ -141,8 +145,9 @@ export async function benchStreams({ paths, counts, rounds, events, intervalMs }
       const added = path.name === "direct" ? undefined : { p50: round1(all.p50 - direct.p50), p99: round1(all.p99 - direct.p99) };
       const rounds = byPath[path.name].rounds;
       const cpuMsPerEvent = rounds[0].cpuMsPerEvent?.map((_, i) => round2(rounds.reduce((sum, r) => sum + r.cpuMsPerEvent[i], 0) / rounds.length));
-      results.push({ streams: count, path: path.name, ...all, added, cpuMsPerEvent, rounds });
+      const failed = rounds.reduce((sum, r) => sum + r.failed, 0);
+      results.push({ streams: count, path: path.name, ...all, added, cpuMsPerEvent, failed, rounds });
     }
   }
-  return { settings: { counts, rounds, events, intervalMs, eventsPerSecond: 1000 / intervalMs }, results };
+  return { settings: { counts, rounds, events, intervalMs, eventsPerSecond: 1000 / intervalMs, spread }, results };
 }
