@@ -1,10 +1,21 @@
 import { cloudflare } from "@cloudflare/vite-plugin";
 import preact from "@preact/preset-vite";
-import { defineConfig } from "vite";
+import { fileURLToPath } from "node:url";
+import { defineConfig, type Plugin } from "vite";
 import { embed } from "./vite-embed.js";
 
 /** The emulator's clock in `npm start` (a 3-minute generation takes 18 s); the browser tests set TIME_SCALE lower. */
 const timeScale = process.env.TIME_SCALE ?? "0.1";
+
+/** zod's `z.locales` reduced to English (vite-zod-locales.ts): the other languages' messages are never used. */
+const zodEnglishOnly: Plugin = {
+  name: "zod-english-only",
+  enforce: "pre",
+  resolveId: (source, importer) =>
+    source === "../locales/index.js" && importer?.includes("/node_modules/zod/")
+      ? fileURLToPath(new URL("./vite-zod-locales.ts", import.meta.url))
+      : undefined,
+};
 
 /**
  * `npm start` (vite dev) runs the page, the Worker, its Durable Object and the embedded NemoVideo emulator in
@@ -18,7 +29,11 @@ export default defineConfig(({ command }) => ({
   optimizeDeps: {
     include: ["preact", "preact/hooks", "preact/jsx-dev-runtime", "hono/client", "eventsource-parser/stream"],
   },
+  // The Worker as `npm run deploy` ships it (Vite's bundle), minified and with zod's English messages only: 221 KB
+  // gzipped before (bench/results.md, "Sizes").
+  environments: { promptreel: { build: { minify: true } } },
   plugins: [
+    zodEnglishOnly,
     preact(),
     embed(),
     cloudflare({

@@ -35,6 +35,8 @@ function workerProject(name: string, include: string[], bindings: Record<string,
             KEEPALIVE_MS: "40",
             WORKING_NOTICE_MS: "150",
             TURN_CAP_MS: "3000",
+            // Longer than most test turns: their events stay in memory until the turn ends, unless a test waits.
+            TURN_BATCH_MS: "2000",
             JOB_TIME_SCALE: "0.005",
             ...bindings,
           },

@@ -92,8 +92,12 @@ export async function startWrangler({ name, args, port, inspectorPort, readyPath
     },
   );
   const log = [];
+  /** Every line of the cost benchmark's tail Worker (bench/tail), kept whole. */
+  const captured = [];
   const keep = (chunk) => {
-    log.push(...chunk.toString().split("\n").filter(Boolean));
+    const lines = chunk.toString().split("\n").filter(Boolean);
+    for (const line of lines) if (line.includes("bench-tail ")) captured.push(line);
+    log.push(...lines.filter((line) => !line.includes("bench-tail ")));
     log.splice(0, Math.max(0, log.length - LOG_LINES));
   };
   // Always drained: a full pipe would stall wrangler.
@@ -105,6 +109,7 @@ export async function startWrangler({ name, args, port, inspectorPort, readyPath
     name,
     url: `http://127.0.0.1:${port}`,
     log,
+    captured,
     /** Processes started under wrangler (its Node, workerd, esbuild), noted once it is ready. */
     family: [],
     /** The workerd that runs the Worker's code. */
@@ -159,6 +164,52 @@ export async function startWrangler({ name, args, port, inspectorPort, readyPath
   server.proxyPid = proxy[0].pid;
   server.workerdPid = runtime[0].pid;
   return server;
+}
+
+/**
+ * Starts a plain process (the NemoVideo stand-in, nginx) and waits until `ready()` says it serves. Stopped with the
+ * rest, by its own process id, whatever happens.
+ */
+export async function startProcess({ name, command, args, ready, timeoutMs = 15_000 }) {
+  const child = spawn(command, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const log = [];
+  const keep = (chunk) => {
+    log.push(...chunk.toString().split("\n").filter(Boolean));
+    log.splice(0, Math.max(0, log.length - LOG_LINES));
+  };
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  const server = {
+    name,
+    log,
+    pid: child.pid,
+    stop: async () => {
+      if (alive()) child.kill("SIGTERM");
+      await Promise.race([exited, sleep(3000)]);
+      server.killNow();
+      running.delete(server);
+    },
+    killNow: () => {
+      if (alive()) child.kill("SIGKILL");
+    },
+  };
+  running.add(server);
+  const deadline = Date.now() + timeoutMs;
+  while (!(await ready().catch(() => false))) {
+    if (!alive()) throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}): ${log.slice(-5).join(" | ")}`);
+    if (Date.now() > deadline) throw new Error(`${name}: not ready within ${timeoutMs / 1000} s`);
+    await sleep(100);
+  }
+  return server;
+}
+
+/** CPU time a process has used so far, in seconds (utime + stime; Linux counts them in 1/100 s). */
+export function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** Stops every server still running, with their processes. */

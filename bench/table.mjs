@@ -13,7 +13,7 @@ function table(title, header, rows) {
 export function printResults({ date, parts, machine, wrangler, settings, startupSeconds, chat, upload, export: exports, drill }) {
   console.log(
     `PromptReel benchmarks (${parts.join(", ")}) · ${date} · ${machine.cpus} CPUs · Node ${machine.node} · wrangler ${wrangler} · ` +
-      `both Workers up in ${startupSeconds.toFixed(1)} s`,
+      (startupSeconds === undefined ? "" : `emulator and relay up in ${startupSeconds.toFixed(1)} s`),
   );
   if (parts.includes("chat")) printChat(chat, settings);
   if (parts.includes("upload")) printUpload(upload);

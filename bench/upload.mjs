@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { request } from "node:http";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { cpuSeconds } from "./servers.mjs";
 import { MB, now, ratio, sleep } from "./stats.mjs";
 
 /** The file's bytes: one random mebibyte, sent again and again, so the bench holds 1 MiB whatever the size. */
@@ -64,13 +65,6 @@ function memory(pid) {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const field = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1]);
   return { rss: field("VmRSS"), hwm: field("VmHWM") };
-}
-
-/** CPU time a process has used so far, in seconds (utime + stime; Linux counts them in 1/100 s). */
-function cpuSeconds(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** Samples the processes' memory every ~50 ms while `work` runs (or for `work` ms), then returns the samples. */

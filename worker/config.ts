@@ -72,6 +72,8 @@ const ConfigSchema = z
     KEEPALIVE_MS: ms(25_000),
     WORKING_NOTICE_MS: ms(120_000),
     TURN_CAP_MS: ms(15 * 60_000),
+    // A chat turn's events go out at once; the copy kept for resuming is written this often (each write is a commit).
+    TURN_BATCH_MS: ms(200),
     // Multiplies every timing of exports and generations (poll schedule, backoffs, caps, webhook retries): 1 in
     // production; `npm start` and the tests match the emulator's TIME_SCALE.
     JOB_TIME_SCALE: z.coerce.number().positive().max(1).default(1),

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { createWriteStream, mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +15,8 @@ const TIME_SCALE = "0.005";
 declare module "vitest" {
   export interface ProvidedContext {
     baseUrl: string;
+    /** Everything the stack printed, as a person sees it on `npm start`'s terminal. */
+    stackLog: string;
   }
 }
 
@@ -60,6 +62,9 @@ export async function startStack(port: number, extra: Record<string, string> = {
   // Every test makes a visitor, each with its own free account: more than a real deployment's week allows.
   const vars = { ANONYMOUS_ACCOUNTS_PER_WEEK: "100000", ...extra };
   const baseUrl = `http://localhost:${port}`;
+  const stateDir = mkdtempSync(join(tmpdir(), "promptreel-browser-"));
+  const logFile = join(stateDir, "terminal.log");
+  const terminal = createWriteStream(logFile);
   let output = "";
   const server = spawn(
     process.execPath,
@@ -68,7 +73,7 @@ export async function startStack(port: number, extra: Record<string, string> = {
       env: {
         ...process.env,
         TIME_SCALE,
-        PROMPTREEL_STATE_DIR: mkdtempSync(join(tmpdir(), "promptreel-browser-")),
+        PROMPTREEL_STATE_DIR: stateDir,
         CLOUDFLARE_CF_FETCH_ENABLED: "false",
         WRANGLER_SEND_METRICS: "false",
         // Wrangler's way to give variables to `vite dev` from the environment.
@@ -79,8 +84,12 @@ export async function startStack(port: number, extra: Record<string, string> = {
       detached: true,
     },
   );
-  server.stdout?.on("data", (chunk) => (output += chunk));
-  server.stderr?.on("data", (chunk) => (output += chunk));
+  const keep = (chunk: Buffer) => {
+    output += chunk;
+    terminal.write(chunk);
+  };
+  server.stdout?.on("data", keep);
+  server.stderr?.on("data", keep);
   const stop = async () => {
     if (server.exitCode !== null || !server.pid) return;
     const exited = new Promise((resolve) => server.once("exit", resolve));
@@ -96,13 +105,14 @@ export async function startStack(port: number, extra: Record<string, string> = {
     await stop();
     throw error;
   }
-  return { baseUrl, stop };
+  return { baseUrl, stop, logFile };
 }
 
 export default async function setup(project: TestProject) {
   // "Still working…" after 1.5 s of silence rather than 2 minutes, so that a test can see it.
   const [port] = await freePorts(1, 8800, 8850);
-  const { baseUrl, stop } = await startStack(port, { WORKING_NOTICE_MS: "1500" });
+  const { baseUrl, stop, logFile } = await startStack(port, { WORKING_NOTICE_MS: "1500" });
   project.provide("baseUrl", baseUrl);
+  project.provide("stackLog", logFile);
   return stop;
 }

@@ -9,25 +9,48 @@ useEmulator();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const runSseCalls = async () => (await emulator.requests()).filter((r) => r.path === "/run_sse");
 
-/** Sends a message and reads only its first `count` events, then drops the connection (a reload). */
-async function sendAndLeave(key: string, sessionId: string, text: string, count: number) {
+/** Sends a message and reads its event stream one event at a time; `leave()` drops the connection (a reload). */
+async function send(key: string, sessionId: string, text: string) {
   const response = await exports.default.fetch(`${BASE}/sessions/${sessionId}/messages`, {
     method: "POST",
     headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
     body: JSON.stringify({ text }),
   });
   expect(response.status).toBe(200);
-  const events: SseEvent[] = [];
-  const parser = createParser({ onEvent: (m) => events.push({ id: m.id, event: m.event, data: JSON.parse(m.data) }) });
+  const queue: SseEvent[] = [];
+  const parser = createParser({ onEvent: (m) => queue.push({ id: m.id, event: m.event, data: JSON.parse(m.data) }) });
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
-  while (events.length < count) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    parser.feed(decoder.decode(value, { stream: true }));
-  }
-  await reader.cancel();
-  return events.slice(0, count);
+  return {
+    async next(): Promise<SseEvent | undefined> {
+      while (queue.length === 0) {
+        const { value, done } = await reader.read();
+        if (done) return undefined;
+        parser.feed(decoder.decode(value, { stream: true }));
+      }
+      return queue.shift();
+    },
+    leave: () => reader.cancel(),
+  };
+}
+
+/** Sends a message and reads only its first `count` events, then drops the connection (a reload). */
+async function sendAndLeave(key: string, sessionId: string, text: string, count: number) {
+  const stream = await send(key, sessionId, text);
+  const events: SseEvent[] = [];
+  for (let event; events.length < count && (event = await stream.next()); ) events.push(event);
+  await stream.leave();
+  return events;
+}
+
+/** The ids of the events the visitor's Durable Object has written for its turns so far. */
+async function writtenIds(visitorId: string): Promise<number[]> {
+  return runInDurableObject(visitorStub(visitorId), (_instance, state) =>
+    state.storage.sql
+      .exec("SELECT events FROM turn_batches ORDER BY last_id")
+      .toArray()
+      .flatMap((row) => JSON.parse(String(row.events)).map((event: { id: number }) => event.id)),
+  );
 }
 
 async function resume(key: string, sessionId: string, lastEventId?: string) {
@@ -121,6 +144,46 @@ describe("a chat turn survives a reload, a lost connection and a second tab", ()
     const next = await chat(key, sessionId, "make the music louder");
     expect(next.events.find((e) => e.event === "timeline")!.data.changed).toEqual([expect.stringMatching(/^BGM volume/)]);
     expect(next.events.at(-1)).toMatchObject({ event: "done", data: { reason: "complete" } });
+  });
+
+  it("a reconnect while the latest events still wait to be written gets them from memory: no gap, no duplicate", async () => {
+    const { key, sessionId, visitorId } = await newSession("en");
+    const first = await sendAndLeave(key, sessionId, "a fox running through a snowy forest", 1);
+    expect(await writtenIds(visitorId)).toEqual([]); // the event that page saw is in memory only
+    const [rest, whole] = await Promise.all([resume(key, sessionId, first[0].id), resume(key, sessionId)]);
+    const ids = [...first, ...rest.events].map((e) => Number(e.id));
+    expect(ids).toEqual(ids.map((_, i) => ids[0] + i));
+    expect(rest.events.at(-1)).toMatchObject({ event: "done", data: { reason: "complete" } });
+    expect(whole.events).toEqual([...first, ...rest.events]);
+    expect(await writtenIds(visitorId)).toEqual(ids); // and at its end the turn was written whole
+  });
+
+  it("a restart keeps every written batch, loses at most the unwritten one, and ends after the last event a page saw", async () => {
+    const { key, sessionId, visitorId } = await newSession("en");
+    await emulator.configure({ timeScale: 0.05 }); // a generation of 5–15 s, with a `working` notice every 150 ms
+    const stream = await send(key, sessionId, "a fox running through a snowy forest");
+    const seen: SseEvent[] = [];
+    let written: number[] = [];
+    while (!(written.length > 0 && Number(seen.at(-1)!.id) > written.at(-1)!)) {
+      seen.push((await stream.next())!);
+      written = await writtenIds(visitorId);
+    }
+    await stream.leave();
+    await restartVisitor(visitorId);
+    const after = await resume(key, sessionId, seen.at(-1)!.id);
+    expect(after.events.map((e) => e.event)).toEqual(["error", "done"]);
+    expect(after.events[0].data.message).toMatch(/restarted/);
+    const replay = await resume(key, sessionId);
+    expect(replay.events.slice(0, -2)).toEqual(seen.slice(0, written.length));
+    expect(replay.events.slice(-2)).toEqual(after.events);
+  });
+
+  it("a finished turn is all there after a restart", async () => {
+    const { key, sessionId, visitorId } = await newSession("en");
+    const sent = await chat(key, sessionId, "a fox running through a snowy forest");
+    await restartVisitor(visitorId);
+    expect((await resume(key, sessionId)).events).toEqual(sent.events);
+    expect((await call(`/sessions/${sessionId}/messages`, { key })).body.messages[1].text.length).toBeGreaterThan(10);
   });
 
   it("another visitor can neither follow nor read a session's turns", async () => {

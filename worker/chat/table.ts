@@ -1,5 +1,5 @@
 import type { StreamEvent } from "../sse";
-import type { DoneReason, TurnEvent } from "./schema";
+import type { DoneReason } from "./schema";
 
 export interface TurnRow {
   id: string;
@@ -13,9 +13,9 @@ export interface TurnRow {
 }
 
 /**
- * The chat's tables in the visitor's Durable Object: each turn (its message, the reply written to it), every
- * event it sent (numbered by an id that only grows, for resuming), and the day's count of messages on the shared
- * account. No other file reads or writes them.
+ * The chat's tables in the visitor's Durable Object: each turn (its message, the reply written to it), the events
+ * it sent, kept in batches (a row per batch, each event with its id, for resuming), the ids handed out so far, and
+ * the day's count of messages on the shared account. No other file reads or writes them.
  */
 export class ChatTable {
   constructor(private readonly sql: SqlStorage) {
@@ -23,11 +23,12 @@ export class ChatTable {
       CREATE TABLE IF NOT EXISTS turns (id TEXT PRIMARY KEY, session_id TEXT NOT NULL, message TEXT NOT NULL,
         status TEXT NOT NULL, reason TEXT, reply TEXT NOT NULL DEFAULT '', started_at INTEGER NOT NULL, ended_at INTEGER);
       CREATE INDEX IF NOT EXISTS turns_by_session ON turns (session_id, started_at);
-      CREATE TABLE IF NOT EXISTS turn_events (seq INTEGER PRIMARY KEY AUTOINCREMENT, turn_id TEXT NOT NULL,
-        event TEXT NOT NULL, data TEXT NOT NULL);
-      CREATE INDEX IF NOT EXISTS turn_events_by_turn ON turn_events (turn_id, seq);
+      CREATE TABLE IF NOT EXISTS turn_batches (turn_id TEXT NOT NULL, last_id INTEGER NOT NULL, events TEXT NOT NULL,
+        PRIMARY KEY (turn_id, last_id)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS event_ids (reserved INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS daily_turns (day TEXT PRIMARY KEY, count INTEGER NOT NULL);
     `);
+    this.replaceEventRows();
   }
 
   insert(turn: TurnRow): void {
@@ -62,38 +63,47 @@ export class ChatTable {
     return this.sql.exec("SELECT * FROM turns WHERE status = 'running'").toArray().map(toTurn);
   }
 
-  /** Keeps an event under the next id (and a text event's words in the reply); answers the id. */
-  addEvent(turnId: string, event: TurnEvent): number {
-    const [row] = this.sql
-      .exec("INSERT INTO turn_events (turn_id, event, data) VALUES (?, ?, ?) RETURNING seq", turnId, event.event, JSON.stringify(event.data))
-      .toArray();
-    if (event.event === "text") this.sql.exec("UPDATE turns SET reply = reply || ? WHERE id = ?", event.data.text, turnId);
-    return Number(row!.seq);
+  /** Event ids below this one may have been handed out already (0: none yet). */
+  reservedIds(): number {
+    const [row] = this.sql.exec("SELECT reserved FROM event_ids").toArray();
+    return Number(row?.reserved ?? 0);
+  }
+
+  reserveIds(below: number): void {
+    this.sql.exec("DELETE FROM event_ids");
+    this.sql.exec("INSERT INTO event_ids VALUES (?)", below);
+  }
+
+  /** Keeps a batch of a turn's events (ids ascending) in one row, and adds their words to the turn's reply. */
+  addEvents(turnId: string, events: StreamEvent[], replyText: string): void {
+    if (events.length === 0) return;
+    this.sql.exec("INSERT INTO turn_batches VALUES (?, ?, ?)", turnId, Number(events.at(-1)!.id), JSON.stringify(events));
+    if (replyText) this.sql.exec("UPDATE turns SET reply = reply || ? WHERE id = ?", replyText, turnId);
   }
 
   eventsAfter(turnId: string, after: number): StreamEvent[] {
     return this.sql
-      .exec("SELECT * FROM turn_events WHERE turn_id = ? AND seq > ? ORDER BY seq", turnId, after)
+      .exec("SELECT events FROM turn_batches WHERE turn_id = ? AND last_id > ? ORDER BY last_id", turnId, after)
       .toArray()
-      .map((row) => ({ id: Number(row.seq), event: String(row.event), data: JSON.parse(String(row.data)) }));
+      .flatMap((row) => JSON.parse(String(row.events)) as StreamEvent[])
+      .filter((event) => Number(event.id) > after);
   }
 
   /** The last error a turn reported, if any. */
   lastError(turnId: string): { code: string; message: string; link?: string } | undefined {
-    const [row] = this.sql
-      .exec("SELECT data FROM turn_events WHERE turn_id = ? AND event = 'error' ORDER BY seq DESC LIMIT 1", turnId)
-      .toArray();
-    return row ? JSON.parse(String(row.data)) : undefined;
+    const error = this.eventsAfter(turnId, 0).findLast((event) => event.event === "error");
+    return error?.data as { code: string; message: string; link?: string } | undefined;
   }
 
   finish(turnId: string, reason: DoneReason, endedAt: number): void {
     this.sql.exec("UPDATE turns SET status = 'done', reason = ?, ended_at = ? WHERE id = ?", reason, endedAt, turnId);
   }
 
-  /** Forgets the events of turns that ended before `before` (their message and reply stay). */
+  /** Forgets the events of turns that ended before `before` (their message and reply stay), and of forgotten turns. */
   deleteEventsEndedBefore(before: number): void {
     this.sql.exec(
-      "DELETE FROM turn_events WHERE turn_id IN (SELECT id FROM turns WHERE status = 'done' AND ended_at < ?)",
+      `DELETE FROM turn_batches WHERE turn_id NOT IN (SELECT id FROM turns)
+        OR turn_id IN (SELECT id FROM turns WHERE status = 'done' AND ended_at < ?)`,
       before,
     );
   }
@@ -120,9 +130,21 @@ export class ChatTable {
       .map((row) => Number(row.started_at));
   }
 
-  /** Forgets every turn, its events, and the day's count. */
+  /** Forgets every turn, its events, and the day's count (ids go on growing: a page may still hold one). */
   deleteAll(): void {
-    this.sql.exec("DELETE FROM turn_events; DELETE FROM turns; DELETE FROM daily_turns;");
+    this.sql.exec("DELETE FROM turn_batches; DELETE FROM turns; DELETE FROM daily_turns;");
+  }
+
+
+  /**
+   * Objects made before events were kept in batches had a row per event (`turn_events`): those events (an hour's
+   * worth at most) are let go, and new ids start above theirs, so that a page holding an old id misses nothing.
+   */
+  private replaceEventRows(): void {
+    if (!this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'turn_events'").toArray().length) return;
+    const [row] = this.sql.exec("SELECT max(seq) AS last FROM turn_events").toArray();
+    this.reserveIds(Math.max(this.reservedIds(), Number(row?.last ?? 0) + 1));
+    this.sql.exec("DROP TABLE turn_events");
   }
 
   private one(query: string, ...bindings: SqlStorageValue[]): TurnRow | undefined {

@@ -8,6 +8,7 @@ import { readSession, type Sessions } from "../sessions/sessions";
 import { describeChanges } from "../sessions/timeline";
 import { replayed, type StreamEvent } from "../sse";
 import type { Account } from "../visitors/account";
+import { Journal } from "./journal";
 import { errorEvent, relayTurn } from "./relay";
 import type { DoneReason, HistoryMessage, TurnEvent } from "./schema";
 import { ChatTable, type TurnRow } from "./table";
@@ -21,11 +22,13 @@ const topic = (turnId: string) => `turn:${turnId}`;
 
 /**
  * Chat turns, run inside the visitor's Durable Object: the upstream stream is read to its end whether or not
- * anybody listens, every event is stored with an id that only grows, and each listener (the tab that sent the
- * message, a reloaded tab, a second tab) gets what it missed, then the rest live.
+ * anybody listens, every event gets an id that only grows, goes out to the listeners at once and is kept for
+ * resuming (`Journal`), and each listener (the tab that sent the message, a reloaded tab, a second tab) gets
+ * what it missed, then the rest live.
  */
 export class Turns {
   private readonly table: ChatTable;
+  private readonly journal: Journal;
   /** Turns running in this instance (one marked running in storage but not here died with a restart). */
   private readonly live = new Set<string>();
   /** Turns still running when their visitor was forgotten: read to their end, kept nowhere. */
@@ -37,6 +40,7 @@ export class Turns {
     private readonly account: Account,
   ) {
     this.table = new ChatTable(scope.sql);
+    this.journal = new Journal(this.table, scope.config.TURN_BATCH_MS);
     scope.schedule.define("keepalive", {
       run: () =>
         this.live.size > 0
@@ -103,14 +107,15 @@ export class Turns {
   }
 
   /**
-   * The session's latest turn, from the event after `after`: stored events first, then live ones while it runs.
-   * Undefined when there is nothing to resume (no turn, or a finished one already seen to its end).
+   * The session's latest turn, from the event after `after`: what it sent so far (written or still in memory),
+   * then live events while it runs. Undefined when there is nothing to resume (no turn, or a finished one already
+   * seen to its end).
    */
   follow(sessionId: string, after = 0): ReadableStream<Uint8Array> | undefined {
     if (!this.sessions.find(sessionId)) throw notFound("That session");
     const turn = this.table.latestIn(sessionId);
     if (!turn) return undefined;
-    const replay = this.table.eventsAfter(turn.id, after);
+    const replay = this.journal.after(turn.id, after);
     if (this.live.has(turn.id)) return this.scope.live.follow(topic(turn.id), replay);
     return replay.length ? replayed(replay) : undefined;
   }
@@ -122,7 +127,8 @@ export class Turns {
     const messages: HistoryMessage[] = [];
     for (const turn of turns) {
       messages.push({ role: "user", text: turn.message, at: turn.startedAt });
-      if (turn.reply) messages.push({ role: "assistant", text: turn.reply, at: turn.endedAt ?? turn.startedAt });
+      const reply = turn.reply + this.journal.unwrittenReply(turn.id);
+      if (reply) messages.push({ role: "assistant", text: reply, at: turn.endedAt ?? turn.startedAt });
     }
     return { messages, running: turns.some((turn) => turn.status === "running") };
   }
@@ -134,7 +140,7 @@ export class Turns {
   endOrphans(): void {
     for (const turn of this.table.running()) {
       if (this.live.has(turn.id)) continue;
-      this.store(turn, errorEvent(interruptedByRestart()));
+      this.send(turn, errorEvent(interruptedByRestart()));
       this.finish(turn, "interrupted");
     }
   }
@@ -149,6 +155,7 @@ export class Turns {
   forget(): void {
     for (const id of this.live) {
       this.dropped.add(id);
+      this.journal.drop(id);
       this.scope.live.end(topic(id));
     }
     this.live.clear();
@@ -180,7 +187,7 @@ export class Turns {
           await this.sessions.replace(visitorId, session.id, session.upstreamId);
         throw error;
       });
-      const result = await relayTurn(upstreamEvents(upstream.events), (event) => this.store(turn, event), {
+      const result = await relayTurn(upstreamEvents(upstream.events), (event) => this.send(turn, event), {
         language: languageOf(session.language),
         caller: upstream.caller,
         workingMs: config.WORKING_NOTICE_MS,
@@ -191,27 +198,31 @@ export class Turns {
       else {
         const after = await readSession(nemo, session).catch(() => undefined);
         const timeline = timelineEvent(await before, after, session.language);
-        if (timeline) this.store(turn, timeline);
+        if (timeline) this.send(turn, timeline);
       }
     } catch (error) {
-      this.store(turn, errorEvent(toAppError(error)));
+      this.send(turn, errorEvent(toAppError(error)));
       reason = "error";
     }
     this.finish(turn, reason);
   }
 
-  /** Keeps an event with its id and hands it to whoever follows the turn. */
-  private store(turn: TurnRow, event: TurnEvent): void {
+  /** Hands an event, with its id, to whoever follows the turn; the journal keeps it for the next batch. */
+  private send(turn: TurnRow, event: TurnEvent): void {
     if (this.dropped.has(turn.id)) return;
-    const id = this.table.addEvent(turn.id, event);
-    this.scope.live.publish(topic(turn.id), { id, event: event.event, data: event.data });
+    this.scope.live.publish(topic(turn.id), this.journal.add(turn.id, event));
   }
 
-  /** The turn's last event (`done`), then its end in storage; its followers' streams close. */
+  /**
+   * The turn's end: its last event (`done`) is written with whatever still waits and the turn's row in one commit,
+   * and only then sent, so that a turn a page saw end is never lost; its followers' streams close.
+   */
   private finish(turn: TurnRow, reason: DoneReason): void {
     if (this.dropped.delete(turn.id)) return;
-    this.store(turn, { event: "done", data: { reason } });
+    const done = this.journal.add(turn.id, { event: "done", data: { reason } });
+    this.journal.write(turn.id);
     this.table.finish(turn.id, reason, Date.now());
+    this.scope.live.publish(topic(turn.id), done);
     this.live.delete(turn.id);
     this.scope.live.end(topic(turn.id));
   }
