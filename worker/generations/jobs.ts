@@ -4,20 +4,17 @@ import type { Exports } from "../exports/jobs";
 import type { ExportRecord, JobError } from "../exports/schema";
 import { isFinalExport } from "../exports/statuses";
 import { newId } from "../ids";
-import { outboundFetch, refusalOf } from "../outbound";
 import type { Scope } from "../scope";
 import type { Sessions } from "../sessions/sessions";
 import { isExportReady } from "../sessions/timeline";
-import { secretOf, webhookSecret, withDownload } from "../signing";
+import { secretOf, withDownload } from "../signing";
 import { replayed, type StreamEvent } from "../sse";
 import type { Account } from "../visitors/account";
 import { FINAL_GENERATION_STATUSES, type GenerationRecord, type GenerationRequest } from "./schema";
 import { GenerationTable, type GenerationRow } from "./table";
-import { deliverWebhook, WEBHOOK_ATTEMPTS, webhookRetryIn } from "./webhook";
+import { delivered, Webhooks } from "./webhook";
 
-const delivered = (status?: number) => status !== undefined && status >= 200 && status < 300;
 const stepKey = (id: string) => `generation:${id}`;
-const webhookKey = (id: string) => `webhook:${id}`;
 const topic = (id: string) => `generation:${id}`;
 /** Slack after a turn's or an export's own cap before a generation checks on it anyway. */
 const SAFETY_MS = 60_000;
@@ -34,6 +31,7 @@ const ORPHANS_KEPT_MS = 24 * 3600_000;
  */
 export class Generations {
   private readonly table: GenerationTable;
+  private readonly webhooks: Webhooks;
 
   constructor(
     private readonly scope: Scope,
@@ -44,7 +42,7 @@ export class Generations {
   ) {
     this.table = new GenerationTable(scope.sql);
     scope.schedule.define("generation", { run: (id) => this.step(id), giveUp: (id, error) => this.giveUp(id, error) });
-    scope.schedule.define("webhook", { run: (id) => this.deliver(id) });
+    this.webhooks = new Webhooks(scope, this.table, (row) => this.view(row, true));
     for (const row of this.table.unfinished()) {
       if (row.status === "generating" && row.turnId) this.watchTurn(row.id, row.turnId);
       if (row.status === "rendering" && row.exportId) this.watchExport(row.id, row.exportId);
@@ -105,7 +103,7 @@ export class Generations {
       await this.scope.schedule.cancel(stepKey(row.id));
       this.scope.live.end(topic(row.id));
     }
-    for (const row of this.table.list()) if (row.webhookStatus === "pending") await this.scope.schedule.cancel(webhookKey(row.id));
+    for (const row of this.table.list()) if (row.webhookStatus === "pending") await this.webhooks.cancel(row.id);
     this.table.deleteAll();
   }
 
@@ -228,24 +226,7 @@ export class Generations {
     await this.scope.schedule.cancel(stepKey(row.id));
     await this.publish(row.id);
     this.scope.live.end(topic(row.id));
-    if (row.webhookUrl) await this.scope.schedule.at(webhookKey(row.id), Date.now());
-  }
-
-  /** The alarm's step for a webhook delivery: one attempt, then a retry with backoff, six attempts in all. */
-  private async deliver(id: string): Promise<void> {
-    const { schedule, config, env } = this.scope;
-    const row = this.table.find(id);
-    if (!row?.webhookUrl || row.webhookStatus !== "pending") return schedule.cancel(webhookKey(id));
-    const attempts = row.webhookAttempts + 1;
-    const secret = await webhookSecret(row.visitorId, secretOf(config));
-    // Checked when asked for; checked again in case the configuration changed since.
-    const status = refusalOf(row.webhookUrl, config.localDevelopment)
-      ? undefined
-      : await deliverWebhook(row.webhookUrl, id, await this.view(row, true), secret, outboundFetch(env));
-    const outcome = delivered(status) ? "delivered" : attempts >= WEBHOOK_ATTEMPTS ? "failed" : "pending";
-    this.table.webhookAttempt(id, outcome, attempts, status);
-    if (outcome === "pending") await schedule.at(webhookKey(id), Date.now() + webhookRetryIn(attempts, config.JOB_TIME_SCALE));
-    else await schedule.cancel(webhookKey(id));
+    if (row.webhookUrl) await this.webhooks.queue(row.id);
   }
 
   private async publish(id: string): Promise<void> {
