@@ -72,6 +72,15 @@ describe("a generation: text in, MP4 out, in one call", () => {
     expect((await emulator.requests()).filter((r) => r.path === "/run_sse")).toHaveLength(1);
   });
 
+  it("an aspect ratio and a length reach NemoVideo as words after the prompt, and the generation shows what was sent", async () => {
+    const { key } = await newVisitor();
+    const { body } = await generate(key, { prompt: "a fox running through a snowy forest.", aspectRatio: "9:16", lengthS: 10 });
+    const done = await finished(key, body.generationId);
+    expect(done).toMatchObject({ status: "completed", prompt: "a fox running through a snowy forest, 9:16 vertical, 10 seconds" });
+    const [sent] = (await emulator.requests()).filter((r) => r.path === "/run_sse");
+    expect(sent.body).toContain("a fox running through a snowy forest, 9:16 vertical, 10 seconds");
+  });
+
   it("a prompt NemoVideo answers without making a video fails in words, with its reply kept", async () => {
     const { key } = await newVisitor();
     const { body } = await generate(key, { prompt: "What can you do?" });
@@ -100,6 +109,9 @@ describe("a generation: text in, MP4 out, in one call", () => {
       { prompt: "a fox", webhookUrl: "http://example.com/hook" },
       { prompt: "a fox", webhookUrl: "https://user:pass@example.com/hook" },
       { prompt: "a fox", language: "not a language" },
+      { prompt: "a fox", aspectRatio: "4:3" },
+      { prompt: "a fox", lengthS: 7 },
+      { prompt: "a fox", lengthS: "10" },
     ]) {
       const answer = await generate(key, body);
       expect(answer.status, JSON.stringify(body)).toBe(400);

@@ -10,6 +10,7 @@ import { isExportReady } from "../sessions/timeline";
 import { secretOf, withDownload } from "../signing";
 import { replayed, type StreamEvent } from "../sse";
 import type { Account } from "../visitors/account";
+import { promptWithChoices } from "./choices";
 import { FINAL_GENERATION_STATUSES, type GenerationRecord, type GenerationRequest } from "./schema";
 import { GenerationTable, type GenerationRow } from "./table";
 import { delivered, Webhooks } from "./webhook";
@@ -61,7 +62,7 @@ export class Generations {
       id: newId("gen"),
       visitorId,
       origin,
-      prompt: request.prompt,
+      prompt: promptWithChoices(request.prompt, request, request.language),
       language: request.language,
       webhookUrl: request.webhookUrl,
       status: "queued",

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { HistoryMessage } from "../chat/schema";
 import { JobError } from "../exports/schema";
 import { idPattern } from "../ids";
+import { ASPECT_RATIOS, LENGTHS_S } from "./choices";
 
 export const GenerationStatus = z.enum(["queued", "generating", "rendering", "completed", "failed"]);
 export type GenerationStatus = z.infer<typeof GenerationStatus>;
@@ -16,6 +17,14 @@ export const GenerationRequest = z
       .max(4000, "keep the prompt under 4000 characters")
       .openapi({ example: "a fox running through a snowy forest, 5 seconds" }),
     language: z.string().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, "a language tag such as en or zh-CN").optional(),
+    aspectRatio: z
+      .enum(ASPECT_RATIOS)
+      .optional()
+      .openapi({ description: "The video's shape: 16:9 landscape, 9:16 vertical or 1:1 square. Sent to NemoVideo as words after the prompt." }),
+    lengthS: z
+      .literal(LENGTHS_S)
+      .optional()
+      .openapi({ description: "The video's length in seconds: 5, 10 or 15. Sent to NemoVideo as words after the prompt." }),
     webhookUrl: z
       .url({ protocol: /^https?$/, error: "webhookUrl must be an http(s) address" })
       .max(2000)
