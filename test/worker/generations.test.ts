@@ -7,7 +7,7 @@ useEmulator();
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const WEBHOOK = "http://nemo.emulator/__emulator/webhooks";
-const FINAL = ["completed", "failed"];
+const FINAL = ["completed", "failed", "cancelled"];
 
 const generate = (key: string, body: Record<string, unknown>) => call("/generations", { method: "POST", key, json: body });
 
@@ -19,6 +19,19 @@ async function finished(key: string, id: string, timeoutMs = 12_000) {
     await sleep(30);
   }
 }
+
+/** Waits until the generation reaches `status` (or has ended). */
+async function reaches(key: string, id: string, status: string, timeoutMs = 8000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const answer = await call(`/generations/${id}`, { key });
+    if (answer.body.status === status || FINAL.includes(answer.body.status) || Date.now() > deadline) return answer.body;
+    await sleep(10);
+  }
+}
+
+const cancel = (key: string, id: string) => call(`/generations/${id}/cancel`, { method: "POST", key });
+const renderSubmits = async () => (await emulator.requests()).filter((r) => r.method === "POST" && r.path === "/api/render/proxy/lambda");
 
 async function deliveries(count: number, timeoutMs = 8000) {
   const deadline = Date.now() + timeoutMs;
@@ -158,6 +171,69 @@ describe("a generation: text in, MP4 out, in one call", () => {
     }
     expect(done.body.status).toBe("completed");
     expect((await emulator.requests()).filter((r) => r.path === "/run_sse")).toHaveLength(1);
+  });
+});
+
+describe("cancel", () => {
+  it("while rendering: the render is cancelled at NemoVideo, the generation ends cancelled, and its stream ends with it", async () => {
+    const { key } = await newVisitor();
+    const { body } = await generate(key, { prompt: "a fox running through a snowy forest" });
+    await reaches(key, body.generationId, "generating");
+    await emulator.configure({ timeScale: 0.5 }); // renders of 7–22 s from here on
+    expect((await reaches(key, body.generationId, "rendering")).status).toBe("rendering");
+    const following = call(`/generations/${body.generationId}/events`, { key });
+    const cancelled = await cancel(key, body.generationId);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ generationId: body.generationId, status: "cancelled" });
+    expect(cancelled.body.downloadUrl).toBeUndefined();
+    const statuses = parseSse((await following).text).events.filter((e) => e.event === "status");
+    expect(statuses.at(-1)!.data.status).toBe("cancelled");
+    expect((await emulator.requests()).some((r) => r.path.endsWith("/cancel"))).toBe(true);
+    expect((await call(`/exports/${cancelled.body.exportId}`, { key })).body.status).toBe("cancelled");
+    await sleep(300);
+    expect((await call(`/generations/${body.generationId}`, { key })).body.status).toBe("cancelled");
+  });
+
+  it("while its prompt is with NemoVideo: the turn is not recalled, but nothing is exported and it stays cancelled", async () => {
+    const { key } = await newVisitor();
+    const { body } = await generate(key, { prompt: "a fox running through a snowy forest" });
+    await reaches(key, body.generationId, "generating");
+    expect((await cancel(key, body.generationId)).body.status).toBe("cancelled");
+    await sleep(1500); // the turn ends meanwhile
+    expect((await call(`/generations/${body.generationId}`, { key })).body.status).toBe("cancelled");
+    expect(await renderSubmits()).toHaveLength(0);
+    expect((await emulator.requests()).filter((r) => r.path === "/run_sse")).toHaveLength(1);
+  });
+
+  it("while its render is being submitted: that render is cancelled as soon as NemoVideo answers", async () => {
+    const { key } = await newVisitor();
+    await emulator.fault("slow", { match: { path: "/api/render/proxy/lambda" }, params: { ms: 600 } });
+    const { body } = await generate(key, { prompt: "a fox running through a snowy forest" });
+    await reaches(key, body.generationId, "generating");
+    const deadline = Date.now() + 8000;
+    while (!(await emulator.requests()).some((r) => r.path === "/run_sse" && r.status) && Date.now() < deadline) await sleep(10);
+    while ((await renderSubmits()).length === 0 && Date.now() < deadline) await sleep(10);
+    expect((await cancel(key, body.generationId)).body.status).toBe("cancelled");
+    await sleep(900);
+    const after = await call(`/generations/${body.generationId}`, { key });
+    expect(after.body).toMatchObject({ status: "cancelled" });
+    expect(after.body.exportId).toBeUndefined();
+    expect((await emulator.requests()).some((r) => r.path.endsWith("/cancel"))).toBe(true);
+    expect((await call("/exports", { key })).body.exports.map((e: any) => e.status)).toEqual(["cancelled"]);
+  });
+
+  it("a generation that has ended is answered as it is; another visitor's answers 404; a cancelled one frees its place", async () => {
+    const { key } = await newVisitor();
+    const { body } = await generate(key, { prompt: "a fox running through a snowy forest" });
+    expect((await cancel((await newVisitor()).key, body.generationId)).status).toBe(404);
+    const done = await finished(key, body.generationId);
+    expect(done.status).toBe("completed");
+    expect((await cancel(key, body.generationId)).body).toMatchObject({ status: "completed", downloadUrl: expect.any(String) });
+    const started = [];
+    for (let i = 0; i < 3; i++) started.push((await generate(key, { prompt: `a lighthouse, take ${i}` })).body.generationId);
+    expect((await generate(key, { prompt: "one more" })).status).toBe(429);
+    await cancel(key, started[0]);
+    expect((await generate(key, { prompt: "one more" })).status).toBe(202);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { Turns } from "../chat/turns";
-import { AppError, isTransient, toAppError } from "../errors";
+import { AppError, isTransient, notFound, toAppError } from "../errors";
 import type { Exports } from "../exports/jobs";
 import type { ExportRecord, JobError } from "../exports/schema";
 import { isFinalExport } from "../exports/statuses";
@@ -13,7 +13,8 @@ import type { Account } from "../visitors/account";
 import { promptWithChoices } from "./choices";
 import { FINAL_GENERATION_STATUSES, type GenerationRecord, type GenerationRequest } from "./schema";
 import { GenerationTable, type GenerationRow } from "./table";
-import { delivered, Webhooks } from "./webhook";
+import { toRecord } from "./record";
+import { Webhooks } from "./webhook";
 
 const stepKey = (id: string) => `generation:${id}`;
 const topic = (id: string) => `generation:${id}`;
@@ -83,6 +84,20 @@ export class Generations {
     return this.table.list().map((row) => this.record(row));
   }
 
+  /**
+   * Stops a generation on its way: its schedule ends, and a render in progress is cancelled. A prompt already sent
+   * to NemoVideo can't be recalled: NemoVideo may still finish that turn in the project, but nothing is exported.
+   * One that has ended is answered as it is.
+   */
+  async cancel(id: string): Promise<GenerationRecord> {
+    const row = this.table.find(id);
+    if (!row) throw notFound("That generation");
+    if (FINAL_GENERATION_STATUSES.includes(row.status)) return this.record(row);
+    await this.finish(row, "cancelled");
+    if (row.status === "rendering" && row.exportId) await this.exports.cancel(row.exportId);
+    return this.record(this.table.find(id)!);
+  }
+
   /** `status` events (the whole generation each time), with the turn's `activity` and `text` as they come. */
   async follow(id: string): Promise<ReadableStream<Uint8Array> | undefined> {
     const row = this.table.find(id);
@@ -129,6 +144,7 @@ export class Generations {
     if (!session) {
       session = await this.sessions.open(row.visitorId, row.language);
       this.table.setSession(row.id, session.id);
+      if (this.ended(row.id)) return; // cancelled meanwhile: nothing is sent
     }
     if (!this.turns.takeTurn()) {
       await this.finish(row, "failed", {
@@ -159,6 +175,7 @@ export class Generations {
       return;
     }
     const { timeline } = await this.account.client(row.visitorId).state(session.upstreamId);
+    if (this.ended(row.id)) return;
     // A turn cut off on our side (a restart, a dropped connection) may still be finished by NemoVideo: look again
     // now and then until the turn's cap has passed.
     const retryAt = Date.now() + INTERRUPTED_RECHECK_MS * config.JOB_TIME_SCALE;
@@ -187,6 +204,8 @@ export class Generations {
       await this.finish(row, "failed", appError.toJSON());
       return;
     }
+    // Cancelled while the render was being submitted: that render is cancelled too.
+    if (this.ended(row.id)) return void (await this.exports.cancel(record.exportId));
     this.table.rendering(row.id, record.exportId);
     this.watchExport(row.id, record.exportId);
     await this.publish(row.id);
@@ -201,8 +220,9 @@ export class Generations {
       return;
     }
     if (record.status === "completed") return this.finish(row, "completed");
-    if (record.status === "failed" || record.status === "cancelled")
-      return this.finish(row, "failed", record.error ?? { code: "upstream_error", message: "The export of this generation was cancelled." });
+    if (record.status === "cancelled") return this.finish(row, "cancelled");
+    if (record.status === "failed")
+      return this.finish(row, "failed", record.error ?? { code: "upstream_error", message: "The export of this generation failed." });
     await this.scope.schedule.at(stepKey(row.id), Date.now() + SAFETY_MS * this.scope.config.JOB_TIME_SCALE);
   }
 
@@ -222,7 +242,15 @@ export class Generations {
     });
   }
 
-  private async finish(row: GenerationRow, status: "completed" | "failed", error?: JobError): Promise<void> {
+  /** Whether the generation has ended (or is gone): a step that awaited something checks before it goes on. */
+  private ended(id: string): boolean {
+    const row = this.table.find(id);
+    return !row || FINAL_GENERATION_STATUSES.includes(row.status);
+  }
+
+  /** Ends the generation, once: a step that ran into a cancel changes nothing. */
+  private async finish(row: GenerationRow, status: "completed" | "failed" | "cancelled", error?: JobError): Promise<void> {
+    if (this.ended(row.id)) return;
     this.table.finish(row.id, status, error, Boolean(row.webhookUrl));
     await this.scope.schedule.cancel(stepKey(row.id));
     await this.publish(row.id);
@@ -242,32 +270,7 @@ export class Generations {
   }
 
   private record(row: GenerationRow): GenerationRecord {
-    const turn = row.turnId ? this.turns.find(row.turnId) : undefined;
     const exported = row.exportId ? this.exports.find(row.exportId) : undefined;
-    const messages: GenerationRecord["messages"] = [{ role: "user", text: row.prompt, at: row.createdAt }];
-    if (turn?.reply) messages.push({ role: "assistant", text: turn.reply, at: turn.endedAt ?? turn.startedAt });
-    return {
-      generationId: row.id,
-      status: row.status,
-      prompt: row.prompt,
-      ...(row.language ? { language: row.language } : {}),
-      ...(row.sessionId ? { sessionId: row.sessionId } : {}),
-      ...(row.exportId ? { exportId: row.exportId } : {}),
-      messages,
-      ...(exported ? { progress: exported.progress } : {}),
-      ...(row.status === "completed" && exported?.url ? { url: exported.url } : {}),
-      ...(row.error ? { error: row.error } : {}),
-      ...(row.webhookStatus
-        ? {
-            webhook: {
-              status: row.webhookStatus,
-              attempts: row.webhookAttempts,
-              ...(row.webhookAttempts ? { lastStatus: delivered(row.webhookLastStatus) ? "delivered" : "failed" } : {}),
-            },
-          }
-        : {}),
-      createdAt: row.createdAt,
-      ...(row.completedAt ? { completedAt: row.completedAt } : {}),
-    };
+    return toRecord(row, row.turnId ? this.turns.find(row.turnId) : undefined, exported);
   }
 }

@@ -79,11 +79,27 @@ const events = createRoute({
   tags: ["Generations"],
   summary: "Follow a generation live",
   description:
-    "`status` events carry the whole generation (now, then at every step and export progress); `activity` and `text` carry the assistant's work and words as they come. The stream closes after `completed` or `failed`.",
+    "`status` events carry the whole generation (now, then at every step and export progress); `activity` and `text` carry the assistant's work and words as they come. The stream closes after `completed`, `failed` or `cancelled`.",
   security,
   request: { params: GenerationParams },
   responses: {
     200: { content: { "text/event-stream": { schema: GenerationEvent } }, description: "The generation's events." },
+    401: unauthorized,
+    404: noSuchGeneration,
+  },
+});
+
+const cancel = createRoute({
+  method: "post",
+  path: "/generations/{id}/cancel",
+  tags: ["Generations"],
+  summary: "Cancel a generation on its way",
+  description:
+    "Stops the generation: nothing more is done for it, and a render in progress is cancelled. A prompt already sent to NemoVideo can't be recalled: NemoVideo may still finish that turn in the project, but nothing is exported. A generation that has ended is answered as it is.",
+  security,
+  request: { params: GenerationParams },
+  responses: {
+    200: { content: { "application/json": { schema: Generation } }, description: "The generation, cancelled." },
     401: unauthorized,
     404: noSuchGeneration,
   },
@@ -115,4 +131,8 @@ export const generations = createRouter()
     const stream = await c.var.visitor.stub.followGeneration(c.req.valid("param").id);
     if (!stream) throw notFound("That generation");
     return sseResponse(stream) as never;
+  })
+  .openapi(cancel, async (c) => {
+    const record = settle(await c.var.visitor.stub.cancelGeneration(c.req.valid("param").id));
+    return c.json(await signedView(c, record), 200);
   });

@@ -4,9 +4,9 @@ import { JobError } from "../exports/schema";
 import { idPattern } from "../ids";
 import { ASPECT_RATIOS, LENGTHS_S } from "./choices";
 
-export const GenerationStatus = z.enum(["queued", "generating", "rendering", "completed", "failed"]);
+export const GenerationStatus = z.enum(["queued", "generating", "rendering", "completed", "failed", "cancelled"]);
 export type GenerationStatus = z.infer<typeof GenerationStatus>;
-export const FINAL_GENERATION_STATUSES: readonly GenerationStatus[] = ["completed", "failed"];
+export const FINAL_GENERATION_STATUSES: readonly GenerationStatus[] = ["completed", "failed", "cancelled"];
 
 export const GenerationRequest = z
   .object({

@@ -128,6 +128,10 @@ export class Visitor extends DurableObject<Bindings> {
     return this.generations.follow(id);
   }
 
+  async cancelGeneration(id: string) {
+    return outcomeOf(() => this.generations.cancel(id));
+  }
+
   async startUpload(visitorId: string, sessionId: string, file: { name: string; size: number }) {
     return outcomeOf(() => this.uploads.start(visitorId, sessionId, file));
   }
