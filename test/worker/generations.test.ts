@@ -237,6 +237,76 @@ describe("cancel", () => {
   });
 });
 
+describe("edit: a change in plain words to a video made before", () => {
+  const editOf = (key: string, id: string, body: Record<string, unknown>) => call(`/generations/${id}/edit`, { method: "POST", key, json: body });
+
+  it("sends the change in the video's own project and exports a new MP4; the first stays as it was", async () => {
+    const { key } = await newVisitor();
+    const first = await finished(key, (await generate(key, { prompt: "a fox running through a snowy forest", language: "en" })).body.generationId);
+    const edited = await editOf(key, first.generationId, { prompt: "make the sky a deep purple", aspectRatio: "1:1" });
+    expect(edited.status).toBe(202);
+    expect(edited.body).toEqual({ generationId: expect.stringMatching(/^gen_[0-9a-f]{16}$/), status: "queued" });
+    const done = await finished(key, edited.body.generationId);
+    expect(done).toMatchObject({ status: "completed", editOf: first.generationId, sessionId: first.sessionId, language: "en" });
+    expect(done.prompt).toBe("make the sky a deep purple, 1:1 square");
+    expect(done.exportId).not.toBe(first.exportId);
+    const turns = (await emulator.requests()).filter((r) => r.path === "/run_sse").map((r) => JSON.parse(r.body!));
+    expect(turns).toHaveLength(2);
+    expect(JSON.stringify(turns[1])).toContain("make the sky a deep purple");
+    expect(turns[1].session_id ?? turns[1].sessionId).toBe(turns[0].session_id ?? turns[0].sessionId);
+    for (const url of [first.downloadUrl, done.downloadUrl]) {
+      const file = await exports.default.fetch(`http://localhost${url}`);
+      expect(file.status).toBe(200);
+      await file.body?.cancel();
+    }
+  });
+
+  it("is refused in words while the video is still being made, for another visitor's video, and without a change", async () => {
+    const { key } = await newVisitor();
+    const { body } = await generate(key, { prompt: "a fox running through a snowy forest" });
+    const busy = await editOf(key, body.generationId, { prompt: "make it purple" });
+    expect(busy.status).toBe(409);
+    expect(busy.body.error).toMatchObject({ code: "turn_running", message: expect.stringMatching(/still being made/) });
+    await finished(key, body.generationId);
+    expect((await editOf((await newVisitor()).key, body.generationId, { prompt: "make it purple" })).status).toBe(404);
+    expect((await editOf(key, body.generationId, { prompt: " " })).status).toBe(400);
+    expect((await editOf(key, "gen_0000000000000000", { prompt: "make it purple" })).status).toBe(404);
+    expect((await call("/generations", { key })).body.generations).toHaveLength(1);
+  });
+
+  it("waits while a chat turn runs in the video's project, then goes on", async () => {
+    const { key } = await newVisitor();
+    const first = await finished(key, (await generate(key, { prompt: "a fox running through a snowy forest" })).body.generationId);
+    await emulator.fault("slow", { match: { path: "/run_sse" }, params: { ms: 800 } });
+    const chatting = call(`/sessions/${first.sessionId}/messages`, { method: "POST", key, json: { text: "add a title" } });
+    await sleep(100);
+    const { body } = await editOf(key, first.generationId, { prompt: "make the sky a deep purple" });
+    await sleep(400);
+    expect((await call(`/generations/${body.generationId}`, { key })).body.status).toBe("queued");
+    expect((await chatting).status).toBe(200);
+    expect((await finished(key, body.generationId)).status).toBe("completed");
+  });
+
+  it("a table made before edits gains the column, and what it held stays", async () => {
+    const { key, visitorId } = await newVisitor();
+    const { body } = await generate(key, { prompt: "a fox running through a snowy forest" });
+    await finished(key, body.generationId);
+    await runInDurableObject(visitorStub(visitorId), async (_instance, state) => {
+      const sql = state.storage.sql;
+      sql.exec("CREATE TABLE old AS SELECT * FROM generations");
+      sql.exec("DROP TABLE generations");
+      sql.exec("CREATE TABLE generations AS SELECT * FROM old");
+      sql.exec("DROP TABLE old");
+      sql.exec("ALTER TABLE generations DROP COLUMN edit_of");
+    });
+    const fresh = await restartVisitor(visitorId);
+    await runInDurableObject(fresh, () => {});
+    const edited = await editOf(key, body.generationId, { prompt: "make the sky a deep purple" });
+    expect(edited.status).toBe(202);
+    expect(await finished(key, edited.body.generationId)).toMatchObject({ status: "completed", editOf: body.generationId });
+  });
+});
+
 describe("webhooks", () => {
   it("the result is POSTed to webhookUrl, signed with the secret from the 202, with an absolute download link", async () => {
     const { key } = await newVisitor();

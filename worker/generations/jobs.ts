@@ -1,5 +1,5 @@
 import type { Turns } from "../chat/turns";
-import { AppError, isTransient, notFound, toAppError } from "../errors";
+import { isTransient, notFound, toAppError } from "../errors";
 import type { Exports } from "../exports/jobs";
 import type { ExportRecord, JobError } from "../exports/schema";
 import { isFinalExport } from "../exports/statuses";
@@ -11,9 +11,10 @@ import { secretOf, withDownload } from "../signing";
 import { replayed, type StreamEvent } from "../sse";
 import type { Account } from "../visitors/account";
 import { promptWithChoices } from "./choices";
-import { FINAL_GENERATION_STATUSES, type GenerationRecord, type GenerationRequest } from "./schema";
-import { GenerationTable, type GenerationRow } from "./table";
 import { toRecord } from "./record";
+import { FAILURES, noProject, stillBusy, tooMany } from "./refusals";
+import { type EditRequest, FINAL_GENERATION_STATUSES, type GenerationRecord, type GenerationRequest } from "./schema";
+import { GenerationTable, type GenerationRow } from "./table";
 import { Webhooks } from "./webhook";
 
 const stepKey = (id: string) => `generation:${id}`;
@@ -23,11 +24,14 @@ const SAFETY_MS = 60_000;
 const INTERRUPTED_RECHECK_MS = 15_000;
 /** A generation that ended before it had a project is kept this long, for its owner to read why. */
 const ORPHANS_KEPT_MS = 24 * 3600_000;
+/** How often an edit looks again while someone's chat turn runs in its project. */
+const BUSY_RECHECK_MS = 5_000;
 
 /**
  * Text in, MP4 out, with nobody watching: each generation is a small state machine in the visitor's Durable
  * Object. queued → (a session is opened, the prompt is sent once) generating → (the turn ends; its timeline is
- * exported) rendering → completed, or failed with a reason. Each step is written before the next begins, so a
+ * exported) rendering → completed, or failed with a reason, or cancelled. An edit is the same machine in the
+ * session of the video it changes. Each step is written before the next begins, so a
  * step run twice or by a fresh instance after a restart carries on instead of repeating work. It hears its turn
  * and its export by watching them (set again when the object starts), and has its own timer in case it doesn't.
  */
@@ -51,14 +55,16 @@ export class Generations {
     }
   }
 
-  async create(visitorId: string, origin: string, request: GenerationRequest): Promise<GenerationRecord> {
+  /** A new generation; `from` is the project of the video an edit changes. */
+  async create(
+    visitorId: string,
+    origin: string,
+    request: GenerationRequest,
+    from?: { sessionId: string; editOf: string },
+  ): Promise<GenerationRecord> {
     // Each opens a NemoVideo session and spends credits.
     const limit = this.scope.config.GENERATIONS_AT_ONCE;
-    if (this.table.unfinished().length >= limit)
-      throw new AppError(
-        "rate_limited",
-        `You already have ${limit} generations on their way. Wait for one of them to finish (a few minutes), then start the next.`,
-      );
+    if (this.table.unfinished().length >= limit) throw tooMany(limit);
     const row: GenerationRow = {
       id: newId("gen"),
       visitorId,
@@ -66,6 +72,7 @@ export class Generations {
       prompt: promptWithChoices(request.prompt, request, request.language),
       language: request.language,
       webhookUrl: request.webhookUrl,
+      ...from,
       status: "queued",
       createdAt: Date.now(),
       webhookAttempts: 0,
@@ -73,6 +80,20 @@ export class Generations {
     this.table.insert(row);
     await this.scope.schedule.at(stepKey(row.id), Date.now());
     return this.record(row);
+  }
+
+  /**
+   * A change in plain words to a video made before: a new generation in that video's project, which sends the
+   * change there as a message and exports the result. Refused while that project is busy with another generation.
+   */
+  async edit(visitorId: string, origin: string, sourceId: string, request: EditRequest): Promise<GenerationRecord> {
+    const source = this.table.find(sourceId);
+    if (!source) throw notFound("That generation");
+    const busy = this.table.unfinished().some((row) => row.id === source.id || (source.sessionId && row.sessionId === source.sessionId));
+    if (busy) throw stillBusy();
+    const session = source.sessionId ? this.sessions.find(source.sessionId) : null;
+    if (!session) throw noProject();
+    return this.create(visitorId, origin, { ...request, language: source.language }, { sessionId: session.id, editOf: source.id });
   }
 
   find(id: string): GenerationRecord | undefined {
@@ -138,20 +159,20 @@ export class Generations {
     if (row && !FINAL_GENERATION_STATUSES.includes(row.status)) await this.finish(row, "failed", toAppError(error).toJSON());
   }
 
-  /** queued: open a session (once), then send the prompt (once). */
+  /** queued: open a session (once; an edit has its video's), then send the prompt (once). */
   private async begin(row: GenerationRow): Promise<void> {
     let session = row.sessionId ? this.sessions.find(row.sessionId) : null;
+    if (!session && row.editOf)
+      return this.finish(row, "failed", FAILURES.editExpired);
+    if (session && this.turns.runningIn(session.id))
+      return this.scope.schedule.at(stepKey(row.id), Date.now() + BUSY_RECHECK_MS * this.scope.config.JOB_TIME_SCALE);
     if (!session) {
       session = await this.sessions.open(row.visitorId, row.language);
       this.table.setSession(row.id, session.id);
       if (this.ended(row.id)) return; // cancelled meanwhile: nothing is sent
     }
     if (!this.turns.takeTurn()) {
-      await this.finish(row, "failed", {
-        code: "quota_exceeded",
-        message: "You've used today's messages on this site, so this generation could not start. Come back tomorrow.",
-      });
-      return;
+      return this.finish(row, "failed", FAILURES.quota);
     }
     // Storing the turn's id happens in the same synchronous stretch as starting it: a step run again never re-sends.
     const turn = this.turns.start(row.visitorId, session, row.prompt);
@@ -171,8 +192,7 @@ export class Generations {
     }
     const session = row.sessionId ? this.sessions.find(row.sessionId) : null;
     if (!turn || !session) {
-      await this.finish(row, "failed", { code: "not_found", message: "This generation's project expired before it finished." });
-      return;
+      return this.finish(row, "failed", FAILURES.expired);
     }
     const { timeline } = await this.account.client(row.visitorId).state(session.upstreamId);
     if (this.ended(row.id)) return;
@@ -183,18 +203,7 @@ export class Generations {
       await schedule.at(stepKey(row.id), retryAt);
       return;
     }
-    if (!isExportReady(timeline)) {
-      await this.finish(
-        row,
-        "failed",
-        this.turns.lastError(turn.id) ?? {
-          code: "export_not_ready",
-          message:
-            "NemoVideo answered, but made no video from this prompt (its reply is in the messages). Try describing the video you want more plainly.",
-        },
-      );
-      return;
-    }
+    if (!isExportReady(timeline)) return this.finish(row, "failed", this.turns.lastError(turn.id) ?? FAILURES.noVideo);
     let record: ExportRecord;
     try {
       record = await this.exports.start(row.visitorId, session.id, { format: "mp4", quality: "high" });
@@ -216,13 +225,12 @@ export class Generations {
   private async afterExport(row: GenerationRow): Promise<void> {
     const record = row.exportId ? this.exports.find(row.exportId) : undefined;
     if (!record) {
-      await this.finish(row, "failed", { code: "not_found", message: "This generation's export is gone." });
-      return;
+      return this.finish(row, "failed", FAILURES.exportGone);
     }
     if (record.status === "completed") return this.finish(row, "completed");
     if (record.status === "cancelled") return this.finish(row, "cancelled");
     if (record.status === "failed")
-      return this.finish(row, "failed", record.error ?? { code: "upstream_error", message: "The export of this generation failed." });
+      return this.finish(row, "failed", record.error ?? FAILURES.exportFailed);
     await this.scope.schedule.at(stepKey(row.id), Date.now() + SAFETY_MS * this.scope.config.JOB_TIME_SCALE);
   }
 

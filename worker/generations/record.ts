@@ -21,6 +21,7 @@ export function toRecord(row: GenerationRow, turn?: TurnOutcome, exported?: Expo
     ...(row.language ? { language: row.language } : {}),
     ...(row.sessionId ? { sessionId: row.sessionId } : {}),
     ...(row.exportId ? { exportId: row.exportId } : {}),
+    ...(row.editOf ? { editOf: row.editOf } : {}),
     messages,
     ...(exported ? { progress: exported.progress } : {}),
     ...(row.status === "completed" && exported?.url ? { url: exported.url } : {}),

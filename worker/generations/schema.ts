@@ -37,6 +37,17 @@ export const GenerationRequest = z
   .openapi("GenerationRequest");
 export type GenerationRequest = z.infer<typeof GenerationRequest>;
 
+/** A change to a video made before, in plain words; the language is the video's own. */
+export const EditRequest = GenerationRequest.omit({ language: true })
+  .extend({
+    prompt: GenerationRequest.shape.prompt.openapi({
+      description: "The change, in plain words.",
+      example: "make the sky a deep purple and add gentle piano music",
+    }),
+  })
+  .openapi("GenerationEditRequest");
+export type EditRequest = z.infer<typeof EditRequest>;
+
 export const WebhookState = z
   .object({
     status: z.enum(["pending", "delivered", "failed"]),
@@ -56,6 +67,7 @@ export const GenerationRecord = z.object({
   language: z.string().optional(),
   sessionId: z.string().optional(),
   exportId: z.string().optional(),
+  editOf: z.string().optional().openapi({ description: "The generation whose video this one changes (POST /generations/{id}/edit)." }),
   messages: z.array(HistoryMessage),
   progress: z.number().optional(),
   url: z.string().optional(),
