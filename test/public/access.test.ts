@@ -35,6 +35,7 @@ function bodyFor({ method, path }: Operation): RequestInit {
     "/sessions/{id}/uploads": { urls: ["https://example.com/a.mp4"] },
     "/sessions/{id}/uploads/resumable": { name: "a.mp4", size: 1000 },
     "/generations": { prompt: "a fox" },
+    "/generations/{id}/edit": { prompt: "make it purple" },
   }[path] ?? {};
   return { body: JSON.stringify(json), headers: { "Content-Type": "application/json" } };
 }
