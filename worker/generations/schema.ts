@@ -28,6 +28,8 @@ export const GenerationRequest = z
       .describe("The video's shape: 16:9 landscape, 9:16 vertical or 1:1 square. Sent to NemoVideo as words after the prompt."),
     lengthS: z
       .literal(LENGTHS_S)
+      // zod-to-openapi writes only the first value of a literal with several.
+      .openapi({ enum: [...LENGTHS_S] })
       .optional()
       .describe("The video's length in seconds: 5, 10 or 15. Sent to NemoVideo as words after the prompt."),
     webhookUrl: z
