@@ -168,7 +168,9 @@ describe("the rest, with the 2026-07-28 client", () => {
 
   it("refusals are tool errors in the API's words: a fourth video while three are on their way; bad input changes nothing", async () => {
     const client = await connect((await newVisitor()).key);
-    for (let i = 0; i < 3; i++) await client.callTool({ name: "create_video", arguments: { prompt: `a lighthouse, take ${i}` } });
+    const started: string[] = [];
+    for (let i = 0; i < 3; i++)
+      started.push((await client.callTool({ name: "create_video", arguments: { prompt: `a lighthouse, take ${i}` } })).structuredContent.id);
     const fourth = await client.callTool({ name: "create_video", arguments: { prompt: "one more" } });
     expect(fourth.isError).toBe(true);
     expect(text(fourth)).toMatch(/already have 3 generations on their way/);
@@ -181,6 +183,7 @@ describe("the rest, with the 2026-07-28 client", () => {
     expect(invalidId.isError).toBe(true);
     expect(text(invalidId)).toMatch(/gen_ followed by 16 hex digits/);
     expect((await client.callTool({ name: "list_videos" })).structuredContent.videos).toHaveLength(3);
+    for (const id of started) await client.callTool({ name: "cancel_video", arguments: { id } }); // nothing runs on into the next test
     await client.close();
   });
 
