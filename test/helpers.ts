@@ -41,6 +41,20 @@ export async function call<T = any>(path: string, init: RequestInit & { key?: st
   return { status: response.status, headers: response.headers, body: parsed as T, text };
 }
 
+/**
+ * `fetch` as a client library would use it, answered by the PromptReel Worker in workerd: with the `Host` header a
+ * real connection carries, and each answer (but a file) read whole and recorded, so that the token scan sees it too.
+ */
+export async function fetchWorker(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const request = new Request(input, init);
+  const headers = new Headers(request.headers);
+  headers.set("Host", new URL(request.url).host);
+  const response = await exports.default.fetch(new Request(request, { headers }));
+  if (!/json|text/.test(response.headers.get("Content-Type") ?? "")) return response; // a file: passed on as it is
+  const text = await record(response);
+  return new Response(response.status === 204 ? null : text, { status: response.status, headers: response.headers });
+}
+
 export interface SseEvent {
   id?: string;
   event?: string;

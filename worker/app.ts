@@ -10,6 +10,7 @@ import { AppError, toAppError } from "./errors";
 import { exportDownloads, exports } from "./exports/routes";
 import { generations } from "./generations/routes";
 import { type AppEnv, createRouter, limitBodies, requireVisitor, sendError } from "./http";
+import { mcp } from "./mcp/routes";
 import { framedByPolicy, pages } from "./pages/routes";
 import { sessions } from "./sessions/routes";
 import { resumableUploads } from "./uploads/resumable-routes";
@@ -79,9 +80,11 @@ export const app = new OpenAPIHono<AppEnv>()
     cors({ origin: c.var.config.CORS_ORIGINS, exposeHeaders: ["Content-Disposition"], maxAge: 600 })(c, next),
   )
   .use("/api/v1/*", limitBodies)
+  .use("/mcp", limitBodies)
   .get("/health", (c) => c.json({ ok: true }))
   .get("/api/docs", (c) => c.html(docsPage()))
   .route("/api/v1", routes)
+  .route("/", mcp)
   .route("/", pages)
   .notFound((c) => sendError(c, new AppError("not_found", "There is nothing at this address.")))
   .onError((error, c) => {

@@ -55,18 +55,24 @@ export const createRouter = () =>
     },
   });
 
+const NO_KEY =
+  "This call needs a valid visitor key: create one with POST /api/v1/visitors and send it as `Authorization: Bearer <key>` (a key works for 30 days).";
+
+/**
+ * The visitor that the request's `Authorization: Bearer <visitor key>` names, or a 401 AppError (`refusal` says
+ * what to do) for no key, a bad or expired key, or a forgotten visitor.
+ */
+export async function authenticate(c: Context<AppEnv>, refusal = NO_KEY): Promise<VisitorContext> {
+  const match = /^Bearer\s+(\S+)$/i.exec(c.req.header("Authorization") ?? "");
+  const visitorId = match ? await readKey(match[1], secretOf(c.var.config)) : undefined;
+  if (!visitorId) throw new AppError("unauthorized", refusal);
+  if (await isForgotten(c.env, visitorId)) throw forgotten();
+  return new VisitorContext(c.env, c.var.config, visitorId);
+}
+
 /** Requires `Authorization: Bearer <visitor key>` and puts the visitor's context on the request. */
 export const requireVisitor = createMiddleware<AppEnv>(async (c, next) => {
-  const header = c.req.header("Authorization") ?? "";
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
-  const visitorId = match ? await readKey(match[1], secretOf(c.var.config)) : undefined;
-  if (!visitorId)
-    throw new AppError(
-      "unauthorized",
-      "This call needs a valid visitor key: create one with POST /api/v1/visitors and send it as `Authorization: Bearer <key>` (a key works for 30 days).",
-    );
-  if (await isForgotten(c.env, visitorId)) throw forgotten();
-  c.set("visitor", new VisitorContext(c.env, c.var.config, visitorId));
+  c.set("visitor", await authenticate(c));
   await next();
 });
 

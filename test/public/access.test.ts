@@ -35,6 +35,7 @@ function bodyFor({ method, path }: Operation): RequestInit {
     "/sessions/{id}/uploads": { urls: ["https://example.com/a.mp4"] },
     "/sessions/{id}/uploads/resumable": { name: "a.mp4", size: 1000 },
     "/generations": { prompt: "a fox" },
+    "/generations/{id}/edit": { prompt: "make it purple" },
   }[path] ?? {};
   return { body: JSON.stringify(json), headers: { "Content-Type": "application/json" } };
 }
@@ -80,6 +81,13 @@ describe("every route", () => {
       for (const key of bad) expect((await ask(op, ids, key)).status, `${op.method} ${op.path}`).toBe(401);
     // The download's other way in is a signature, checked the same way.
     expect((await ask({ method: "GET", path: "/exports/{id}/download", secured: false }, ids)).status).toBe(401);
+    // The MCP server, outside the document, checks the key the same way.
+    for (const key of bad) {
+      const headers = { "Content-Type": "application/json", Host: "localhost", ...(key ? { Authorization: `Bearer ${key}` } : {}) };
+      const mcp = await exports.default.fetch(new Request("http://localhost/mcp", { method: "POST", headers, body: "{}" }));
+      expect(mcp.status, `/mcp ${key ? "bad key" : "no key"}`).toBe(401);
+      expect(mcp.headers.get("WWW-Authenticate")).toMatch(/^Bearer realm="PromptReel"/);
+    }
   });
 
   it("API1: another visitor's ids answer 404 on every route that takes one, and leave the owner's things as they were", async () => {
@@ -142,6 +150,9 @@ describe("keys", () => {
       expect(refused.status, path).toBe(401);
       expect(refused.body.error.message).toMatch(/forgotten/);
     }
+    const mcp = await exports.default.fetch(new Request("http://localhost/mcp", { method: "POST", headers: { Authorization: `Bearer ${key}`, Host: "localhost" }, body: "{}" }));
+    expect(mcp.status).toBe(401);
+    expect(await mcp.text()).toMatch(/forgotten/);
     expect(await env.KV.get(`token:${visitorId}`)).toBeNull();
     expect(await env.KV.get(`session:${ids.session}`)).toBeNull();
     await expect(parts.uploadPart(2, new Uint8Array(10))).rejects.toThrow();

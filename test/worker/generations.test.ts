@@ -7,7 +7,7 @@ useEmulator();
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const WEBHOOK = "http://nemo.emulator/__emulator/webhooks";
-const FINAL = ["completed", "failed"];
+const FINAL = ["completed", "failed", "cancelled"];
 
 const generate = (key: string, body: Record<string, unknown>) => call("/generations", { method: "POST", key, json: body });
 
@@ -19,6 +19,19 @@ async function finished(key: string, id: string, timeoutMs = 12_000) {
     await sleep(30);
   }
 }
+
+/** Waits until the generation reaches `status` (or has ended). */
+async function reaches(key: string, id: string, status: string, timeoutMs = 8000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const answer = await call(`/generations/${id}`, { key });
+    if (answer.body.status === status || FINAL.includes(answer.body.status) || Date.now() > deadline) return answer.body;
+    await sleep(10);
+  }
+}
+
+const cancel = (key: string, id: string) => call(`/generations/${id}/cancel`, { method: "POST", key });
+const renderSubmits = async () => (await emulator.requests()).filter((r) => r.method === "POST" && r.path === "/api/render/proxy/lambda");
 
 async function deliveries(count: number, timeoutMs = 8000) {
   const deadline = Date.now() + timeoutMs;
@@ -72,6 +85,15 @@ describe("a generation: text in, MP4 out, in one call", () => {
     expect((await emulator.requests()).filter((r) => r.path === "/run_sse")).toHaveLength(1);
   });
 
+  it("an aspect ratio and a length reach NemoVideo as words after the prompt, and the generation shows what was sent", async () => {
+    const { key } = await newVisitor();
+    const { body } = await generate(key, { prompt: "a fox running through a snowy forest.", aspectRatio: "9:16", lengthS: 10 });
+    const done = await finished(key, body.generationId);
+    expect(done).toMatchObject({ status: "completed", prompt: "a fox running through a snowy forest, 9:16 vertical, 10 seconds" });
+    const sent = (await emulator.requests()).filter((r) => r.path === "/run_sse" && r.body?.includes("9:16 vertical"));
+    expect(sent.map((r) => r.body)).toEqual([expect.stringContaining("a fox running through a snowy forest, 9:16 vertical, 10 seconds")]);
+  });
+
   it("a prompt NemoVideo answers without making a video fails in words, with its reply kept", async () => {
     const { key } = await newVisitor();
     const { body } = await generate(key, { prompt: "What can you do?" });
@@ -100,6 +122,9 @@ describe("a generation: text in, MP4 out, in one call", () => {
       { prompt: "a fox", webhookUrl: "http://example.com/hook" },
       { prompt: "a fox", webhookUrl: "https://user:pass@example.com/hook" },
       { prompt: "a fox", language: "not a language" },
+      { prompt: "a fox", aspectRatio: "4:3" },
+      { prompt: "a fox", lengthS: 7 },
+      { prompt: "a fox", lengthS: "10" },
     ]) {
       const answer = await generate(key, body);
       expect(answer.status, JSON.stringify(body)).toBe(400);
@@ -146,6 +171,144 @@ describe("a generation: text in, MP4 out, in one call", () => {
     }
     expect(done.body.status).toBe("completed");
     expect((await emulator.requests()).filter((r) => r.path === "/run_sse")).toHaveLength(1);
+  });
+});
+
+describe("cancel", () => {
+  it("while rendering: the render is cancelled at NemoVideo, the generation ends cancelled, and its stream ends with it", async () => {
+    const { key } = await newVisitor();
+    const { body } = await generate(key, { prompt: "a fox running through a snowy forest" });
+    await reaches(key, body.generationId, "generating");
+    await emulator.configure({ timeScale: 0.5 }); // renders of 7–22 s from here on
+    expect((await reaches(key, body.generationId, "rendering")).status).toBe("rendering");
+    const following = call(`/generations/${body.generationId}/events`, { key });
+    const cancelled = await cancel(key, body.generationId);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ generationId: body.generationId, status: "cancelled" });
+    expect(cancelled.body.downloadUrl).toBeUndefined();
+    const statuses = parseSse((await following).text).events.filter((e) => e.event === "status");
+    expect(statuses.at(-1)!.data.status).toBe("cancelled");
+    expect((await emulator.requests()).some((r) => r.path.endsWith("/cancel"))).toBe(true);
+    expect((await call(`/exports/${cancelled.body.exportId}`, { key })).body.status).toBe("cancelled");
+    await sleep(300);
+    expect((await call(`/generations/${body.generationId}`, { key })).body.status).toBe("cancelled");
+  });
+
+  it("while its prompt is with NemoVideo: the turn is not recalled, but nothing is exported and it stays cancelled", async () => {
+    const { key } = await newVisitor();
+    const { body } = await generate(key, { prompt: "a fox running through a snowy forest" });
+    await reaches(key, body.generationId, "generating");
+    expect((await cancel(key, body.generationId)).body.status).toBe("cancelled");
+    await sleep(1500); // the turn ends meanwhile
+    expect((await call(`/generations/${body.generationId}`, { key })).body.status).toBe("cancelled");
+    expect(await renderSubmits()).toHaveLength(0);
+    expect((await emulator.requests()).filter((r) => r.path === "/run_sse")).toHaveLength(1);
+  });
+
+  it("while its render is being submitted: that render is cancelled as soon as NemoVideo answers", async () => {
+    const { key } = await newVisitor();
+    await emulator.fault("slow", { match: { path: "/api/render/proxy/lambda" }, params: { ms: 600 } });
+    const { body } = await generate(key, { prompt: "a fox running through a snowy forest" });
+    await reaches(key, body.generationId, "generating");
+    const deadline = Date.now() + 8000;
+    while (!(await emulator.requests()).some((r) => r.path === "/run_sse" && r.status) && Date.now() < deadline) await sleep(10);
+    while ((await renderSubmits()).length === 0 && Date.now() < deadline) await sleep(10);
+    expect((await cancel(key, body.generationId)).body.status).toBe("cancelled");
+    await sleep(900);
+    const after = await call(`/generations/${body.generationId}`, { key });
+    expect(after.body).toMatchObject({ status: "cancelled" });
+    expect(after.body.exportId).toBeUndefined();
+    expect((await emulator.requests()).some((r) => r.path.endsWith("/cancel"))).toBe(true);
+    expect((await call("/exports", { key })).body.exports.map((e: any) => e.status)).toEqual(["cancelled"]);
+  });
+
+  it("a generation that has ended is answered as it is; another visitor's answers 404; a cancelled one frees its place", async () => {
+    const { key } = await newVisitor();
+    const { body } = await generate(key, { prompt: "a fox running through a snowy forest" });
+    expect((await cancel((await newVisitor()).key, body.generationId)).status).toBe(404);
+    const done = await finished(key, body.generationId);
+    expect(done.status).toBe("completed");
+    expect((await cancel(key, body.generationId)).body).toMatchObject({ status: "completed", downloadUrl: expect.any(String) });
+    const started = [];
+    for (let i = 0; i < 3; i++) started.push((await generate(key, { prompt: `a lighthouse, take ${i}` })).body.generationId);
+    expect((await generate(key, { prompt: "one more" })).status).toBe(429);
+    await cancel(key, started[0]);
+    const last = await generate(key, { prompt: "one more" });
+    expect(last.status).toBe(202);
+    // Nothing of this test runs on into the next one.
+    for (const id of [...started.slice(1), last.body.generationId]) await cancel(key, id);
+  });
+});
+
+describe("edit: a change in plain words to a video made before", () => {
+  const editOf = (key: string, id: string, body: Record<string, unknown>) => call(`/generations/${id}/edit`, { method: "POST", key, json: body });
+
+  it("sends the change in the video's own project and exports a new MP4; the first stays as it was", async () => {
+    const { key } = await newVisitor();
+    const first = await finished(key, (await generate(key, { prompt: "a heron over a misty lake", language: "en" })).body.generationId);
+    const edited = await editOf(key, first.generationId, { prompt: "make the sky a deep purple", aspectRatio: "1:1" });
+    expect(edited.status).toBe(202);
+    expect(edited.body).toEqual({ generationId: expect.stringMatching(/^gen_[0-9a-f]{16}$/), status: "queued" });
+    const done = await finished(key, edited.body.generationId);
+    expect(done).toMatchObject({ status: "completed", editOf: first.generationId, sessionId: first.sessionId, language: "en" });
+    expect(done.prompt).toBe("make the sky a deep purple, 1:1 square");
+    expect(done.exportId).not.toBe(first.exportId);
+    const turns = (await emulator.requests())
+      .filter((r) => r.path === "/run_sse" && /a heron over a misty lake|make the sky a deep purple/.test(r.body ?? ""))
+      .map((r) => JSON.parse(r.body!));
+    expect(turns).toHaveLength(2);
+    expect(JSON.stringify(turns[1])).toContain("make the sky a deep purple");
+    expect(turns[1].session_id ?? turns[1].sessionId).toBe(turns[0].session_id ?? turns[0].sessionId);
+    for (const url of [first.downloadUrl, done.downloadUrl]) {
+      const file = await exports.default.fetch(`http://localhost${url}`);
+      expect(file.status).toBe(200);
+      await file.body?.cancel();
+    }
+  });
+
+  it("is refused in words while the video is still being made, for another visitor's video, and without a change", async () => {
+    const { key } = await newVisitor();
+    const { body } = await generate(key, { prompt: "a fox running through a snowy forest" });
+    const busy = await editOf(key, body.generationId, { prompt: "make it purple" });
+    expect(busy.status).toBe(409);
+    expect(busy.body.error).toMatchObject({ code: "turn_running", message: expect.stringMatching(/still being made/) });
+    await finished(key, body.generationId);
+    expect((await editOf((await newVisitor()).key, body.generationId, { prompt: "make it purple" })).status).toBe(404);
+    expect((await editOf(key, body.generationId, { prompt: " " })).status).toBe(400);
+    expect((await editOf(key, "gen_0000000000000000", { prompt: "make it purple" })).status).toBe(404);
+    expect((await call("/generations", { key })).body.generations).toHaveLength(1);
+  });
+
+  it("waits while a chat turn runs in the video's project, then goes on", async () => {
+    const { key } = await newVisitor();
+    const first = await finished(key, (await generate(key, { prompt: "a fox running through a snowy forest" })).body.generationId);
+    await emulator.fault("slow", { match: { path: "/run_sse" }, params: { ms: 800 } });
+    const chatting = call(`/sessions/${first.sessionId}/messages`, { method: "POST", key, json: { text: "add a title" } });
+    await sleep(100);
+    const { body } = await editOf(key, first.generationId, { prompt: "make the sky a deep purple" });
+    await sleep(400);
+    expect((await call(`/generations/${body.generationId}`, { key })).body.status).toBe("queued");
+    expect((await chatting).status).toBe(200);
+    expect((await finished(key, body.generationId)).status).toBe("completed");
+  });
+
+  it("a table made before edits gains the column, and what it held stays", async () => {
+    const { key, visitorId } = await newVisitor();
+    const { body } = await generate(key, { prompt: "a fox running through a snowy forest" });
+    await finished(key, body.generationId);
+    await runInDurableObject(visitorStub(visitorId), async (_instance, state) => {
+      const sql = state.storage.sql;
+      sql.exec("CREATE TABLE old AS SELECT * FROM generations");
+      sql.exec("DROP TABLE generations");
+      sql.exec("CREATE TABLE generations AS SELECT * FROM old");
+      sql.exec("DROP TABLE old");
+      sql.exec("ALTER TABLE generations DROP COLUMN edit_of");
+    });
+    const fresh = await restartVisitor(visitorId);
+    await runInDurableObject(fresh, () => {});
+    const edited = await editOf(key, body.generationId, { prompt: "make the sky a deep purple" });
+    expect(edited.status).toBe(202);
+    expect(await finished(key, edited.body.generationId)).toMatchObject({ status: "completed", editOf: body.generationId });
   });
 });
 

@@ -7,6 +7,7 @@ import { FORMATS_SENTENCE, mediaKindOf } from "../../worker/nemo/formats";
 import type { Timeline } from "../../worker/nemo/shapes";
 import { describeChanges, isExportReady, summarize } from "../../worker/sessions/timeline";
 import { inspectMultipart } from "../../worker/uploads/multipart";
+import { promptWithChoices } from "../../worker/generations/choices";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -500,5 +501,15 @@ describe("checking a multipart upload as it streams", () => {
     const empty = encoder.encode(`--${BOUNDARY}--\r\n`);
     const error = await appErrorOf(inspectMultipart(chunked(empty, 16), CONTENT_TYPE, LIMIT));
     expect(error.code).toBe("invalid_request");
+  });
+});
+
+describe("a video's choices in words", () => {
+  it("an aspect ratio and a length follow the prompt, in the prompt's language; no choice leaves it as it is", () => {
+    expect(promptWithChoices("a fox in the snow.", { aspectRatio: "9:16", lengthS: 10 })).toBe("a fox in the snow, 9:16 vertical, 10 seconds");
+    expect(promptWithChoices("a lighthouse", { aspectRatio: "1:1" })).toBe("a lighthouse, 1:1 square");
+    expect(promptWithChoices("a lighthouse", { lengthS: 5 }, "en-GB")).toBe("a lighthouse, 5 seconds");
+    expect(promptWithChoices("雪地里奔跑的狐狸。", { aspectRatio: "16:9", lengthS: 15 }, "zh-CN")).toBe("雪地里奔跑的狐狸，16:9 横屏，15 秒");
+    expect(promptWithChoices("a lighthouse.", {})).toBe("a lighthouse.");
   });
 });

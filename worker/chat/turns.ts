@@ -87,6 +87,11 @@ export class Turns {
     return turn;
   }
 
+  /** Whether a reply is being written in the session now. */
+  runningIn(sessionId: string): boolean {
+    return Boolean(this.table.runningIn(sessionId));
+  }
+
   /** Counts one message against the visitor's daily allowance on the shared account; false once it is used up. */
   takeTurn(): boolean {
     const { NEMO_TOKEN, VISITOR_DAILY_TURNS } = this.scope.config;

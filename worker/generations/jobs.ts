@@ -1,39 +1,43 @@
 import type { Turns } from "../chat/turns";
-import { AppError, isTransient, toAppError } from "../errors";
+import { isTransient, notFound, toAppError } from "../errors";
 import type { Exports } from "../exports/jobs";
 import type { ExportRecord, JobError } from "../exports/schema";
 import { isFinalExport } from "../exports/statuses";
 import { newId } from "../ids";
-import { outboundFetch, refusalOf } from "../outbound";
 import type { Scope } from "../scope";
 import type { Sessions } from "../sessions/sessions";
 import { isExportReady } from "../sessions/timeline";
-import { secretOf, webhookSecret, withDownload } from "../signing";
+import { secretOf, withDownload } from "../signing";
 import { replayed, type StreamEvent } from "../sse";
 import type { Account } from "../visitors/account";
-import { FINAL_GENERATION_STATUSES, type GenerationRecord, type GenerationRequest } from "./schema";
+import { promptWithChoices } from "./choices";
+import { toRecord } from "./record";
+import { FAILURES, noProject, stillBusy, tooMany } from "./refusals";
+import { type EditRequest, FINAL_GENERATION_STATUSES, type GenerationRecord, type GenerationRequest } from "./schema";
 import { GenerationTable, type GenerationRow } from "./table";
-import { deliverWebhook, WEBHOOK_ATTEMPTS, webhookRetryIn } from "./webhook";
+import { Webhooks } from "./webhook";
 
-const delivered = (status?: number) => status !== undefined && status >= 200 && status < 300;
 const stepKey = (id: string) => `generation:${id}`;
-const webhookKey = (id: string) => `webhook:${id}`;
 const topic = (id: string) => `generation:${id}`;
 /** Slack after a turn's or an export's own cap before a generation checks on it anyway. */
 const SAFETY_MS = 60_000;
 const INTERRUPTED_RECHECK_MS = 15_000;
 /** A generation that ended before it had a project is kept this long, for its owner to read why. */
 const ORPHANS_KEPT_MS = 24 * 3600_000;
+/** How often an edit looks again while someone's chat turn runs in its project. */
+const BUSY_RECHECK_MS = 5_000;
 
 /**
  * Text in, MP4 out, with nobody watching: each generation is a small state machine in the visitor's Durable
  * Object. queued → (a session is opened, the prompt is sent once) generating → (the turn ends; its timeline is
- * exported) rendering → completed, or failed with a reason. Each step is written before the next begins, so a
+ * exported) rendering → completed, or failed with a reason, or cancelled. An edit is the same machine in the
+ * session of the video it changes. Each step is written before the next begins, so a
  * step run twice or by a fresh instance after a restart carries on instead of repeating work. It hears its turn
  * and its export by watching them (set again when the object starts), and has its own timer in case it doesn't.
  */
 export class Generations {
   private readonly table: GenerationTable;
+  private readonly webhooks: Webhooks;
 
   constructor(
     private readonly scope: Scope,
@@ -44,28 +48,31 @@ export class Generations {
   ) {
     this.table = new GenerationTable(scope.sql);
     scope.schedule.define("generation", { run: (id) => this.step(id), giveUp: (id, error) => this.giveUp(id, error) });
-    scope.schedule.define("webhook", { run: (id) => this.deliver(id) });
+    this.webhooks = new Webhooks(scope, this.table, (row) => this.view(row, true));
     for (const row of this.table.unfinished()) {
       if (row.status === "generating" && row.turnId) this.watchTurn(row.id, row.turnId);
       if (row.status === "rendering" && row.exportId) this.watchExport(row.id, row.exportId);
     }
   }
 
-  async create(visitorId: string, origin: string, request: GenerationRequest): Promise<GenerationRecord> {
+  /** A new generation; `from` is the project of the video an edit changes. */
+  async create(
+    visitorId: string,
+    origin: string,
+    request: GenerationRequest,
+    from?: { sessionId: string; editOf: string },
+  ): Promise<GenerationRecord> {
     // Each opens a NemoVideo session and spends credits.
     const limit = this.scope.config.GENERATIONS_AT_ONCE;
-    if (this.table.unfinished().length >= limit)
-      throw new AppError(
-        "rate_limited",
-        `You already have ${limit} generations on their way. Wait for one of them to finish (a few minutes), then start the next.`,
-      );
+    if (this.table.unfinished().length >= limit) throw tooMany(limit);
     const row: GenerationRow = {
       id: newId("gen"),
       visitorId,
       origin,
-      prompt: request.prompt,
+      prompt: promptWithChoices(request.prompt, request, request.language),
       language: request.language,
       webhookUrl: request.webhookUrl,
+      ...from,
       status: "queued",
       createdAt: Date.now(),
       webhookAttempts: 0,
@@ -75,6 +82,20 @@ export class Generations {
     return this.record(row);
   }
 
+  /**
+   * A change in plain words to a video made before: a new generation in that video's project, which sends the
+   * change there as a message and exports the result. Refused while that project is busy with another generation.
+   */
+  async edit(visitorId: string, origin: string, sourceId: string, request: EditRequest): Promise<GenerationRecord> {
+    const source = this.table.find(sourceId);
+    if (!source) throw notFound("That generation");
+    const busy = this.table.unfinished().some((row) => row.id === source.id || (source.sessionId && row.sessionId === source.sessionId));
+    if (busy) throw stillBusy();
+    const session = source.sessionId ? this.sessions.find(source.sessionId) : null;
+    if (!session) throw noProject();
+    return this.create(visitorId, origin, { ...request, language: source.language }, { sessionId: session.id, editOf: source.id });
+  }
+
   find(id: string): GenerationRecord | undefined {
     const row = this.table.find(id);
     return row && this.record(row);
@@ -82,6 +103,20 @@ export class Generations {
 
   list(): GenerationRecord[] {
     return this.table.list().map((row) => this.record(row));
+  }
+
+  /**
+   * Stops a generation on its way: its schedule ends, and a render in progress is cancelled. A prompt already sent
+   * to NemoVideo can't be recalled: NemoVideo may still finish that turn in the project, but nothing is exported.
+   * One that has ended is answered as it is.
+   */
+  async cancel(id: string): Promise<GenerationRecord> {
+    const row = this.table.find(id);
+    if (!row) throw notFound("That generation");
+    if (FINAL_GENERATION_STATUSES.includes(row.status)) return this.record(row);
+    await this.finish(row, "cancelled");
+    if (row.status === "rendering" && row.exportId) await this.exports.cancel(row.exportId);
+    return this.record(this.table.find(id)!);
   }
 
   /** `status` events (the whole generation each time), with the turn's `activity` and `text` as they come. */
@@ -105,7 +140,7 @@ export class Generations {
       await this.scope.schedule.cancel(stepKey(row.id));
       this.scope.live.end(topic(row.id));
     }
-    for (const row of this.table.list()) if (row.webhookStatus === "pending") await this.scope.schedule.cancel(webhookKey(row.id));
+    for (const row of this.table.list()) if (row.webhookStatus === "pending") await this.webhooks.cancel(row.id);
     this.table.deleteAll();
   }
 
@@ -124,19 +159,20 @@ export class Generations {
     if (row && !FINAL_GENERATION_STATUSES.includes(row.status)) await this.finish(row, "failed", toAppError(error).toJSON());
   }
 
-  /** queued: open a session (once), then send the prompt (once). */
+  /** queued: open a session (once; an edit has its video's), then send the prompt (once). */
   private async begin(row: GenerationRow): Promise<void> {
     let session = row.sessionId ? this.sessions.find(row.sessionId) : null;
+    if (!session && row.editOf)
+      return this.finish(row, "failed", FAILURES.editExpired);
+    if (session && this.turns.runningIn(session.id))
+      return this.scope.schedule.at(stepKey(row.id), Date.now() + BUSY_RECHECK_MS * this.scope.config.JOB_TIME_SCALE);
     if (!session) {
       session = await this.sessions.open(row.visitorId, row.language);
       this.table.setSession(row.id, session.id);
+      if (this.ended(row.id)) return; // cancelled meanwhile: nothing is sent
     }
     if (!this.turns.takeTurn()) {
-      await this.finish(row, "failed", {
-        code: "quota_exceeded",
-        message: "You've used today's messages on this site, so this generation could not start. Come back tomorrow.",
-      });
-      return;
+      return this.finish(row, "failed", FAILURES.quota);
     }
     // Storing the turn's id happens in the same synchronous stretch as starting it: a step run again never re-sends.
     const turn = this.turns.start(row.visitorId, session, row.prompt);
@@ -156,10 +192,10 @@ export class Generations {
     }
     const session = row.sessionId ? this.sessions.find(row.sessionId) : null;
     if (!turn || !session) {
-      await this.finish(row, "failed", { code: "not_found", message: "This generation's project expired before it finished." });
-      return;
+      return this.finish(row, "failed", FAILURES.expired);
     }
     const { timeline } = await this.account.client(row.visitorId).state(session.upstreamId);
+    if (this.ended(row.id)) return;
     // A turn cut off on our side (a restart, a dropped connection) may still be finished by NemoVideo: look again
     // now and then until the turn's cap has passed.
     const retryAt = Date.now() + INTERRUPTED_RECHECK_MS * config.JOB_TIME_SCALE;
@@ -167,18 +203,7 @@ export class Generations {
       await schedule.at(stepKey(row.id), retryAt);
       return;
     }
-    if (!isExportReady(timeline)) {
-      await this.finish(
-        row,
-        "failed",
-        this.turns.lastError(turn.id) ?? {
-          code: "export_not_ready",
-          message:
-            "NemoVideo answered, but made no video from this prompt (its reply is in the messages). Try describing the video you want more plainly.",
-        },
-      );
-      return;
-    }
+    if (!isExportReady(timeline)) return this.finish(row, "failed", this.turns.lastError(turn.id) ?? FAILURES.noVideo);
     let record: ExportRecord;
     try {
       record = await this.exports.start(row.visitorId, session.id, { format: "mp4", quality: "high" });
@@ -188,6 +213,8 @@ export class Generations {
       await this.finish(row, "failed", appError.toJSON());
       return;
     }
+    // Cancelled while the render was being submitted: that render is cancelled too.
+    if (this.ended(row.id)) return void (await this.exports.cancel(record.exportId));
     this.table.rendering(row.id, record.exportId);
     this.watchExport(row.id, record.exportId);
     await this.publish(row.id);
@@ -198,12 +225,12 @@ export class Generations {
   private async afterExport(row: GenerationRow): Promise<void> {
     const record = row.exportId ? this.exports.find(row.exportId) : undefined;
     if (!record) {
-      await this.finish(row, "failed", { code: "not_found", message: "This generation's export is gone." });
-      return;
+      return this.finish(row, "failed", FAILURES.exportGone);
     }
     if (record.status === "completed") return this.finish(row, "completed");
-    if (record.status === "failed" || record.status === "cancelled")
-      return this.finish(row, "failed", record.error ?? { code: "upstream_error", message: "The export of this generation was cancelled." });
+    if (record.status === "cancelled") return this.finish(row, "cancelled");
+    if (record.status === "failed")
+      return this.finish(row, "failed", record.error ?? FAILURES.exportFailed);
     await this.scope.schedule.at(stepKey(row.id), Date.now() + SAFETY_MS * this.scope.config.JOB_TIME_SCALE);
   }
 
@@ -223,29 +250,20 @@ export class Generations {
     });
   }
 
-  private async finish(row: GenerationRow, status: "completed" | "failed", error?: JobError): Promise<void> {
+  /** Whether the generation has ended (or is gone): a step that awaited something checks before it goes on. */
+  private ended(id: string): boolean {
+    const row = this.table.find(id);
+    return !row || FINAL_GENERATION_STATUSES.includes(row.status);
+  }
+
+  /** Ends the generation, once: a step that ran into a cancel changes nothing. */
+  private async finish(row: GenerationRow, status: "completed" | "failed" | "cancelled", error?: JobError): Promise<void> {
+    if (this.ended(row.id)) return;
     this.table.finish(row.id, status, error, Boolean(row.webhookUrl));
     await this.scope.schedule.cancel(stepKey(row.id));
     await this.publish(row.id);
     this.scope.live.end(topic(row.id));
-    if (row.webhookUrl) await this.scope.schedule.at(webhookKey(row.id), Date.now());
-  }
-
-  /** The alarm's step for a webhook delivery: one attempt, then a retry with backoff, six attempts in all. */
-  private async deliver(id: string): Promise<void> {
-    const { schedule, config, env } = this.scope;
-    const row = this.table.find(id);
-    if (!row?.webhookUrl || row.webhookStatus !== "pending") return schedule.cancel(webhookKey(id));
-    const attempts = row.webhookAttempts + 1;
-    const secret = await webhookSecret(row.visitorId, secretOf(config));
-    // Checked when asked for; checked again in case the configuration changed since.
-    const status = refusalOf(row.webhookUrl, config.localDevelopment)
-      ? undefined
-      : await deliverWebhook(row.webhookUrl, id, await this.view(row, true), secret, outboundFetch(env));
-    const outcome = delivered(status) ? "delivered" : attempts >= WEBHOOK_ATTEMPTS ? "failed" : "pending";
-    this.table.webhookAttempt(id, outcome, attempts, status);
-    if (outcome === "pending") await schedule.at(webhookKey(id), Date.now() + webhookRetryIn(attempts, config.JOB_TIME_SCALE));
-    else await schedule.cancel(webhookKey(id));
+    if (row.webhookUrl) await this.webhooks.queue(row.id);
   }
 
   private async publish(id: string): Promise<void> {
@@ -260,32 +278,7 @@ export class Generations {
   }
 
   private record(row: GenerationRow): GenerationRecord {
-    const turn = row.turnId ? this.turns.find(row.turnId) : undefined;
     const exported = row.exportId ? this.exports.find(row.exportId) : undefined;
-    const messages: GenerationRecord["messages"] = [{ role: "user", text: row.prompt, at: row.createdAt }];
-    if (turn?.reply) messages.push({ role: "assistant", text: turn.reply, at: turn.endedAt ?? turn.startedAt });
-    return {
-      generationId: row.id,
-      status: row.status,
-      prompt: row.prompt,
-      ...(row.language ? { language: row.language } : {}),
-      ...(row.sessionId ? { sessionId: row.sessionId } : {}),
-      ...(row.exportId ? { exportId: row.exportId } : {}),
-      messages,
-      ...(exported ? { progress: exported.progress } : {}),
-      ...(row.status === "completed" && exported?.url ? { url: exported.url } : {}),
-      ...(row.error ? { error: row.error } : {}),
-      ...(row.webhookStatus
-        ? {
-            webhook: {
-              status: row.webhookStatus,
-              attempts: row.webhookAttempts,
-              ...(row.webhookAttempts ? { lastStatus: delivered(row.webhookLastStatus) ? "delivered" : "failed" } : {}),
-            },
-          }
-        : {}),
-      createdAt: row.createdAt,
-      ...(row.completedAt ? { completedAt: row.completedAt } : {}),
-    };
+    return toRecord(row, row.turnId ? this.turns.find(row.turnId) : undefined, exported);
   }
 }

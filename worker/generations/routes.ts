@@ -1,10 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { notFound, settle } from "../errors";
-import { createRouter, errorResponse, security, signedView, unauthorized } from "../http";
+import { type AppEnv, createRouter, errorResponse, security, signedView, unauthorized } from "../http";
 import { checkOutbound } from "../outbound";
 import { secretOf, webhookSecret } from "../signing";
 import { sseResponse } from "../sse";
-import { Generation, GenerationParams, GenerationRequest } from "./schema";
+import { EditRequest, Generation, GenerationParams, GenerationRequest } from "./schema";
 
 const noSuchGeneration = errorResponse("No such generation for this visitor.");
 
@@ -79,7 +79,7 @@ const events = createRoute({
   tags: ["Generations"],
   summary: "Follow a generation live",
   description:
-    "`status` events carry the whole generation (now, then at every step and export progress); `activity` and `text` carry the assistant's work and words as they come. The stream closes after `completed` or `failed`.",
+    "`status` events carry the whole generation (now, then at every step and export progress); `activity` and `text` carry the assistant's work and words as they come. The stream closes after `completed`, `failed` or `cancelled`.",
   security,
   request: { params: GenerationParams },
   responses: {
@@ -89,18 +89,63 @@ const events = createRoute({
   },
 });
 
+const edit = createRoute({
+  method: "post",
+  path: "/generations/{id}/edit",
+  tags: ["Generations"],
+  summary: "Change a video in plain words",
+  description:
+    "A new generation in the project of the one named: the change is sent there as a message, and the result is exported as a new MP4 (the first stays as it was). Follow it like any generation. Refused with 409 while that project is busy with another generation.",
+  security,
+  request: { params: GenerationParams, body: { content: { "application/json": { schema: EditRequest } }, required: true } },
+  responses: {
+    202: { content: { "application/json": { schema: Queued } }, description: "The new generation, queued." },
+    400: errorResponse("No change given, or a bad webhookUrl."),
+    401: unauthorized,
+    404: errorResponse("No such generation for this visitor, or its project has expired."),
+    409: errorResponse("That video is still being made or changed."),
+    429: errorResponse("Three generations of this visitor are already queued or running."),
+  },
+});
+
+const cancel = createRoute({
+  method: "post",
+  path: "/generations/{id}/cancel",
+  tags: ["Generations"],
+  summary: "Cancel a generation on its way",
+  description:
+    "Stops the generation: nothing more is done for it, and a render in progress is cancelled. A prompt already sent to NemoVideo can't be recalled: NemoVideo may still finish that turn in the project, but nothing is exported. A generation that has ended is answered as it is.",
+  security,
+  request: { params: GenerationParams },
+  responses: {
+    200: { content: { "application/json": { schema: Generation } }, description: "The generation, cancelled." },
+    401: unauthorized,
+    404: noSuchGeneration,
+  },
+});
+
+/** The 202's body: the new generation's id, and with a webhook the secret that signs its deliveries. */
+async function queued(c: { var: AppEnv["Variables"] }, generationId: string, webhookUrl?: string) {
+  const { visitorId } = c.var.visitor;
+  const secret = webhookUrl ? await webhookSecret(visitorId, secretOf(c.var.config)) : undefined;
+  return { generationId, status: "queued" as const, ...(secret ? { webhookSecret: secret } : {}) };
+}
+
 export const generations = createRouter()
   .openapi(start, async (c) => {
     const request = c.req.valid("json");
     const { visitorId, stub } = c.var.visitor;
     if (request.webhookUrl) checkOutbound("webhookUrl", request.webhookUrl, c.var.config.localDevelopment);
+    const record = settle(await stub.startGeneration(visitorId, new URL(c.req.url).origin, request));
+    return c.json(await queued(c, record.generationId, request.webhookUrl), 202);
+  })
+  .openapi(edit, async (c) => {
+    const request = c.req.valid("json");
+    const { visitorId, stub } = c.var.visitor;
+    if (request.webhookUrl) checkOutbound("webhookUrl", request.webhookUrl, c.var.config.localDevelopment);
     const origin = new URL(c.req.url).origin;
-    const record = settle(await stub.startGeneration(visitorId, origin, request));
-    const secret = request.webhookUrl ? await webhookSecret(visitorId, secretOf(c.var.config)) : undefined;
-    return c.json(
-      { generationId: record.generationId, status: "queued" as const, ...(secret ? { webhookSecret: secret } : {}) },
-      202,
-    );
+    const record = settle(await stub.editGeneration(visitorId, origin, c.req.valid("param").id, request));
+    return c.json(await queued(c, record.generationId, request.webhookUrl), 202);
   })
   .openapi(list, async (c) => {
     const records = await c.var.visitor.stub.generationList();
@@ -115,4 +160,8 @@ export const generations = createRouter()
     const stream = await c.var.visitor.stub.followGeneration(c.req.valid("param").id);
     if (!stream) throw notFound("That generation");
     return sseResponse(stream) as never;
+  })
+  .openapi(cancel, async (c) => {
+    const record = settle(await c.var.visitor.stub.cancelGeneration(c.req.valid("param").id));
+    return c.json(await signedView(c, record), 200);
   });

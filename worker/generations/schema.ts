@@ -2,10 +2,11 @@ import { z } from "@hono/zod-openapi";
 import { HistoryMessage } from "../chat/schema";
 import { JobError } from "../exports/schema";
 import { idPattern } from "../ids";
+import { ASPECT_RATIOS, LENGTHS_S } from "./choices";
 
-export const GenerationStatus = z.enum(["queued", "generating", "rendering", "completed", "failed"]);
+export const GenerationStatus = z.enum(["queued", "generating", "rendering", "completed", "failed", "cancelled"]);
 export type GenerationStatus = z.infer<typeof GenerationStatus>;
-export const FINAL_GENERATION_STATUSES: readonly GenerationStatus[] = ["completed", "failed"];
+export const FINAL_GENERATION_STATUSES: readonly GenerationStatus[] = ["completed", "failed", "cancelled"];
 
 export const GenerationRequest = z
   .object({
@@ -14,8 +15,23 @@ export const GenerationRequest = z
       .trim()
       .min(1, "describe the video you want")
       .max(4000, "keep the prompt under 4000 characters")
-      .openapi({ example: "a fox running through a snowy forest, 5 seconds" }),
-    language: z.string().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, "a language tag such as en or zh-CN").optional(),
+      .openapi({ example: "a fox running through a snowy forest, 5 seconds" })
+      .describe("The video you want, in plain words."),
+    language: z
+      .string()
+      .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, "a language tag such as en or zh-CN")
+      .optional()
+      .describe("The language to work in, as a tag such as en or zh-CN."),
+    aspectRatio: z
+      .enum(ASPECT_RATIOS)
+      .optional()
+      .describe("The video's shape: 16:9 landscape, 9:16 vertical or 1:1 square. Sent to NemoVideo as words after the prompt."),
+    lengthS: z
+      .literal(LENGTHS_S)
+      // zod-to-openapi writes only the first value of a literal with several.
+      .openapi({ enum: [...LENGTHS_S] })
+      .optional()
+      .describe("The video's length in seconds: 5, 10 or 15. Sent to NemoVideo as words after the prompt."),
     webhookUrl: z
       .url({ protocol: /^https?$/, error: "webhookUrl must be an http(s) address" })
       .max(2000)
@@ -27,6 +43,16 @@ export const GenerationRequest = z
   })
   .openapi("GenerationRequest");
 export type GenerationRequest = z.infer<typeof GenerationRequest>;
+
+/** A change to a video made before, in plain words; the language is the video's own. */
+export const EditRequest = GenerationRequest.omit({ language: true })
+  .extend({
+    prompt: GenerationRequest.shape.prompt
+      .openapi({ example: "make the sky a deep purple and add gentle piano music" })
+      .describe("The change, in plain words."),
+  })
+  .openapi("GenerationEditRequest");
+export type EditRequest = z.infer<typeof EditRequest>;
 
 export const WebhookState = z
   .object({
@@ -47,6 +73,7 @@ export const GenerationRecord = z.object({
   language: z.string().optional(),
   sessionId: z.string().optional(),
   exportId: z.string().optional(),
+  editOf: z.string().optional().openapi({ description: "The generation whose video this one changes (POST /generations/{id}/edit)." }),
   messages: z.array(HistoryMessage),
   progress: z.number().optional(),
   url: z.string().optional(),
@@ -68,5 +95,6 @@ export const GenerationParams = z.object({
   id: z
     .string()
     .regex(idPattern("gen"), "a generation id looks like gen_ followed by 16 hex digits")
-    .openapi({ param: { name: "id", in: "path" }, example: "gen_0d5e8f2a7c3b4a91" }),
+    .openapi({ param: { name: "id", in: "path" }, example: "gen_0d5e8f2a7c3b4a91" })
+    .describe("The id: gen_ followed by 16 hex digits."),
 });

@@ -9,6 +9,8 @@ export interface GenerationRow {
   prompt: string;
   language?: string;
   webhookUrl?: string;
+  /** The generation whose video this one changes, in that one's session. */
+  editOf?: string;
   status: GenerationStatus;
   sessionId?: string;
   turnId?: string;
@@ -29,12 +31,16 @@ export class GenerationTable {
     sql.exec(`CREATE TABLE IF NOT EXISTS generations (id TEXT PRIMARY KEY, visitor_id TEXT NOT NULL,
       origin TEXT NOT NULL, prompt TEXT NOT NULL, language TEXT, webhook_url TEXT, status TEXT NOT NULL,
       session_id TEXT, turn_id TEXT, export_id TEXT, error TEXT, created_at INTEGER NOT NULL, completed_at INTEGER,
-      webhook_status TEXT, webhook_attempts INTEGER NOT NULL DEFAULT 0, webhook_last_status INTEGER)`);
+      webhook_status TEXT, webhook_attempts INTEGER NOT NULL DEFAULT 0, webhook_last_status INTEGER, edit_of TEXT)`);
+    // Tables made before edits had no edit_of.
+    if (!sql.exec("PRAGMA table_info(generations)").toArray().some((column) => column.name === "edit_of"))
+      sql.exec("ALTER TABLE generations ADD COLUMN edit_of TEXT");
   }
 
   insert(row: GenerationRow): void {
     this.sql.exec(
-      "INSERT INTO generations (id, visitor_id, origin, prompt, language, webhook_url, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      `INSERT INTO generations (id, visitor_id, origin, prompt, language, webhook_url, status, created_at, session_id, edit_of)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       row.id,
       row.visitorId,
       row.origin,
@@ -43,6 +49,8 @@ export class GenerationTable {
       row.webhookUrl ?? null,
       row.status,
       row.createdAt,
+      row.sessionId ?? null,
+      row.editOf ?? null,
     );
   }
 
@@ -130,6 +138,7 @@ function toRow(row: Record<string, SqlStorageValue>): GenerationRow {
     prompt: String(row.prompt),
     language: text(row.language),
     webhookUrl: text(row.webhook_url),
+    editOf: text(row.edit_of),
     status: String(row.status) as GenerationStatus,
     sessionId: text(row.session_id),
     turnId: text(row.turn_id),

@@ -4,7 +4,7 @@ import { type Bindings, readConfig } from "../config";
 import { type Outcome, outcomeOf } from "../errors";
 import { Exports } from "../exports/jobs";
 import { Generations } from "../generations/jobs";
-import type { GenerationRequest } from "../generations/schema";
+import type { EditRequest, GenerationRequest } from "../generations/schema";
 import type { Credentials } from "../nemo/shapes";
 import { Schedule } from "../schedule";
 import type { Scope } from "../scope";
@@ -116,6 +116,10 @@ export class Visitor extends DurableObject<Bindings> {
     return outcomeOf(() => this.generations.create(visitorId, origin, request));
   }
 
+  async editGeneration(visitorId: string, origin: string, id: string, request: EditRequest) {
+    return outcomeOf(() => this.generations.edit(visitorId, origin, id, request));
+  }
+
   async generation(id: string) {
     return this.generations.find(id);
   }
@@ -126,6 +130,10 @@ export class Visitor extends DurableObject<Bindings> {
 
   async followGeneration(id: string) {
     return this.generations.follow(id);
+  }
+
+  async cancelGeneration(id: string) {
+    return outcomeOf(() => this.generations.cancel(id));
   }
 
   async startUpload(visitorId: string, sessionId: string, file: { name: string; size: number }) {

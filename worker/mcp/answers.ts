@@ -1,0 +1,56 @@
+import type { CallToolResult, ContentBlock } from "@modelcontextprotocol/server";
+import { toAppError } from "../errors";
+import type { Generation } from "../generations/schema";
+import type { Video } from "./schema";
+
+/** How often an agent should look again while a video is made, and how long one takes. */
+export const POLL_SENTENCE = "Call get_video with its id every 5 seconds or so; a video takes 1 to 3 minutes.";
+
+/** A generation (signed, with absolute links) as the MCP tools show a video. */
+export function toVideo(generation: Generation): Video {
+  const { generationId, status, prompt, progress, url, downloadUrl, error, editOf, createdAt } = generation;
+  return {
+    id: generationId,
+    status,
+    prompt,
+    ...(status === "rendering" && progress !== undefined ? { progress } : {}),
+    ...(url ? { url } : {}),
+    ...(downloadUrl ? { downloadUrl } : {}),
+    ...(error ? { error } : {}),
+    ...(editOf ? { editOf } : {}),
+    createdAt,
+  };
+}
+
+/** What a video's status means for the agent, in a sentence or two. */
+export function describeVideo(video: Video): string {
+  const { id, status } = video;
+  if (status === "queued") return `${id} is queued. ${POLL_SENTENCE}`;
+  if (status === "generating") return `${id} is generating: NemoVideo is making the clip. ${POLL_SENTENCE}`;
+  if (status === "rendering") return `${id} is rendering the MP4 (${video.progress ?? 0}%). ${POLL_SENTENCE}`;
+  if (status === "completed") return `${id} is ready. The MP4: ${video.downloadUrl} (the link works for 24 hours, no key needed).`;
+  if (status === "failed") return `${id} failed: ${video.error?.message ?? "no reason was given."}`;
+  return `${id} was cancelled.`;
+}
+
+/** The finished MP4 as a resource link, for clients that show or fetch files. */
+export const videoLink = (video: Video): ContentBlock[] =>
+  video.downloadUrl
+    ? [{ type: "resource_link", uri: video.downloadUrl, name: `${video.id}.mp4`, mimeType: "video/mp4", description: video.prompt }]
+    : [];
+
+/** A tool's answer: the value for clients that read `structuredContent`, a short text for those that read text. */
+export const answer = (value: Record<string, unknown>, text: string, more: ContentBlock[] = []): CallToolResult => ({
+  content: [{ type: "text", text }, ...more],
+  structuredContent: value,
+});
+
+/**
+ * A refusal as a tool error, in the API's own sentence (with its way out, when there is one), so that the agent
+ * can tell the person or try otherwise. Anything unexpected is logged and answered in general words.
+ */
+export function refusal(error: unknown): CallToolResult {
+  const appError = toAppError(error);
+  if (appError.code === "internal") console.error("an MCP tool failed", error instanceof Error ? error.stack : error);
+  return { isError: true, content: [{ type: "text", text: appError.link ? `${appError.message} ${appError.link}` : appError.message }] };
+}

@@ -1,0 +1,175 @@
+import { type CallToolResult, McpServer } from "@modelcontextprotocol/server";
+import { createMcpHandler } from "agents/mcp/server";
+import { type Context, Hono } from "hono";
+import { createMiddleware } from "hono/factory";
+import { COSTS_SENTENCE, Credits } from "../credits/schema";
+import { notFound, settle, toAppError } from "../errors";
+import type { GenerationRecord } from "../generations/schema";
+import { type AppEnv, authenticate, sendError } from "../http";
+import { secretOf, withDownload } from "../signing";
+import type { VisitorContext } from "../visitor/context";
+import { answer, describeVideo, POLL_SENTENCE, refusal, toVideo, videoLink } from "./answers";
+import { CreateVideoInput, EditVideoInput, Started, Video, VideoId, VideoList } from "./schema";
+
+const NO_KEY =
+  "PromptReel's MCP server needs a visitor key: create one with POST /api/v1/visitors and send it as `Authorization: Bearer <key>` (a key works for 30 days).";
+
+const INSTRUCTIONS = `PromptReel makes short videos from text, with NemoVideo. create_video answers at once with an id; the video is made on the server whether or not you wait. ${POLL_SENTENCE} When it is completed, give the person its downloadUrl. edit_video changes a finished video in plain words (a new id to poll). ${COSTS_SENTENCE}`;
+
+/**
+ * `/mcp` needs a visitor key, as the API does. Without a valid one it answers 401 with RFC 6750's challenge, which
+ * MCP clients read; a browser's preflight carries no key and passes to the handler, which answers it.
+ */
+const requireKey = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.req.method === "OPTIONS") return next();
+  try {
+    c.set("visitor", await authenticate(c, NO_KEY));
+  } catch (error) {
+    const appError = toAppError(error);
+    if (appError.code !== "unauthorized") throw error;
+    const challenge = c.req.header("Authorization")
+      ? 'Bearer realm="PromptReel", error="invalid_token", error_description="The visitor key is not valid, has expired, or its visitor was forgotten"'
+      : 'Bearer realm="PromptReel"';
+    c.header("WWW-Authenticate", challenge);
+    c.header("Access-Control-Allow-Origin", "*");
+    c.header("Access-Control-Expose-Headers", "WWW-Authenticate");
+    return sendError(c, appError);
+  }
+  await next();
+});
+
+/** A tool's work; an AppError (or anything else) becomes a tool error in words. */
+const tool =
+  <A>(work: (args: A) => Promise<CallToolResult>) =>
+  async (args: A): Promise<CallToolResult> =>
+    work(args).catch(refusal);
+
+/**
+ * The visitor's videos, newest first. Today a video is a generation; when the videos library (`GET /videos`)
+ * lands, this is the one function that reads it instead.
+ */
+async function listVideos(visitor: VisitorContext, view: (record: GenerationRecord) => Promise<Video>): Promise<Video[]> {
+  return Promise.all((await visitor.stub.generationList()).map(view));
+}
+
+/** The MCP server of one request: one visitor's videos as tools, over its Durable Object, as the API has them. */
+function videoServer(c: Context<AppEnv>): McpServer {
+  const visitor = c.var.visitor;
+  const { stub, visitorId } = visitor;
+  const origin = new URL(c.req.url).origin;
+  const view = async (record: GenerationRecord) => toVideo(await withDownload(record, visitorId, secretOf(c.var.config), origin));
+  const find = async (id: string) => {
+    const record = await stub.generation(id);
+    if (!record) throw notFound("That video");
+    return view(record);
+  };
+  const server = new McpServer({ name: "promptreel", title: "PromptReel", version: "0.1.0" }, { instructions: INSTRUCTIONS });
+
+  server.registerTool(
+    "create_video",
+    {
+      title: "Make a video",
+      description: `Starts making a short video (an MP4) from a prompt and answers at once with its id and status. ${POLL_SENTENCE} Spends the person's NemoVideo credits (about 100).`,
+      inputSchema: CreateVideoInput,
+      outputSchema: Started,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+    },
+    tool(async (input) => {
+      const record = settle(await stub.startGeneration(visitorId, origin, input));
+      return answer({ id: record.generationId, status: record.status }, `Started ${record.generationId}. ${POLL_SENTENCE}`);
+    }),
+  );
+
+  server.registerTool(
+    "get_video",
+    {
+      title: "Check a video",
+      description:
+        "A video's status (queued, generating, rendering, completed, failed, cancelled), its progress while rendering, and when completed the MP4's downloadUrl (absolute, works for 24 hours with no other credential), also as a resource link.",
+      inputSchema: VideoId,
+      outputSchema: Video,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    tool(async ({ id }) => {
+      const video = await find(id);
+      return answer(video, describeVideo(video), videoLink(video));
+    }),
+  );
+
+  server.registerTool(
+    "cancel_video",
+    {
+      title: "Cancel a video",
+      description:
+        "Stops a video on its way: nothing more is done for it, and a render in progress is cancelled. A prompt that has already reached NemoVideo can't be recalled (it may still finish that clip in the project and spend its credits), but nothing is exported. A video that has ended is answered as it is.",
+      inputSchema: VideoId,
+      outputSchema: Video,
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+    },
+    tool(async ({ id }) => {
+      const before = await find(id);
+      const video = await view(settle(await stub.cancelGeneration(id)));
+      if (before.status !== "cancelled" && video.status !== "cancelled")
+        return answer(video, `${id} had already ended (${video.status}); there was nothing to cancel.`);
+      const sent = before.status === "generating" ? " Its prompt had already reached NemoVideo, which can't be recalled: NemoVideo may still finish that clip, but nothing will be exported." : "";
+      return answer(video, `${id} is cancelled.${sent}`);
+    }),
+  );
+
+  server.registerTool(
+    "list_videos",
+    {
+      title: "List videos",
+      description: "The person's videos, newest first, each with its status, and the downloadUrl of those completed.",
+      outputSchema: VideoList,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    tool(async () => {
+      const videos = await listVideos(visitor, view);
+      const lines = videos.map((video) => `${video.id} (${video.status}): ${video.prompt}`);
+      return answer({ videos }, videos.length ? lines.join("\n") : "No videos yet: make one with create_video.");
+    }),
+  );
+
+  server.registerTool(
+    "edit_video",
+    {
+      title: "Change a video",
+      description: `Changes a finished video in plain words ("make the sky purple", "add a title"): NemoVideo works on the same project and a new MP4 is made, with a new id (the first video stays as it was). ${POLL_SENTENCE} Costs about 50 credits.`,
+      inputSchema: EditVideoInput,
+      outputSchema: Started,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+    },
+    tool(async ({ id, ...change }) => {
+      const record = settle(await stub.editGeneration(visitorId, origin, id, change));
+      return answer({ id: record.generationId, status: record.status }, `Started ${record.generationId}, a change to ${id}. ${POLL_SENTENCE}`);
+    }),
+  );
+
+  server.registerTool(
+    "get_credits",
+    {
+      title: "Credits",
+      description: `The person's NemoVideo credits. ${COSTS_SENTENCE}`,
+      outputSchema: Credits,
+      annotations: { readOnlyHint: true, openWorldHint: true },
+    },
+    tool(async () => {
+      const credits = await visitor.nemo.credits();
+      return answer(credits, `${credits.available} credits available (${credits.frozen} held by work in progress). ${COSTS_SENTENCE}`);
+    }),
+  );
+
+  return server;
+}
+
+/**
+ * `/mcp`: MCP over Streamable HTTP, stateless. Clients of the 2026-07-28 protocol send each request on its own;
+ * older ones (SDK 1.x) still open with `initialize`, answered by the handler's stateless fallback. No MCP session
+ * is kept: the videos live in the visitor's Durable Object, as they do for the API.
+ */
+export const mcp = new Hono<AppEnv>().use("/mcp", requireKey).all("/mcp", (c) =>
+  createMcpHandler(() => videoServer(c), {
+    onerror: (error) => console.error("MCP request failed", error.message),
+  }).fetch(c.req.raw),
+);
