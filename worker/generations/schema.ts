@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { HistoryMessage } from "../chat/schema";
 import { JobError } from "../exports/schema";
 import { idPattern } from "../ids";
-import { ASPECT_RATIOS, LENGTHS_S } from "./choices";
+import { ASPECT_RATIOS, LENGTHS_S, STYLES } from "./choices";
 
 export const GenerationStatus = z.enum(["queued", "generating", "rendering", "completed", "failed", "cancelled"]);
 export type GenerationStatus = z.infer<typeof GenerationStatus>;
@@ -32,6 +32,10 @@ export const GenerationRequest = z
       .openapi({ enum: [...LENGTHS_S] })
       .optional()
       .describe("The video's length in seconds: 5, 10 or 15. Sent to NemoVideo as words after the prompt."),
+    style: z
+      .enum(STYLES)
+      .optional()
+      .describe("The video's look: cinematic, animated, watercolour or documentary. Sent to NemoVideo as words after the prompt."),
     webhookUrl: z
       .url({ protocol: /^https?$/, error: "webhookUrl must be an http(s) address" })
       .max(2000)
