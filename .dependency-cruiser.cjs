@@ -4,8 +4,8 @@
  *   index.ts, app.ts → each feature's routes → http.ts → visitor/ (the Durable Object and its request-side handle)
  *   → each feature's logic and tables → upstream.ts → nemo/ → the base (config, errors, sse, signing, schedule, …).
  */
-const FEATURES = "(budget|visitors|sessions|chat|uploads|exports|generations|credits|pages|docs|mcp)";
-const ROUTES = "^worker/[a-z]+/(resumable-)?routes\\.ts$";
+const FEATURES = "(budget|visitors|sessions|chat|uploads|exports|generations|videos|credits|pages|docs|mcp)";
+const ROUTES = "^worker/[a-z]+/(resumable-|share-)?routes\\.ts$";
 const BASE = "^worker/(config|errors|sse|signing|schedule|scope|ids|kv|language|outbound)\\.ts$";
 const ABOVE_LOGIC = `^worker/(visitor/|http\\.ts$|app\\.ts$|index\\.ts$)|${ROUTES}`;
 

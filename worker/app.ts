@@ -15,6 +15,8 @@ import { framedByPolicy, pages } from "./pages/routes";
 import { sessions } from "./sessions/routes";
 import { resumableUploads } from "./uploads/resumable-routes";
 import { uploads } from "./uploads/routes";
+import { videoPosters, videos } from "./videos/routes";
+import { shares } from "./videos/share-routes";
 import { visitors } from "./visitors/routes";
 
 const api = createRouter();
@@ -35,9 +37,22 @@ const health = createRoute({
   },
 });
 
+const service = createRoute({
+  method: "get",
+  path: "/service",
+  tags: ["Health"],
+  summary: "What stands behind this deployment",
+  description:
+    "`sampleClips` is true when PromptReel's built-in stand-in for NemoVideo answers (`npm start`): its videos are sample clips, not made from the prompt. The page says so.",
+  responses: {
+    200: { content: { "application/json": { schema: z.object({ sampleClips: z.boolean() }).openapi("Service") } }, description: "It." },
+  },
+});
+
 /** The JSON API under /api/v1. Everything but visitors, health and the document needs a visitor key. */
 export const routes = api
   .openapi(health, (c) => c.json({ ok: true as const }, 200))
+  .openapi(service, (c) => c.json({ sampleClips: Boolean(c.env.NEMO_EMULATOR) }, 200))
   .use("/visitors/me", requireVisitor)
   .use("/visitors/me/*", requireVisitor)
   .route("/", visitors)
@@ -50,13 +65,17 @@ export const routes = api
   .use("/exports/*", requireVisitor)
   .use("/generations", requireVisitor)
   .use("/generations/*", requireVisitor)
+  .route("/", videoPosters)
+  .use("/videos", requireVisitor)
+  .use("/videos/*", requireVisitor)
   .route("/", credits)
   .route("/", sessions)
   .route("/", chat)
   .route("/", uploads)
   .route("/", resumableUploads)
   .route("/", exports)
-  .route("/", generations);
+  .route("/", generations)
+  .route("/", videos);
 
 let docs: string | undefined;
 /** The reference page, rendered once per isolate from the same document as /api/v1/openapi.json. */
@@ -85,6 +104,7 @@ export const app = new OpenAPIHono<AppEnv>()
   .get("/api/docs", (c) => c.html(docsPage()))
   .route("/api/v1", routes)
   .route("/", mcp)
+  .route("/", shares)
   .route("/", pages)
   .notFound((c) => sendError(c, new AppError("not_found", "There is nothing at this address.")))
   .onError((error, c) => {

@@ -4,7 +4,7 @@ import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import type { Bindings, Config } from "./config";
 import { AppError } from "./errors";
-import { readKey, secretOf, withDownload } from "./signing";
+import { checkLink, type LinkKind, readKey, secretOf, withDownload } from "./signing";
 import { VisitorContext } from "./visitor/context";
 import { forgotten } from "./visitors/account";
 import { isForgotten } from "./visitors/cache";
@@ -76,9 +76,14 @@ export const requireVisitor = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-/** A job (an export or a generation) as the API shows it: with a fresh signed download link once it is completed. */
-export const signedView = <T extends { status: string; exportId?: string }>(c: { var: AppEnv["Variables"] }, job: T) =>
-  withDownload(job, c.var.visitor.visitorId, secretOf(c.var.config));
+/**
+ * A job (an export or a generation) as the API shows it: with a fresh signed download link once it is completed,
+ * absolute, so that it works wherever it is handed (a player, an agent, a webhook receiver).
+ */
+export const signedView = <T extends { status: string; exportId?: string }>(
+  c: { var: AppEnv["Variables"]; req: { url: string } },
+  job: T,
+) => withDownload(job, c.var.visitor.visitorId, secretOf(c.var.config), new URL(c.req.url).origin);
 
 /** The largest JSON body any route takes: a message or a prompt (4000 characters) fits, with room. */
 export const JSON_BODY_MAX_BYTES = 24 * 1024;
@@ -89,11 +94,31 @@ const jsonLimit = bodyLimit({
   },
 });
 
-/** A file's body: multipart to the upload route (checked as it streams), or an upload's part (checked against its size). */
+/**
+ * A file's body: multipart to the upload route (checked as it streams), an upload's part (checked against its
+ * size), or a video's poster (checked against its own limit).
+ */
 const isFile = (path: string, type: string) =>
-  (/\/sessions\/[^/]+\/uploads$/.test(path) && type.startsWith("multipart/form-data")) || /\/uploads\/[^/]+\/parts\/[^/]+$/.test(path);
+  (/\/sessions\/[^/]+\/uploads$/.test(path) && type.startsWith("multipart/form-data")) ||
+  /\/uploads\/[^/]+\/parts\/[^/]+$/.test(path) ||
+  /\/videos\/[^/]+\/poster$/.test(path);
 
 /** Every body but a file's is held to `JSON_BODY_MAX_BYTES` before anything reads it. */
 export const limitBodies = createMiddleware<AppEnv>(async (c, next) =>
   isFile(c.req.path, c.req.header("Content-Type")?.toLowerCase() ?? "") ? next() : jsonLimit(c, next),
 );
+
+/** The query of a signed link (signing.ts `signedLink`): whose it is, until when, and the signature. */
+export const SignedQuery = z.object({ v: z.uuid().optional(), exp: z.string().optional(), sig: z.string().optional() });
+
+/** The visitor key, or else a valid signature of a link of this kind for the path's `id`, names the visitor. */
+export const keyOrSignature = (kind: LinkKind) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    if (c.req.header("Authorization")) return requireVisitor(c, next);
+    const { v, exp, sig } = c.req.query();
+    const id = c.req.param("id") ?? "";
+    if (!v || !exp || !sig || !(await checkLink(kind, id, v, Number(exp), sig, secretOf(c.var.config))))
+      throw new AppError("unauthorized", "This link is not valid or has expired. Open the video again for a fresh link.");
+    c.set("visitor", new VisitorContext(c.env, c.var.config, v));
+    await next();
+  });

@@ -51,22 +51,28 @@ const base64url = (bytes: Uint8Array) =>
   btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 const hex = (bytes: Uint8Array) => [...bytes].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 
+/** What a signed link opens: a finished video's MP4, or its poster. */
+export type LinkKind = "download" | "poster";
+const LINK_PATHS: Record<LinkKind, (id: string) => string> = {
+  download: (id) => `/api/v1/exports/${encodeURIComponent(id)}/download`,
+  poster: (id) => `/api/v1/videos/${encodeURIComponent(id)}/poster.jpg`,
+};
+
 /**
- * The address of an export's MP4 that works without the visitor key, so that a `<video>` element or a plain
- * link can use it. It names the visitor (not a secret) and is signed for this export only, for 24 hours.
- * @example await downloadLink("exp_1", "f3c…", secret) // "/api/v1/exports/exp_1/download?v=f3c…&exp=…&sig=…"
+ * An address that works without the visitor key, so that a `<video>` or `<img>` element or a plain link can use
+ * it. It names the visitor (not a secret) and is signed for this one thing only, for 24 hours.
+ * @example await signedLink("download", "exp_1", "f3c…", secret) // "/api/v1/exports/exp_1/download?v=f3c…&exp=…&sig=…"
  */
-export async function downloadLink(exportId: string, visitorId: string, secret: string, now = Date.now()) {
+export async function signedLink(kind: LinkKind, id: string, visitorId: string, secret: string, now = Date.now()) {
   const expires = Math.floor((now + DOWNLOAD_LINK_LIFE_MS) / 1000);
-  const sig = base64url(await hmac(secret, `download:${exportId}:${visitorId}:${expires}`));
-  const query = new URLSearchParams({ v: visitorId, exp: String(expires), sig });
-  return `/api/v1/exports/${encodeURIComponent(exportId)}/download?${query}`;
+  const sig = base64url(await hmac(secret, `${kind}:${id}:${visitorId}:${expires}`));
+  return `${LINK_PATHS[kind](id)}?${new URLSearchParams({ v: visitorId, exp: String(expires), sig })}`;
 }
 
-/** True when `sig` was made by `downloadLink` for this export and visitor and has not expired. */
-export async function checkDownloadLink(exportId: string, visitorId: string, expires: number, sig: string, secret: string) {
+/** True when `sig` was made by `signedLink` for this kind, thing and visitor, and has not expired. */
+export async function checkLink(kind: LinkKind, id: string, visitorId: string, expires: number, sig: string, secret: string) {
   if (!Number.isFinite(expires) || expires * 1000 < Date.now()) return false;
-  const expected = base64url(await hmac(secret, `download:${exportId}:${visitorId}:${expires}`));
+  const expected = base64url(await hmac(secret, `${kind}:${id}:${visitorId}:${expires}`));
   return timingSafeEqual(expected, sig);
 }
 
@@ -78,7 +84,7 @@ export async function withDownload<T extends { status: string; exportId?: string
   origin = "",
 ): Promise<T & { downloadUrl?: string }> {
   if (job.status !== "completed" || !job.exportId) return job;
-  return { ...job, downloadUrl: origin + (await downloadLink(job.exportId, visitorId, secret)) };
+  return { ...job, downloadUrl: origin + (await signedLink("download", job.exportId, visitorId, secret)) };
 }
 
 /** The secret a visitor's webhook receivers check signatures with: derived, so nothing more is stored. */

@@ -44,6 +44,7 @@ const fill = (path: string, ids: Record<string, string>) =>
   path
     .replace(/^\/sessions\/\{id\}/, `/sessions/${ids.session}`)
     .replace(/^\/exports\/\{id\}/, `/exports/${ids.export}`)
+    .replace(/^\/videos\/\{id\}/, `/videos/${ids.export}`)
     .replace(/^\/generations\/\{id\}/, `/generations/${ids.generation}`)
     .replace("{uploadId}", ids.upload)
     .replace("{partNumber}", "1");
@@ -76,7 +77,7 @@ describe("every route", () => {
       await issueKey(visitorId, "promptreel-development-only-secret"),
     ];
     const ops = await operations();
-    expect(ops.filter((op) => !op.secured).map((op) => `${op.method} ${op.path}`).sort()).toEqual(["GET /health", "POST /visitors"]);
+    expect(ops.filter((op) => !op.secured).map((op) => `${op.method} ${op.path}`).sort()).toEqual(["GET /health", "GET /service", "POST /visitors"]);
     for (const op of ops.filter((each) => each.secured))
       for (const key of bad) expect((await ask(op, ids, key)).status, `${op.method} ${op.path}`).toBe(401);
     // The download's other way in is a signature, checked the same way.

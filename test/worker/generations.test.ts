@@ -64,13 +64,13 @@ describe("a generation: text in, MP4 out, in one call", () => {
     expect(events.some((e) => e.event === "activity" && e.data.label === "Generating video")).toBe(true);
     expect(events.some((e) => e.event === "text")).toBe(true);
     const last = events.at(-1)!.data;
-    expect(last.downloadUrl).toMatch(/^\/api\/v1\/exports\/exp_[0-9a-f]{16}\/download\?/);
+    expect(last.downloadUrl).toMatch(/^http:\/\/localhost\/api\/v1\/exports\/exp_[0-9a-f]{16}\/download\?/);
 
     const generation = await call(`/generations/${started.body.generationId}`, { key });
     expect(generation.body).toMatchObject({ status: "completed", prompt: "a fox running through a snowy forest", progress: 100 });
     expect(generation.body.messages.map((m: any) => m.role)).toEqual(["user", "assistant"]);
     expect(generation.body.messages[1].text).not.toMatch(/click/i);
-    const file = await exports.default.fetch(`http://localhost${generation.body.downloadUrl}`);
+    const file = await exports.default.fetch(generation.body.downloadUrl);
     expect(file.status).toBe(200);
     expect(new TextDecoder().decode(new Uint8Array(await file.arrayBuffer()).subarray(4, 8))).toBe("ftyp");
     expect((await call("/generations", { key })).body.generations).toHaveLength(1);
@@ -260,7 +260,7 @@ describe("edit: a change in plain words to a video made before", () => {
     expect(JSON.stringify(turns[1])).toContain("make the sky a deep purple");
     expect(turns[1].session_id ?? turns[1].sessionId).toBe(turns[0].session_id ?? turns[0].sessionId);
     for (const url of [first.downloadUrl, done.downloadUrl]) {
-      const file = await exports.default.fetch(`http://localhost${url}`);
+      const file = await exports.default.fetch(url);
       expect(file.status).toBe(200);
       await file.body?.cancel();
     }
@@ -367,7 +367,7 @@ describe("webhooks", () => {
 });
 
 describe("what is kept", () => {
-  it("the sweep forgets expired sessions with their finished generations and exports", async () => {
+  it("the sweep forgets expired sessions with their finished generations, and exports but those whose video is kept", async () => {
     const { key, visitorId } = await newVisitor();
     const { body } = await generate(key, { prompt: "a fox running through a snowy forest" });
     const done = await finished(key, body.generationId);
@@ -378,8 +378,15 @@ describe("what is kept", () => {
     });
     await runDurableObjectAlarm(visitorStub(visitorId));
     expect((await call(`/generations/${body.generationId}`, { key })).status).toBe(404);
-    expect((await call(`/exports/${done.exportId}`, { key })).status).toBe(404);
     expect((await call("/sessions", { key })).body.sessions).toHaveLength(0);
+    // The video outlives its project: it is in the library until it is deleted, then its export goes too.
+    expect((await call("/videos", { key })).body.videos.map((video: any) => video.videoId)).toEqual([done.exportId]);
+    expect((await call(`/videos/${done.exportId}`, { method: "DELETE", key })).status).toBe(204);
+    await runInDurableObject(visitorStub(visitorId), (_instance, state) => {
+      state.storage.sql.exec("UPDATE schedule SET due_at = 0 WHERE key = 'sweep'");
+    });
+    await runDurableObjectAlarm(visitorStub(visitorId));
+    expect((await call(`/exports/${done.exportId}`, { key })).status).toBe(404);
   });
 });
 

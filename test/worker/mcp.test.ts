@@ -182,7 +182,7 @@ describe("the rest, with the 2026-07-28 client", () => {
     }
     const invalidId = await client.callTool({ name: "get_video", arguments: { id: "42" } });
     expect(invalidId.isError).toBe(true);
-    expect(text(invalidId)).toMatch(/gen_ followed by 16 hex digits/);
+    expect(text(invalidId)).toMatch(/gen_ or exp_ followed by 16 hex digits/);
     expect((await client.callTool({ name: "list_videos" })).structuredContent.videos).toHaveLength(3);
     for (const id of started) await client.callTool({ name: "cancel_video", arguments: { id } }); // nothing runs on into the next test
     await client.close();

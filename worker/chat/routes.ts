@@ -62,6 +62,23 @@ const conversation = createRoute({
   },
 });
 
+const cancel = createRoute({
+  method: "post",
+  path: "/sessions/{id}/turn/cancel",
+  tags: ["Chat"],
+  summary: "Stop waiting for the reply being written",
+  description:
+    "The turn's stream ends with `done` (`cancelled`) after the timeline as it stands. NemoVideo is not told (its API has no way to stop a message): it may still finish the work, and the timeline will show it. 204 when no reply is being written.",
+  security,
+  request: { params: SessionParams },
+  responses: {
+    202: { description: "Stopped waiting." },
+    204: { description: "No reply is being written." },
+    401: unauthorized,
+    404: errorResponse("No such session for this visitor."),
+  },
+});
+
 export const chat = createRouter()
   .openapi(send, async (c) => {
     const { id } = c.req.valid("param");
@@ -74,6 +91,10 @@ export const chat = createRouter()
     const after = lastEventId(c.req.valid("header")["last-event-id"], c.req.valid("query").after);
     const stream = settle(await c.var.visitor.stub.followTurn(id, after));
     return (stream ? sseResponse(stream) : c.body(null, 204)) as never;
+  })
+  .openapi(cancel, async (c) => {
+    const stopped = settle(await c.var.visitor.stub.cancelTurn(c.req.valid("param").id));
+    return c.body(null, stopped ? 202 : 204);
   })
   .openapi(conversation, async (c) => {
     const { id } = c.req.valid("param");

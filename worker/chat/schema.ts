@@ -19,7 +19,11 @@ export const TurnEvent = z.discriminatedUnion("event", [
   }),
   z.object({
     event: z.literal("done"),
-    data: z.object({ reason: z.enum(["complete", "error", "interrupted", "timeout"]) }),
+    data: z.object({
+      reason: z.enum(["complete", "error", "interrupted", "timeout", "cancelled"]).openapi({
+        description: "`cancelled`: the person stopped waiting (NemoVideo may still finish the work: the timeline shows it).",
+      }),
+    }),
   }),
 ]).openapi("TurnEvent");
 export type TurnEvent = z.infer<typeof TurnEvent>;

@@ -33,6 +33,8 @@ export class Turns {
   private readonly live = new Set<string>();
   /** Turns still running when their visitor was forgotten: read to their end, kept nowhere. */
   private readonly dropped = new Set<string>();
+  /** How to stop waiting for each running turn's reply (the person's Cancel). */
+  private readonly stops = new Map<string, AbortController>();
 
   constructor(
     private readonly scope: Scope,
@@ -192,13 +194,19 @@ export class Turns {
           await this.sessions.replace(visitorId, session.id, session.upstreamId);
         throw error;
       });
-      const result = await relayTurn(upstreamEvents(upstream.events), (event) => this.send(turn, event), {
+      // Cancel stops reading NemoVideo's stream; what the relay says of the cut is not the person's news.
+      const stop = new AbortController();
+      this.stops.set(turn.id, stop);
+      const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+      upstream.events.pipeTo(writable, { signal: stop.signal }).catch(() => {});
+      const send = (event: TurnEvent) => (stop.signal.aborted ? undefined : this.send(turn, event));
+      const result = await relayTurn(upstreamEvents(readable), send, {
         language: languageOf(session.language),
         caller: upstream.caller,
         workingMs: config.WORKING_NOTICE_MS,
         capMs: config.TURN_CAP_MS,
       });
-      reason = result.reason;
+      reason = stop.signal.aborted ? "cancelled" : result.reason;
       if (result.lostSession) await this.sessions.replace(visitorId, session.id, session.upstreamId);
       else {
         const after = await readSession(nemo, session).catch(() => undefined);
@@ -209,7 +217,21 @@ export class Turns {
       this.send(turn, errorEvent(toAppError(error)));
       reason = "error";
     }
+    this.stops.delete(turn.id);
     this.finish(turn, reason);
+  }
+
+  /**
+   * The person stops waiting for the reply being written in the session: its stream ends with `done`
+   * (`cancelled`), and the timeline as it then stands. False when no reply is being written here.
+   */
+  cancel(sessionId: string): boolean {
+    if (!this.sessions.find(sessionId)) throw notFound("That session");
+    const turn = this.table.runningIn(sessionId);
+    const stop = turn && this.stops.get(turn.id);
+    if (!stop) return false;
+    stop.abort();
+    return true;
   }
 
   /** Hands an event, with its id, to whoever follows the turn; the journal keeps it for the next batch. */

@@ -9,12 +9,14 @@ import { isExportReady } from "../sessions/timeline";
 import { secretOf, withDownload } from "../signing";
 import { replayed, type StreamEvent } from "../sse";
 import type { Account } from "../visitors/account";
+import { fileKey, KeptFiles, keepFile } from "./file";
 import { EXPORT_CAP_MS, MAX_POLL_FAILURES, nextPollIn, POLL, retryIn } from "./poll";
 import type { ExportRecord, JobError } from "./schema";
 import { type ExportStatus, isFinalExport } from "./statuses";
 import { ExportTable, type ExportRow, toRecord } from "./table";
 
-type Output = { format: string; quality: string };
+/** What to render, and the API's address to give its links from (the one it was asked at). */
+type Output = { format: string; quality: string; origin: string };
 const key = (id: string) => `export:${id}`;
 
 /**
@@ -26,6 +28,8 @@ const key = (id: string) => `export:${id}`;
  */
 export class Exports {
   private readonly table: ExportTable;
+  /** The finished files, for the download route and the videos library. */
+  readonly files: KeptFiles;
   /** Exports being submitted, by session: a second click meanwhile waits for the first instead of racing it. */
   private readonly starting = new Map<string, Promise<ExportRecord>>();
 
@@ -35,6 +39,7 @@ export class Exports {
     private readonly account: Account,
   ) {
     this.table = new ExportTable(scope.sql);
+    this.files = new KeptFiles(this.table, scope.env.VIDEOS);
     scope.schedule.define("export", { run: (id) => this.step(id), giveUp: (id, error) => this.giveUp(id, error) });
   }
 
@@ -68,13 +73,6 @@ export class Exports {
   find(id: string): ExportRecord | undefined {
     const row = this.table.find(id);
     return row && toRecord(row);
-  }
-
-  /** Where the finished file is: for the download route. */
-  file(id: string): { renderId: string; url?: string } | undefined {
-    const row = this.table.find(id);
-    if (!row || row.status !== "completed") return undefined;
-    return { renderId: row.renderId, url: row.url };
   }
 
   /** The exports of the visitor's sessions, newest first. */
@@ -115,20 +113,21 @@ export class Exports {
     this.table.deleteEndedOutside(sessionIds);
   }
 
-  /** The visitor asked to be forgotten: renders still running are stopped, and every export goes. */
+  /** The visitor asked to be forgotten: renders still running are stopped, and every export goes, kept files too. */
   async forget(visitorId: string): Promise<void> {
     const nemo = this.account.client(visitorId);
     for (const renderId of this.table.runningRenders()) await nemo.cancelRender(renderId).catch(() => {});
     for (const row of this.table.list()) {
       await this.scope.schedule.cancel(key(row.exportId));
       this.scope.live.end(key(row.exportId));
+      if (row.fileKey) await this.files.drop(row.exportId);
     }
     this.table.deleteAll();
   }
 
   private async submitNew(visitorId: string, session: SessionRecord, output: Output) {
     const nemo = this.account.client(visitorId);
-    const { draft, timeline } = await nemo.state(session.upstreamId);
+    const { draft, timeline, title, width, height } = await nemo.state(session.upstreamId);
     if (!isExportReady(timeline))
       throw new AppError(
         "export_not_ready",
@@ -144,10 +143,16 @@ export class Exports {
       progress: job.progress,
       createdAt,
       renderId,
-      ...output,
+      format: output.format,
+      quality: output.quality,
+      origin: output.origin,
       submissions: 1,
       failures: 0,
       lookedAt: answeredAt,
+      title: title ?? timeline.tracks.find((track) => track.kind === "video" && track.label)?.label,
+      durationS: timeline.durationMs ? timeline.durationMs / 1000 : undefined,
+      width,
+      height,
     };
     this.table.insert(row);
     await this.scope.schedule.at(key(row.exportId), answeredAt + POLL.firstMs * this.scale);
@@ -180,6 +185,10 @@ export class Exports {
     const observedAt = Date.now();
     this.table.setFailures(id, 0);
     if (job.status === "completed") {
+      // Completed once the file is ours: NemoVideo's link is not ours to keep. A copy that fails is tried again.
+      const kept = fileKey(visitorId, id);
+      if (await keepFile(this.scope.env.VIDEOS, kept, () => nemo.renderFile(row.renderId, job.url))) this.table.kept(id, kept, job.durationS);
+      else console.error("a finished video could not be kept (NemoVideo gave no length): its own link stands", id);
       await this.end(row, { status: "completed", progress: 100, url: job.url });
       return;
     }
@@ -266,7 +275,7 @@ export class Exports {
 
   /** An export as its followers see it: with its signed download link once completed. */
   private view(row: ExportRow) {
-    return withDownload(toRecord(row), this.sessions.find(row.sessionId)?.visitorId ?? "", secretOf(this.scope.config));
+    return withDownload(toRecord(row), this.sessions.owner(row.sessionId) ?? "", secretOf(this.scope.config), row.origin ?? "");
   }
 
   private ended(id: string): boolean {

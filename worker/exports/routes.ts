@@ -1,11 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createMiddleware } from "hono/factory";
 import { AppError, notFound, settle } from "../errors";
-import { type AppEnv, createRouter, errorResponse, requireVisitor, security, signedView, unauthorized } from "../http";
+import { createRouter, errorResponse, keyOrSignature, security, SignedQuery, signedView, unauthorized } from "../http";
 import { SessionParams } from "../sessions/schema";
-import { checkDownloadLink, secretOf } from "../signing";
 import { sseResponse } from "../sse";
-import { VisitorContext } from "../visitor/context";
+import { attachmentNamed, fileGone, serveFile } from "./file";
 import { Export, ExportParams, ExportRequest } from "./schema";
 
 const noSuchExport = errorResponse("No such export for this visitor.");
@@ -88,32 +86,20 @@ const cancel = createRoute({
   },
 });
 
-/** The visitor key, or else a valid signature of a download link, names the visitor. */
-const visitorOrSignature = createMiddleware<AppEnv>(async (c, next) => {
-  if (c.req.header("Authorization")) return requireVisitor(c, next);
-  const { v, exp, sig } = c.req.query();
-  const id = c.req.param("id") ?? "";
-  if (!v || !exp || !sig || !(await checkDownloadLink(id, v, Number(exp), sig, secretOf(c.var.config))))
-    throw new AppError(
-      "unauthorized",
-      "This download link is not valid or has expired. Open the export again for a fresh link.",
-    );
-  c.set("visitor", new VisitorContext(c.env, c.var.config, v));
-  await next();
-});
-
 const download = createRoute({
   method: "get",
   path: "/exports/{id}/download",
   tags: ["Exports"],
   summary: "The finished MP4",
   description:
-    "Streamed with `Content-Disposition: attachment`; `Range` gives `206 Partial Content`, so a player can seek. Authorised by the visitor key, or by the signature of the export's `downloadUrl` (so a `<video>` or a plain link can use it).",
+    "Served from PromptReel's own copy, with `Content-Disposition: attachment` named after the video's title (`inline=1` leaves it out, to play); `Range` gives `206 Partial Content`, so a player can seek. Authorised by the visitor key, or by the signature of the export's `downloadUrl` (so a `<video>` or a plain link can use it). A deleted video answers 404.",
   security: [{ visitorKey: [] }, {}],
-  middleware: [visitorOrSignature] as const,
+  middleware: [keyOrSignature("download")] as const,
   request: {
     params: ExportParams,
-    query: z.object({ v: z.uuid().optional(), exp: z.string().optional(), sig: z.string().optional() }),
+    query: SignedQuery.extend({
+      inline: z.literal("1").optional().openapi({ description: "To play it (a video's `url`): no attachment." }),
+    }),
   },
   responses: {
     200: { content: { "video/mp4": { schema: { type: "string", format: "binary" } } }, description: "The MP4." },
@@ -138,11 +124,16 @@ export const exportDownloads = createRouter().openapi(
       if (!record) throw notFound("That export");
       throw new AppError("export_not_ready", "This export has not finished yet: follow its progress, then download it.");
     }
+    if (file.deleted) throw fileGone();
     const range = c.req.header("Range");
+    const named = c.req.query("inline") ? undefined : attachmentNamed(file.title ?? `promptreel-${id}`);
+    const kept = file.fileKey && (await serveFile(c.env.VIDEOS, file.fileKey, range, named));
+    if (kept) return kept as never;
+    // Finished before videos were kept (or NemoVideo gave no length): its own link, with the player's range.
     const upstream = await visitor.nemo.renderFile(file.renderId, file.url, range);
     const headers = new Headers({
       "Content-Type": "video/mp4",
-      "Content-Disposition": `attachment; filename="promptreel-${id}.mp4"`,
+      ...(named ? { "Content-Disposition": named } : {}),
       "Accept-Ranges": "bytes",
       "Cache-Control": "private, max-age=3600",
     });
@@ -160,7 +151,7 @@ export const exports = createRouter()
     const { id } = c.req.valid("param");
     const output = ExportRequest.parse(c.req.valid("json") ?? {});
     const visitor = c.var.visitor;
-    const record = settle(await visitor.stub.startExport(visitor.visitorId, id, output));
+    const record = settle(await visitor.stub.startExport(visitor.visitorId, id, { ...output, origin: new URL(c.req.url).origin }));
     return c.json(await signedView(c, record), 202);
   })
   .openapi(list, async (c) => {

@@ -10,7 +10,21 @@ export interface ExportRow extends ExportRecord {
   failures: number;
   /** When NemoVideo last said how the render is doing (its answer to the submission, then each poll's). */
   lookedAt: number;
+  /** What the draft said of the video: its title and frame, and its length (the render's own, once it says). */
+  title?: string;
+  durationS?: number;
+  width?: number;
+  height?: number;
+  /** Where the finished file is in our bucket (exports/file.ts), while it is kept there. */
+  fileKey?: string;
+  /** When the person deleted the video. */
+  deletedAt?: number;
+  /** The API's address when the export was asked for: its links are absolute. */
+  origin?: string;
 }
+
+/** Columns added since the table was first made, each with its type: added to older tables as they open. */
+const ADDED = { title: "TEXT", duration_s: "REAL", width: "INTEGER", height: "INTEGER", file_key: "TEXT", deleted_at: "INTEGER", origin: "TEXT" };
 
 const FINAL = JSON.stringify(FINAL_EXPORT_STATUSES);
 
@@ -28,12 +42,13 @@ export class ExportTable {
     const columns = sql.exec("SELECT name FROM pragma_table_info('exports')").toArray().map((column) => column.name);
     if (columns.includes("submitted_at"))
       sql.exec("ALTER TABLE exports RENAME COLUMN submitted_at TO looked_at; ALTER TABLE exports DROP COLUMN start_progress");
+    for (const [name, type] of Object.entries(ADDED)) if (!columns.includes(name)) sql.exec(`ALTER TABLE exports ADD COLUMN ${name} ${type}`);
   }
 
   insert(row: ExportRow): void {
     this.sql.exec(
       `INSERT INTO exports (id, session_id, render_id, status, progress, format, quality, submissions, created_at,
-        looked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        looked_at, title, duration_s, width, height, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       row.exportId,
       row.sessionId,
       row.renderId,
@@ -44,7 +59,27 @@ export class ExportTable {
       row.submissions,
       row.createdAt,
       row.lookedAt,
+      row.title ?? null,
+      row.durationS ?? null,
+      row.width ?? null,
+      row.height ?? null,
+      row.origin ?? null,
     );
+  }
+
+  /** The finished file is in our bucket (and the render said how long it is). */
+  kept(id: string, fileKey: string, durationS?: number): void {
+    this.sql.exec("UPDATE exports SET file_key = ?, duration_s = COALESCE(?, duration_s) WHERE id = ?", fileKey, durationS ?? null, id);
+  }
+
+  /** Its file is no longer ours to serve (deleted at the person's wish). */
+  dropped(id: string): void {
+    this.sql.exec("UPDATE exports SET file_key = NULL, deleted_at = ? WHERE id = ?", Date.now(), id);
+  }
+
+  /** The exports whose file is kept, newest first. */
+  withFiles(): ExportRow[] {
+    return this.sql.exec("SELECT * FROM exports WHERE file_key IS NOT NULL ORDER BY created_at DESC").toArray().map(toRow);
   }
 
   find(id: string): ExportRow | undefined {
@@ -121,10 +156,11 @@ export class ExportTable {
     );
   }
 
-  /** Forgets the ended exports of sessions that are gone. */
+  /** Forgets the ended exports of sessions that are gone, but those whose video is kept. */
   deleteEndedOutside(sessionIds: Set<string>): void {
     this.sql.exec(
-      "DELETE FROM exports WHERE status IN (SELECT value FROM json_each(?)) AND session_id NOT IN (SELECT value FROM json_each(?))",
+      `DELETE FROM exports WHERE status IN (SELECT value FROM json_each(?)) AND file_key IS NULL
+        AND session_id NOT IN (SELECT value FROM json_each(?))`,
       FINAL,
       JSON.stringify([...sessionIds]),
     );
@@ -148,6 +184,13 @@ function toRow(row: Record<string, SqlStorageValue>): ExportRow {
     createdAt: Number(row.created_at),
     lookedAt: Number(row.looked_at),
     completedAt: optional(row.completed_at) as number | undefined,
+    title: optional(row.title) as string | undefined,
+    durationS: optional(row.duration_s) as number | undefined,
+    width: optional(row.width) as number | undefined,
+    height: optional(row.height) as number | undefined,
+    fileKey: optional(row.file_key) as string | undefined,
+    deletedAt: optional(row.deleted_at) as number | undefined,
+    origin: optional(row.origin) as string | undefined,
   };
 }
 

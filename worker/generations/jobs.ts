@@ -48,7 +48,7 @@ export class Generations {
   ) {
     this.table = new GenerationTable(scope.sql);
     scope.schedule.define("generation", { run: (id) => this.step(id), giveUp: (id, error) => this.giveUp(id, error) });
-    this.webhooks = new Webhooks(scope, this.table, (row) => this.view(row, true));
+    this.webhooks = new Webhooks(scope, this.table, (row) => this.view(row));
     for (const row of this.table.unfinished()) {
       if (row.status === "generating" && row.turnId) this.watchTurn(row.id, row.turnId);
       if (row.status === "rendering" && row.exportId) this.watchExport(row.id, row.exportId);
@@ -123,7 +123,7 @@ export class Generations {
   async follow(id: string): Promise<ReadableStream<Uint8Array> | undefined> {
     const row = this.table.find(id);
     if (!row) return undefined;
-    const now: StreamEvent = { event: "status", data: await this.view(row, false) };
+    const now: StreamEvent = { event: "status", data: await this.view(row) };
     if (this.table.find(id)!.status !== row.status) return this.follow(id);
     return FINAL_GENERATION_STATUSES.includes(row.status) ? replayed([now]) : this.scope.live.follow(topic(id), [now]);
   }
@@ -206,7 +206,7 @@ export class Generations {
     if (!isExportReady(timeline)) return this.finish(row, "failed", this.turns.lastError(turn.id) ?? FAILURES.noVideo);
     let record: ExportRecord;
     try {
-      record = await this.exports.start(row.visitorId, session.id, { format: "mp4", quality: "high" });
+      record = await this.exports.start(row.visitorId, session.id, { format: "mp4", quality: "high", origin: row.origin });
     } catch (error) {
       const appError = toAppError(error);
       if (isTransient(appError) || appError.code === "internal") throw appError;
@@ -268,13 +268,13 @@ export class Generations {
 
   private async publish(id: string): Promise<void> {
     const row = this.table.find(id);
-    if (row) this.scope.live.publish(topic(id), { event: "status", data: await this.view(row, false) });
+    if (row) this.scope.live.publish(topic(id), { event: "status", data: await this.view(row) });
   }
 
-  /** The generation as the API shows it: with its signed download link, absolute for a webhook receiver. */
-  private view(row: GenerationRow, absolute: boolean) {
+  /** The generation as the API shows it: with its signed download link, absolute (for a page, an agent, a webhook receiver). */
+  private view(row: GenerationRow) {
     const visitorId = (row.sessionId && this.sessions.find(row.sessionId)?.visitorId) || "";
-    return withDownload(this.record(row), visitorId, secretOf(this.scope.config), absolute ? row.origin : "");
+    return withDownload(this.record(row), visitorId, secretOf(this.scope.config), row.origin);
   }
 
   private record(row: GenerationRow): GenerationRecord {

@@ -4,7 +4,7 @@ import { FINAL_GENERATION_STATUSES, type GenerationStatus } from "./schema";
 export interface GenerationRow {
   id: string;
   visitorId: string;
-  /** The API's address when the generation was asked for: webhook deliveries carry absolute links. */
+  /** The API's address when the generation was asked for: its links are absolute. */
   origin: string;
   prompt: string;
   language?: string;

@@ -1,26 +1,43 @@
 import type { CallToolResult, ContentBlock } from "@modelcontextprotocol/server";
 import { toAppError } from "../errors";
 import type { Generation } from "../generations/schema";
+import type { Video as LibraryVideo } from "../videos/schema";
 import type { Video } from "./schema";
 
 /** How often an agent should look again while a video is made, and how long one takes. */
 export const POLL_SENTENCE = "Call get_video with its id every 5 seconds or so; a video takes 1 to 3 minutes.";
 
-/** A generation (signed, with absolute links) as the MCP tools show a video. */
-export function toVideo(generation: Generation): Video {
-  const { generationId, status, prompt, progress, url, downloadUrl, error, editOf, createdAt } = generation;
+/**
+ * A generation (signed, with absolute links) as the MCP tools show a video; once completed, with what the library
+ * keeps of it (the copy to play, its title, its share page).
+ */
+export function toVideo(generation: Generation, kept?: LibraryVideo): Video {
+  const { generationId, status, prompt, progress, downloadUrl, error, editOf, createdAt } = generation;
   return {
     id: generationId,
     status,
     prompt,
     ...(status === "rendering" && progress !== undefined ? { progress } : {}),
-    ...(url ? { url } : {}),
+    ...(kept ? { title: kept.title, url: kept.url } : {}),
     ...(downloadUrl ? { downloadUrl } : {}),
+    ...(kept?.shareUrl ? { shareUrl: kept.shareUrl } : {}),
     ...(error ? { error } : {}),
     ...(editOf ? { editOf } : {}),
     createdAt,
   };
 }
+
+/** A finished video of the library that was made in the app's chat (no generation of its own). */
+export const keptVideo = (video: LibraryVideo): Video => ({
+  id: video.videoId,
+  status: "completed",
+  prompt: video.title,
+  title: video.title,
+  url: video.url,
+  downloadUrl: video.downloadUrl,
+  ...(video.shareUrl ? { shareUrl: video.shareUrl } : {}),
+  createdAt: video.createdAt,
+});
 
 /** What a video's status means for the agent, in a sentence or two. */
 export function describeVideo(video: Video): string {

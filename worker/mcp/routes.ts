@@ -7,9 +7,9 @@ import { notFound, settle, toAppError } from "../errors";
 import type { GenerationRecord } from "../generations/schema";
 import { type AppEnv, authenticate, sendError } from "../http";
 import { secretOf, withDownload } from "../signing";
-import type { VisitorContext } from "../visitor/context";
-import { answer, describeVideo, POLL_SENTENCE, refusal, toVideo, videoLink } from "./answers";
-import { CreateVideoInput, EditVideoInput, Started, Video, VideoId, VideoList } from "./schema";
+import { videoView } from "../videos/view";
+import { answer, describeVideo, keptVideo, POLL_SENTENCE, refusal, toVideo, videoLink } from "./answers";
+import { AnyVideoId, CreateVideoInput, EditVideoInput, Started, Video, VideoId, VideoList } from "./schema";
 
 const NO_KEY =
   "PromptReel's MCP server needs a visitor key: create one with POST /api/v1/visitors and send it as `Authorization: Bearer <key>` (a key works for 30 days).";
@@ -44,24 +44,36 @@ const tool =
   async (args: A): Promise<CallToolResult> =>
     work(args).catch(refusal);
 
-/**
- * The visitor's videos, newest first. Today a video is a generation; when the videos library (`GET /videos`)
- * lands, this is the one function that reads it instead.
- */
-async function listVideos(visitor: VisitorContext, view: (record: GenerationRecord) => Promise<Video>): Promise<Video[]> {
-  return Promise.all((await visitor.stub.generationList()).map(view));
-}
-
 /** The MCP server of one request: one visitor's videos as tools, over its Durable Object, as the API has them. */
 function videoServer(c: Context<AppEnv>): McpServer {
   const visitor = c.var.visitor;
   const { stub, visitorId } = visitor;
   const origin = new URL(c.req.url).origin;
-  const view = async (record: GenerationRecord) => toVideo(await withDownload(record, visitorId, secretOf(c.var.config), origin));
+  const signed = (record: GenerationRecord) => withDownload(record, visitorId, secretOf(c.var.config), origin);
+  const kept = async (exportId?: string) => {
+    const video = exportId && (await stub.video(exportId));
+    return video ? videoView(video, origin, visitorId, secretOf(c.var.config)) : undefined;
+  };
+  const view = async (record: GenerationRecord) =>
+    toVideo(await signed(record), record.status === "completed" ? await kept(record.exportId) : undefined);
   const find = async (id: string) => {
+    if (id.startsWith("exp_")) {
+      const video = await kept(id);
+      if (!video) throw notFound("That video");
+      return keptVideo(video);
+    }
     const record = await stub.generation(id);
     if (!record) throw notFound("That video");
     return view(record);
+  };
+  /** Every video, newest first: those made with create_video, and the library's others (made in the chat). */
+  const listVideos = async () => {
+    const [records, library] = await Promise.all([stub.generationList(), stub.videoList()]);
+    const views = new Map(await Promise.all(library.map(async (video) => [video.videoId, await videoView(video, origin, visitorId, secretOf(c.var.config))] as const)));
+    const fromTools = new Set(records.map((record) => record.exportId));
+    const own = await Promise.all(records.map(async (record) => toVideo(await signed(record), views.get(record.exportId ?? ""))));
+    const others = [...views.values()].filter((video) => !fromTools.has(video.videoId)).map(keptVideo);
+    return [...own, ...others].sort((a, b) => b.createdAt - a.createdAt);
   };
   const server = new McpServer({ name: "promptreel", title: "PromptReel", version: "0.1.0" }, { instructions: INSTRUCTIONS });
 
@@ -86,7 +98,7 @@ function videoServer(c: Context<AppEnv>): McpServer {
       title: "Check a video",
       description:
         "A video's status (queued, generating, rendering, completed, failed, cancelled), its progress while rendering, and when completed the MP4's downloadUrl (absolute, works for 24 hours with no other credential), also as a resource link.",
-      inputSchema: VideoId,
+      inputSchema: AnyVideoId,
       outputSchema: Video,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
@@ -125,7 +137,7 @@ function videoServer(c: Context<AppEnv>): McpServer {
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     tool(async () => {
-      const videos = await listVideos(visitor, view);
+      const videos = await listVideos();
       const lines = videos.map((video) => `${video.id} (${video.status}): ${video.prompt}`);
       return answer({ videos }, videos.length ? lines.join("\n") : "No videos yet: make one with create_video.");
     }),

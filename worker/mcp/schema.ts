@@ -8,6 +8,14 @@ import { EditRequest, GenerationParams, GenerationRequest, GenerationStatus } fr
  */
 export const VideoId = GenerationParams;
 
+/** A video to look at: one made with create_video (gen_…), or any finished one of the library (exp_…). */
+export const AnyVideoId = z.object({
+  id: z
+    .string()
+    .regex(/^(gen|exp)_[0-9a-f]{16}$/, "a video id looks like gen_ or exp_ followed by 16 hex digits")
+    .describe("The video's id, from create_video, edit_video or list_videos."),
+});
+
 export const CreateVideoInput = GenerationRequest.omit({ webhookUrl: true });
 
 export const EditVideoInput = EditRequest.omit({ webhookUrl: true }).extend({
@@ -20,17 +28,19 @@ export const Started = z.object({
 });
 
 export const Video = z.object({
-  id: z.string().describe("The video's id (gen_…)."),
+  id: z.string().describe("The video's id: gen_… for one made with create_video, exp_… for one made in the app's chat."),
   status: GenerationStatus.describe(
     "queued → generating (NemoVideo makes the clip) → rendering (the MP4 is exported) → completed; or failed, or cancelled.",
   ),
   prompt: z.string().describe("What was asked for, as sent to NemoVideo."),
   progress: z.number().optional().describe("The render's progress, 0–100, while rendering."),
-  url: z.string().optional().describe("When completed: NemoVideo's own address of the MP4."),
+  title: z.string().optional().describe("When completed: the video's title."),
+  url: z.string().optional().describe("When completed: the MP4 to play (kept by PromptReel, answers byte ranges), an absolute link for 24 hours."),
   downloadUrl: z
     .string()
     .optional()
     .describe("When completed: the MP4, an absolute link that works for 24 hours with no other credential."),
+  shareUrl: z.string().optional().describe("Its public page, when the person shared it (in the app or the API)."),
   error: JobError.optional().describe("When failed: why, in words."),
   editOf: z.string().optional().describe("The video this one changes (edit_video)."),
   createdAt: z.number().describe("When it was asked for, epoch milliseconds."),

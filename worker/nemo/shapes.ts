@@ -22,6 +22,7 @@ export const Media = z
   .object({
     name: z.string(),
     kind: z.enum(["video", "image", "audio", "other"]),
+    made: z.enum(["uploaded", "generated"]).openapi({ description: "Sent by the person, or made by NemoVideo." }),
     url: z.string().optional(),
     durationS: z.number().optional(),
   })
@@ -46,6 +47,8 @@ export interface RenderJob {
   status: "pending" | "processing" | "completed" | "failed";
   progress: number;
   url?: string;
+  /** The finished video's length, when the answer says. */
+  durationS?: number;
   createdAt?: number;
   completedAt?: number;
   error?: string;

@@ -61,7 +61,7 @@ export function toTimeline(draft: unknown): Timeline {
 
 const MEDIA_KINDS = new Set(["video", "image", "audio"]);
 
-function toMedia(item: unknown): Media | undefined {
+function toMedia(item: unknown, made: Media["made"]): Media | undefined {
   if (!item || typeof item !== "object") return undefined;
   const value = item as Record<string, unknown>;
   const url = [value.cdn_url, value.url, value.video_url, value.media_url].find((v) => typeof v === "string") as
@@ -74,17 +74,39 @@ function toMedia(item: unknown): Media | undefined {
   return {
     name,
     kind: MEDIA_KINDS.has(type) ? (type as Media["kind"]) : "other",
+    made: value.source === "generated" ? "generated" : made,
     ...(url ? { url } : {}),
     ...(value.duration != null && Number.isFinite(duration) ? { durationS: duration } : {}),
   };
 }
 
+/**
+ * The session's media: what it analysed (`video_infos`: the person's uploads, and perhaps what it made) and what it
+ * made (`generated_media`), each once; an item also listed among the generated ones counts as made by NemoVideo.
+ */
+function readMedia(state: SessionState["state"]): Media[] {
+  const generated = (state?.generated_media ?? []).map((item) => toMedia(item, "generated")).filter((item) => item !== undefined);
+  const madeUrls = new Set(generated.map((item) => item.url).filter(Boolean));
+  const infos = (state?.video_infos ?? [])
+    .map((item) => toMedia(item, "uploaded"))
+    .filter((item) => item !== undefined)
+    .map((item): Media => (item.url && madeUrls.has(item.url) ? { ...item, made: "generated" } : item));
+  const infoUrls = new Set(infos.map((item) => item.url).filter(Boolean));
+  return [...infos, ...generated.filter((item) => !item.url || !infoUrls.has(item.url))];
+}
+
+/** What the draft says of the video it makes: its title (`m.title`) and its frame (`m.width`, `m.height`). */
+function readCanvas(draft: unknown): { title?: string; width?: number; height?: number } {
+  const meta = record(record(draft).m);
+  const title = firstText(meta, ["title", "name"]);
+  const width = firstNumber(meta, ["width", "w"]);
+  const height = firstNumber(meta, ["height", "h"]);
+  return { ...(title ? { title } : {}), ...(width && height ? { width, height } : {}) };
+}
+
 /** A session's state (`draft`, `video_infos`, `generated_media`; any may be missing) in our terms. */
-export function readState(state: SessionState["state"]): { draft: unknown; timeline: Timeline; media: Media[] } {
-  const media = [...(state?.video_infos ?? []), ...(state?.generated_media ?? [])]
-    .map(toMedia)
-    .filter((item): item is Media => item !== undefined);
-  return { draft: state?.draft ?? null, timeline: toTimeline(state?.draft), media };
+export function readState(state: SessionState["state"]) {
+  return { draft: state?.draft ?? null, timeline: toTimeline(state?.draft), media: readMedia(state), ...readCanvas(state?.draft) };
 }
 
 /** What NemoVideo made of uploaded files, in our terms. */

@@ -13,6 +13,7 @@ import { Sessions } from "../sessions/sessions";
 import { Live } from "../sse";
 import type { UploadedPart } from "../uploads/schema";
 import { Uploads } from "../uploads/uploads";
+import { Library } from "../videos/library";
 import { Account } from "../visitors/account";
 
 const SWEEP_EVERY_MS = 6 * 3600_000;
@@ -32,6 +33,7 @@ export class Visitor extends DurableObject<Bindings> {
   private readonly turns: Turns;
   private readonly exports: Exports;
   private readonly generations: Generations;
+  private readonly library: Library;
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
@@ -44,6 +46,7 @@ export class Visitor extends DurableObject<Bindings> {
     this.turns = new Turns(scope, this.sessions, this.account);
     this.exports = new Exports(scope, this.sessions, this.account);
     this.generations = new Generations(scope, this.account, this.sessions, this.turns, this.exports);
+    this.library = new Library(scope, this.exports.files);
     this.schedule.define("sweep", { run: () => this.sweep() });
     ctx.blockConcurrencyWhile(async () => {
       // A fresh instance: turns that were running died with the last one's memory; jobs carry on from storage.
@@ -84,11 +87,15 @@ export class Visitor extends DurableObject<Bindings> {
     return outcomeOf(async () => this.turns.follow(sessionId, after));
   }
 
+  async cancelTurn(sessionId: string) {
+    return outcomeOf(async () => this.turns.cancel(sessionId));
+  }
+
   async history(sessionId: string) {
     return outcomeOf(async () => this.turns.history(sessionId));
   }
 
-  async startExport(visitorId: string, sessionId: string, output: { format: string; quality: string }) {
+  async startExport(visitorId: string, sessionId: string, output: { format: string; quality: string; origin: string }) {
     return outcomeOf(() => this.exports.start(visitorId, sessionId, output));
   }
 
@@ -105,7 +112,7 @@ export class Visitor extends DurableObject<Bindings> {
   }
 
   async exportFile(id: string) {
-    return this.exports.file(id);
+    return this.exports.files.finished(id);
   }
 
   async cancelExport(id: string) {
@@ -153,7 +160,37 @@ export class Visitor extends DurableObject<Bindings> {
   }
 
   /** Forgets the visitor: each feature its own data (files in R2 and copies in KV included); then its keys are refused. */
+  async videoList() {
+    return this.library.list();
+  }
+
+  async video(id: string) {
+    return this.library.find(id);
+  }
+
+  /** The video behind a share page, while it is shared (asked by the public page, with no key). */
+  async sharedVideo(shareId: string) {
+    return this.library.shared(shareId);
+  }
+
+  async deleteVideo(id: string) {
+    return outcomeOf(() => this.library.delete(id));
+  }
+
+  async shareVideo(visitorId: string, id: string) {
+    return outcomeOf(() => this.library.share(visitorId, id));
+  }
+
+  async unshareVideo(id: string) {
+    return outcomeOf(() => this.library.unshare(id));
+  }
+
+  async posterKept(id: string, posterKey: string) {
+    return outcomeOf(async () => this.library.posterKept(id, posterKey));
+  }
+
   async forget(visitorId: string): Promise<void> {
+    await this.library.forget();
     await this.generations.forget();
     await this.exports.forget(visitorId);
     this.turns.forget();

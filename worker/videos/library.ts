@@ -1,0 +1,117 @@
+import { notFound } from "../errors";
+import type { KeptFiles } from "../exports/file";
+import type { Scope } from "../scope";
+import { forgetShare, rememberShare } from "./cache";
+import { type VideoMeta, VideoTable } from "./table";
+
+/** A video as the visitor's Durable Object knows it; the Worker adds the signed and public addresses. */
+export interface LibraryVideo {
+  videoId: string;
+  title: string;
+  createdAt: number;
+  durationS?: number;
+  width: number;
+  height: number;
+  fileKey: string;
+  posterKey?: string;
+  shareId?: string;
+}
+
+/** NemoVideo renders 720p: the frame when the draft didn't say. */
+const FRAME = { width: 1280, height: 720 };
+/** A share page's id: 16 random bytes, so it can't be guessed, and it says nothing of the video or its export. */
+const newShareId = () => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16)))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+
+/**
+ * The visitor's videos: every export whose file is kept in our bucket, newest first, with what the library adds
+ * (a poster, a share page). Deleting one deletes its file, its poster and its share page.
+ */
+export class Library {
+  private readonly table: VideoTable;
+
+  constructor(
+    private readonly scope: Scope,
+    private readonly files: KeptFiles,
+  ) {
+    this.table = new VideoTable(scope.sql);
+  }
+
+  list(): LibraryVideo[] {
+    const meta = this.table.all();
+    return this.files.kept().map((row) => toVideo(row, meta.get(row.exportId)));
+  }
+
+  find(videoId: string): LibraryVideo | undefined {
+    const row = this.files.kept().find((each) => each.exportId === videoId);
+    return row && toVideo(row, this.table.find(videoId));
+  }
+
+  /** The video behind a share page, while it is shared. */
+  shared(shareId: string): LibraryVideo | undefined {
+    const meta = this.table.byShare(shareId);
+    return meta && this.find(meta.videoId);
+  }
+
+  /** Its share page's id: the one it has, or a new one (`created`). */
+  async share(visitorId: string, videoId: string): Promise<{ shareId: string; created: boolean }> {
+    const video = this.need(videoId);
+    if (video.shareId) return { shareId: video.shareId, created: false };
+    const shareId = newShareId();
+    await rememberShare(this.scope.env, shareId, visitorId);
+    this.table.setShare(videoId, shareId);
+    return { shareId, created: true };
+  }
+
+  async unshare(videoId: string): Promise<void> {
+    const video = this.need(videoId);
+    if (!video.shareId) return;
+    this.table.setShare(videoId, null);
+    await forgetShare(this.scope.env, video.shareId);
+  }
+
+  /** The page made a poster (the Worker put it in the bucket under `posterKey`). */
+  posterKept(videoId: string, posterKey: string): void {
+    this.need(videoId);
+    this.table.setPoster(videoId, posterKey);
+  }
+
+  /** Deletes the video: its file, its poster and its share page. Its export then answers its download as gone. */
+  async delete(videoId: string): Promise<void> {
+    const video = this.need(videoId);
+    if (video.shareId) await forgetShare(this.scope.env, video.shareId);
+    if (video.posterKey) await this.scope.env.VIDEOS.delete(video.posterKey);
+    await this.files.drop(videoId);
+    this.table.remove(videoId);
+  }
+
+  /** The visitor asked to be forgotten: every video goes (the exports drop their files themselves). */
+  async forget(): Promise<void> {
+    for (const meta of this.table.all().values()) {
+      if (meta.shareId) await forgetShare(this.scope.env, meta.shareId);
+      if (meta.posterKey) await this.scope.env.VIDEOS.delete(meta.posterKey);
+      this.table.remove(meta.videoId);
+    }
+  }
+
+  private need(videoId: string): LibraryVideo {
+    const video = this.find(videoId);
+    if (!video) throw notFound("That video");
+    return video;
+  }
+}
+
+function toVideo(
+  row: { exportId: string; title?: string; createdAt: number; durationS?: number; width?: number; height?: number; fileKey?: string },
+  meta: VideoMeta | undefined,
+): LibraryVideo {
+  return {
+    videoId: row.exportId,
+    title: row.title || "Untitled video",
+    createdAt: row.createdAt,
+    ...(row.durationS ? { durationS: row.durationS } : {}),
+    ...(row.width && row.height ? { width: row.width, height: row.height } : FRAME),
+    fileKey: row.fileKey!,
+    ...(meta?.posterKey ? { posterKey: meta.posterKey } : {}),
+    ...(meta?.shareId ? { shareId: meta.shareId } : {}),
+  };
+}

@@ -1,0 +1,156 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { AppError, notFound, settle } from "../errors";
+import { type AppEnv, createRouter, errorResponse, keyOrSignature, security, SignedQuery, unauthorized } from "../http";
+import { secretOf } from "../signing";
+import type { LibraryVideo } from "./library";
+import { videoView } from "./view";
+import { Share, Video, VideoParams } from "./schema";
+
+const noSuchVideo = errorResponse("No such video for this visitor.");
+/** A poster is a still the page draws from the player: a JPEG, small. */
+export const POSTER_MAX_BYTES = 256 * 1024;
+const jpeg = { content: { "image/jpeg": { schema: { type: "string" as const, format: "binary" } } } };
+
+const list = createRoute({
+  method: "get",
+  path: "/videos",
+  tags: ["Videos"],
+  summary: "My videos: every finished video, newest first",
+  description: "Each is kept in PromptReel's own storage (NemoVideo's result links are not ours to keep) until it is deleted.",
+  security,
+  responses: {
+    200: { content: { "application/json": { schema: z.object({ videos: z.array(Video) }) } }, description: "The videos." },
+    401: unauthorized,
+  },
+});
+
+const read = createRoute({
+  method: "get",
+  path: "/videos/{id}",
+  tags: ["Videos"],
+  summary: "One video",
+  security,
+  request: { params: VideoParams },
+  responses: { 200: { content: { "application/json": { schema: Video } }, description: "The video." }, 401: unauthorized, 404: noSuchVideo },
+});
+
+const remove = createRoute({
+  method: "delete",
+  path: "/videos/{id}",
+  tags: ["Videos"],
+  summary: "Delete a video",
+  description: "Our copy, its poster and its share page are gone; its download answers 404 from then on.",
+  security,
+  request: { params: VideoParams },
+  responses: { 204: { description: "Deleted." }, 401: unauthorized, 404: noSuchVideo },
+});
+
+const share = createRoute({
+  method: "post",
+  path: "/videos/{id}/share",
+  tags: ["Videos"],
+  summary: "Share a video: a public page that plays it",
+  description:
+    "Answers the page's absolute address, this deployment's `/v/<shareId>`: an unguessable id, not the video's. The page plays with no script and carries Open Graph, a Twitter player card and oEmbed discovery. Sharing again answers the same page.",
+  security,
+  request: { params: VideoParams },
+  responses: {
+    201: { content: { "application/json": { schema: Share } }, description: "Shared now." },
+    200: { content: { "application/json": { schema: Share } }, description: "It was shared already." },
+    401: unauthorized,
+    404: noSuchVideo,
+  },
+});
+
+const unshare = createRoute({
+  method: "delete",
+  path: "/videos/{id}/share",
+  tags: ["Videos"],
+  summary: "Take a video's share page down",
+  description: "The page, its video and its poster answer 404 from then on.",
+  security,
+  request: { params: VideoParams },
+  responses: { 204: { description: "Taken down." }, 401: unauthorized, 404: noSuchVideo },
+});
+
+const putPoster = createRoute({
+  method: "put",
+  path: "/videos/{id}/poster",
+  tags: ["Videos"],
+  summary: "Give a video its poster (a still, JPEG)",
+  description: `A Worker can't decode video, so the page draws a frame from its player and sends it here (at most ${POSTER_MAX_BYTES / 1024} KB). It shows in the library, on the share page and in link previews.`,
+  security,
+  request: { params: VideoParams, body: { ...jpeg, required: true } },
+  responses: {
+    204: { description: "Kept." },
+    401: unauthorized,
+    404: noSuchVideo,
+    413: errorResponse("Over the size limit."),
+    415: errorResponse("Not a JPEG."),
+  },
+});
+
+const getPoster = createRoute({
+  method: "get",
+  path: "/videos/{id}/poster.jpg",
+  tags: ["Videos"],
+  summary: "A video's poster",
+  description: "Authorised by the visitor key, or by the signature of the video's `posterUrl`.",
+  security: [{ visitorKey: [] }, {}],
+  middleware: [keyOrSignature("poster")] as const,
+  request: { params: VideoParams, query: SignedQuery },
+  responses: { 200: { ...jpeg, description: "The poster." }, 401: unauthorized, 404: noSuchVideo },
+});
+
+/** A video as the API shows it, from the request: absolute, signed addresses, and its share page. */
+const view = (c: { var: AppEnv["Variables"]; req: { url: string } }, video: LibraryVideo) =>
+  videoView(video, new URL(c.req.url).origin, c.var.visitor.visitorId, secretOf(c.var.config));
+
+const posterKey = (visitorId: string, videoId: string) => `videos/${visitorId}/${videoId}.jpg`;
+
+export const videos = createRouter()
+  .openapi(list, async (c) => {
+    const all = await c.var.visitor.stub.videoList();
+    return c.json({ videos: await Promise.all(all.map((video) => view(c, video))) }, 200);
+  })
+  .openapi(read, async (c) => {
+    const video = await c.var.visitor.stub.video(c.req.valid("param").id);
+    if (!video) throw notFound("That video");
+    return c.json(await view(c, video), 200);
+  })
+  .openapi(remove, async (c) => {
+    settle(await c.var.visitor.stub.deleteVideo(c.req.valid("param").id));
+    return c.body(null, 204);
+  })
+  .openapi(share, async (c) => {
+    const { visitorId, stub } = c.var.visitor;
+    const { shareId, created } = settle(await stub.shareVideo(visitorId, c.req.valid("param").id));
+    return c.json({ shareUrl: `${new URL(c.req.url).origin}/v/${shareId}` }, created ? 201 : 200);
+  })
+  .openapi(unshare, async (c) => {
+    settle(await c.var.visitor.stub.unshareVideo(c.req.valid("param").id));
+    return c.body(null, 204);
+  })
+  .openapi(putPoster, async (c) => {
+    const { id } = c.req.valid("param");
+    const { visitorId, stub } = c.var.visitor;
+    if (!(await stub.video(id))) throw notFound("That video");
+    if (!(c.req.header("Content-Type") ?? "").toLowerCase().startsWith("image/jpeg"))
+      throw new AppError("unsupported_format", "A poster is a JPEG image (Content-Type: image/jpeg).");
+    const length = Number(c.req.header("Content-Length"));
+    if (!Number.isSafeInteger(length) || length <= 0) throw new AppError("length_required", "A poster needs a Content-Length.");
+    if (length > POSTER_MAX_BYTES) throw new AppError("file_too_large", `A poster is ${POSTER_MAX_BYTES / 1024} KB at most.`);
+    const key = posterKey(visitorId, id);
+    await c.env.VIDEOS.put(key, c.req.raw.body!, { httpMetadata: { contentType: "image/jpeg" } });
+    settle(await stub.posterKept(id, key));
+    return c.body(null, 204);
+  });
+
+/** The poster route: mounted before `requireVisitor` covers `/videos/*` (a signed link opens it too). */
+export const videoPosters = createRouter().openapi(getPoster, async (c) => {
+    const id = c.req.param("id") as string;
+    const video = await c.var.visitor.stub.video(id);
+    const poster = video?.posterKey && (await c.env.VIDEOS.get(video.posterKey));
+    if (!poster) throw notFound("That poster");
+    return new Response(poster.body, { headers: { "Content-Type": "image/jpeg", "Cache-Control": "private, max-age=3600" } }) as never;
+});

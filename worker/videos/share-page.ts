@@ -1,0 +1,121 @@
+import { html } from "hono/html";
+
+/** What a share page shows: a video kept in our bucket, at public addresses of its own. */
+export interface SharedVideo {
+  title: string;
+  durationS?: number;
+  width: number;
+  height: number;
+  /** Absolute addresses: the page itself, its player-only page, the MP4 (answers ranges), the poster. */
+  pageUrl: string;
+  embedUrl: string;
+  videoUrl: string;
+  posterUrl: string;
+  /** Where "Make your own" leads: the app. */
+  appUrl: string;
+}
+
+const PROVIDER = "PromptReel";
+
+/** The player's size in a card or an oEmbed frame: 640 wide, the video's shape. */
+export const frameSize = (video: Pick<SharedVideo, "width" | "height">) => ({
+  width: 640,
+  height: Math.round((640 * video.height) / video.width),
+});
+
+/**
+ * The share page: plays with no script (`<video src>` of the public MP4), and carries what link previews read:
+ * Open Graph (a video), a Twitter player card pointing at the player-only page, and oEmbed discovery.
+ */
+export function sharePage(video: SharedVideo): string {
+  const { width, height } = frameSize(video);
+  const oembed = `${new URL(video.pageUrl).origin}/oembed?url=${encodeURIComponent(video.pageUrl)}`;
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${video.title} · ${PROVIDER}</title>
+<meta name="description" content="A video made with ${PROVIDER}: ${video.title}">
+<meta property="og:site_name" content="${PROVIDER}">
+<meta property="og:title" content="${video.title}">
+<meta property="og:type" content="video.other">
+<meta property="og:url" content="${video.pageUrl}">
+<meta property="og:image" content="${video.posterUrl}">
+<meta property="og:video" content="${video.videoUrl}">
+<meta property="og:video:secure_url" content="${video.videoUrl}">
+<meta property="og:video:type" content="video/mp4">
+<meta property="og:video:width" content="${video.width}">
+<meta property="og:video:height" content="${video.height}">
+<meta name="twitter:card" content="player">
+<meta name="twitter:title" content="${video.title}">
+<meta name="twitter:image" content="${video.posterUrl}">
+<meta name="twitter:player" content="${video.embedUrl}">
+<meta name="twitter:player:width" content="${width}">
+<meta name="twitter:player:height" content="${height}">
+<meta name="twitter:player:stream" content="${video.videoUrl}">
+<meta name="twitter:player:stream:content_type" content="video/mp4">
+<link rel="alternate" type="application/json+oembed" href="${oembed}" title="${video.title}">
+<style>${STYLE}</style>
+</head>
+<body>
+<main>
+  <h1>${video.title}</h1>
+  <video controls playsinline preload="metadata" src="${video.videoUrl}" poster="${video.posterUrl}" width="${video.width}" height="${video.height}"></video>
+  <p class="made">Made with <a href="${video.appUrl}">${PROVIDER}</a>: describe a video, and it is made for you. <a class="own" href="${video.appUrl}">Make your own</a></p>
+</main>
+</body>
+</html>`.toString();
+}
+
+/** The player alone, for a card or an iframe elsewhere (`twitter:player`, oEmbed). */
+export function embedPage(video: SharedVideo): string {
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${video.title} · ${PROVIDER}</title>
+<style>html,body{margin:0;height:100%;background:#000}video{width:100%;height:100%;object-fit:contain}</style>
+</head>
+<body><video controls playsinline preload="metadata" src="${video.videoUrl}" poster="${video.posterUrl}" aria-label="${video.title}"></video></body>
+</html>`.toString();
+}
+
+/** The oEmbed answer (version 1.0, type video): an iframe of the player-only page. */
+export function oembedOf(video: SharedVideo) {
+  const { width, height } = frameSize(video);
+  const title = video.title.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return {
+    version: "1.0" as const,
+    type: "video" as const,
+    title: video.title,
+    provider_name: PROVIDER,
+    provider_url: video.appUrl,
+    width,
+    height,
+    thumbnail_url: video.posterUrl,
+    thumbnail_width: width,
+    thumbnail_height: height,
+    html: `<iframe src="${video.embedUrl}" width="${width}" height="${height}" title="${title}" frameborder="0" allow="fullscreen; picture-in-picture" allowfullscreen></iframe>`,
+  };
+}
+
+const STYLE = `
+body{margin:0;font:16px/1.5 system-ui,sans-serif;background:#0f1115;color:#f2f3f5}
+main{max-width:56rem;margin:0 auto;padding:1.5rem 1rem}
+h1{font-size:1.4rem;margin:0 0 1rem}
+video{display:block;width:100%;height:auto;max-height:80vh;background:#000;border-radius:.5rem}
+a{color:#9ab8ff}
+.made{color:#c5c8ce}
+.own{display:inline-block;margin-left:.5rem;padding:.35rem .8rem;border-radius:.4rem;background:#3b5bdb;color:#fff;text-decoration:none;font-weight:600}
+`;
+
+/** What a share link answers once it is taken down (or never was): said plainly, with the way to make one. */
+export function notSharedPage(appUrl: string): string {
+  return html`<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Not shared · ${PROVIDER}</title><style>${STYLE}</style></head>
+<body><main><h1>This video is not shared</h1><p class="made">Whoever shared it took it down, or deleted it. <a class="own" href="${appUrl}/">Make your own</a></p></main></body>
+</html>`.toString();
+}
