@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BASE, call, emulator, newSession, useEmulator } from "../helpers";
+import { BASE, call, chat, emulator, newSession, useEmulator } from "../helpers";
 import { exports } from "cloudflare:workers";
 
 useEmulator();
@@ -141,6 +141,18 @@ describe("uploads", () => {
     const answer = await upload(key, sessionId, [{ name: "clip.mp4", size: 5_000 }]);
     expect(answer.status).toBe(413);
     expect(answer.body.error.message).toMatch(/compress|trim/i);
+  });
+
+  it("the session's media tell the person's uploads from what NemoVideo made, each once", async () => {
+    const { key, sessionId } = await newSession("en");
+    await upload(key, sessionId, [{ name: "beach.mp4", size: 300_000 }]);
+    await emulator.grantCredits(1000);
+    await chat(key, sessionId, "generate a video of waves on a beach");
+    const { media } = (await call(`/sessions/${sessionId}`, { key })).body;
+    expect(media.filter((item: any) => item.made === "uploaded").map((item: any) => item.name)).toEqual(["beach.mp4"]);
+    const made = media.filter((item: any) => item.made === "generated");
+    expect(made).toHaveLength(1);
+    expect(new Set(media.map((item: any) => item.url)).size).toBe(media.length);
   });
 
   it("media can be added by URL", async () => {
