@@ -53,7 +53,7 @@ describe("the person's whole path", () => {
 
     const download = page.getByRole("link", { name: "Download MP4" });
     await download.waitFor({ timeout: 30_000 });
-    await expect(page.locator("video.player").getAttribute("src")).resolves.toMatch(/^\/api\/v1\/exports\/.+\/download/);
+    await expect(page.locator("video.player").getAttribute("src")).resolves.toMatch(/^http:\/\/localhost:\d+\/api\/v1\/exports\/.+\/download\?/);
     const claim = page.getByRole("link", { name: "Open in NemoVideo" });
     await claim.waitFor();
     await expect(claim.getAttribute("href")).resolves.toMatch(/^https:\/\/.*nemovideo/);
