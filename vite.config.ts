@@ -25,6 +25,8 @@ const zodEnglishOnly: Plugin = {
  * `vite build` leaves all of it out: the deployed Worker talks to NEMO_API_BASE only.
  */
 export default defineConfig(({ command }) => ({
+  // Files served as they are (the share pages' card, /share-card.png), next to the page's code.
+  publicDir: "web/public",
   // The page's dependencies, optimised when vite dev starts rather than on the first visit (which would reload it).
   optimizeDeps: {
     include: ["preact", "preact/hooks", "preact/jsx-dev-runtime", "hono/client", "eventsource-parser/stream"],

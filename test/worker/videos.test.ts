@@ -146,6 +146,10 @@ describe("posters", () => {
     const card = await exports.default.fetch(new Request(`${shareUrl}/poster.jpg`, { redirect: "manual" }));
     expect(card.status).toBe(302);
     expect(card.headers.get("Location")).toBe("/share-card.png");
+    const image = await get(new URL("/share-card.png", shareUrl).href);
+    expect(image.status).toBe(200);
+    expect(image.headers.get("Content-Type")).toBe("image/png");
+    expect(new Uint8Array(await image.arrayBuffer()).subarray(1, 4)).toEqual(new TextEncoder().encode("PNG"));
   });
 });
 
