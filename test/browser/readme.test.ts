@@ -1,0 +1,49 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeEach, describe, expect, it } from "vitest";
+import { baseUrl, resetEmulator } from "./helpers";
+
+beforeEach(resetEmulator);
+
+/** The README's curl walk, exactly as printed there, pointed at this stack instead of localhost:8787. */
+function quickStart(): string {
+  const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+  const after = readme.slice(readme.indexOf("Try it with curl while `npm start` runs"));
+  const block = /```sh\n([\s\S]*?)```/.exec(after)?.[1];
+  if (!block) throw new Error("README: no curl block after 'Try it with curl'");
+  return block.replaceAll("localhost:8787", new URL(baseUrl).host);
+}
+
+describe("the README's quick start", () => {
+  it("works end to end as written: a video, a tweak in words, an export, your videos, a share page, the MP4, a generation", () => {
+    const script = quickStart();
+    expect(script).toContain("make it 5 seconds");
+    const dir = mkdtempSync(join(tmpdir(), "promptreel-readme-"));
+    // Every line must work: bash stops at the first failing command, and curl fails on an HTTP error.
+    const run = spawnSync("bash", ["-euo", "pipefail", "-c", script.replaceAll("curl -s", "curl -fs")], {
+      cwd: dir,
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    const out = run.stdout;
+    // Both chat turns ended normally, neither with an error (credits lasted through the tweak).
+    expect(out.match(/^event: done$/gm)?.length).toBe(2);
+    expect(out).not.toMatch(/^event: error$/m);
+    expect(out).not.toMatch(/"reason":"(error|failed)/);
+    // The export's stream ended with the completed export and its absolute download address.
+    expect(out).toMatch(/"status":"completed"[^\n]*"downloadUrl":"http:\/\/[^"]+\/api\/v1\/exports\/exp_[0-9a-f]{16}\/download\?/);
+    // Your videos list it; sharing gave an absolute page that answers.
+    expect(out).toMatch(/\{"videos":\[\{"videoId":"exp_[0-9a-f]{16}"/);
+    const shareUrl = /\{"shareUrl":"([^"]+)"\}/.exec(out)?.[1];
+    expect(shareUrl).toMatch(new RegExp(`^${baseUrl}/v/[A-Za-z0-9_-]{22}$`));
+    const mp4 = readFileSync(join(dir, "fox.mp4"));
+    expect(mp4.subarray(4, 8).toString("latin1")).toBe("ftyp");
+    expect(mp4.length).toBeGreaterThan(10_000);
+    // The one-call generation was followed to its end.
+    expect(out).toMatch(/"generationId":"gen_[0-9a-f]{16}"[^\n]*"status":"completed"/);
+  });
+});
