@@ -2,20 +2,41 @@ import { z } from "@hono/zod-openapi";
 
 /** The events of a chat turn, as the person's page receives them. Each goes out with an `id:` line. */
 export const TurnEvent = z.discriminatedUnion("event", [
-  z.object({ event: z.literal("text"), data: z.object({ text: z.string() }) }),
-  z.object({ event: z.literal("activity"), data: z.object({ tool: z.string(), label: z.string() }) }),
-  z.object({ event: z.literal("working"), data: z.object({ elapsedMs: z.number(), message: z.string() }) }),
+  z.object({ event: z.literal("text"), data: z.object({ text: z.string() }).openapi({ example: { text: "Here is a 10-second 16:9 draft of " } }) }),
+  z.object({
+    event: z.literal("activity"),
+    data: z.object({ tool: z.string(), label: z.string() }).openapi({ example: { tool: "generate_video", label: "Generating video" } }),
+  }),
+  z.object({
+    event: z.literal("working"),
+    data: z
+      .object({ elapsedMs: z.number(), message: z.string() })
+      .openapi({ example: { elapsedMs: 30000, message: "Still working on it: this usually takes one to three minutes." } }),
+  }),
   z.object({ event: z.literal("action"), data: z.object({ action: z.enum(["export", "state", "upload"]) }) }),
   z.object({
     event: z.literal("timeline"),
     data: z.object({
       summary: z.string(),
       changed: z.array(z.string()).openapi({ description: "What the turn changed, one sentence each." }),
+    }).openapi({
+      example: {
+        summary: "Timeline (3 tracks): 1. Video: a fox running through a snowy forest (0-10s) 2. BGM: Lo-fi (0-10s, 35%) 3. Title: \"Fox Running\" (0-3s)",
+        changed: ["Added Video: a fox running through a snowy forest", "Added BGM: Lo-fi", "Added Title: Fox Running"],
+      },
     }),
   }),
   z.object({
     event: z.literal("error"),
-    data: z.object({ code: z.string(), message: z.string(), link: z.string().optional(), retryAt: z.number().optional() }),
+    data: z
+      .object({ code: z.string(), message: z.string(), link: z.string().optional(), retryAt: z.number().optional() })
+      .openapi({
+        example: {
+          code: "no_credits",
+          message: "You've used all your free credits. Register with NemoVideo to get more and keep this project.",
+          link: "https://nemovideo.com/register?bind=anon_7428bbae66d8dc83",
+        },
+      }),
   }),
   z.object({
     event: z.literal("done"),

@@ -1,4 +1,5 @@
 import { html, raw } from "hono/html";
+import { answerOf, byUse, curlOf, sampleOf } from "./samples";
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => !!value && typeof value === "object" && !Array.isArray(value);
@@ -41,7 +42,22 @@ export function renderDocs(document: Json): string {
   for (const [path, item] of Object.entries((document.paths as Json) ?? {}))
     for (const [method, op] of Object.entries(item as Json))
       if (isObject(op)) operations.push({ tag: String((op.tags as string[])?.[0] ?? "Other"), method, path, op });
-  const tags = [...new Set(operations.map((o) => o.tag))];
+  const tags = [...new Set(operations.map((o) => o.tag))].sort(byUse);
+
+  const pretty = (value: unknown) => JSON.stringify(value, null, 2);
+  const answer = (op: Json) => {
+    const sample = answerOf(op, components);
+    if (!sample || (sample.json === undefined && !sample.events)) return "";
+    if (sample.events)
+      return html`<table class="events"><caption>Its events (<code>event:</code> then <code>data:</code>, one JSON line)</caption>
+        <tr><th>event</th><th>data</th><th>for example</th></tr>
+        ${sample.events.map(
+          ({ event, data }) =>
+            html`<tr><td><code>${event}</code></td><td><code>${typeOf(data, components)}</code></td><td><code>${JSON.stringify(sampleOf(data, components))}</code></td></tr>`,
+        )}
+      </table>`;
+    return html`<p class="answer-head">Answers <b>${sample.status}</b>, for example:</p><pre class="answer"><code>${pretty(sample.json)}</code></pre>`;
+  };
 
   const section = (tag: string) => html`<section>
     <h2 id="${tag.toLowerCase()}">${tag}</h2>
@@ -59,6 +75,8 @@ export function renderDocs(document: Json): string {
                 ([type, content]) => html`<p><b>Body</b> <code>${type}</code>: <code>${typeOf((content as Json).schema, components)}</code></p>`,
               )
             : ""}
+          <pre class="curl"><code>${curlOf(method, path, op, components)}</code></pre>
+          ${answer(op)}
           <ul>
             ${responses.map(([status, response]) => {
               const content = (response as Json).content as Json | undefined;
@@ -91,6 +109,11 @@ export function renderDocs(document: Json): string {
   <h1>${String(info.title ?? "API")} <small>${String(info.version ?? "")}</small></h1>
   <p>${prose(info.description)}</p>
   <p id="errors">Every error answers <code>${typeOf((components.schemas as Json)?.Error, components)}</code>: a stable code, a sentence for a person, and sometimes a link that is the way out.</p>
+  <p>In the order a person uses it: create a visitor (its key goes in <code>Authorization: Bearer</code>), open a session,
+  send a message and read the reply's events, upload media if you have any, export the video and follow it, then find,
+  share or download it under Videos. Generations do all of it in one call. Every sample below runs as it is with
+  <code>BASE=https://&lt;this host&gt;/api/v1</code> and <code>KEY</code> set to a visitor's key; its answer is filled in from the
+  schema's examples.</p>
   <p>Machine-readable: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a> (OpenAPI 3.1).</p>
   <nav>${tags.map((tag) => html`<a href="#${tag.toLowerCase()}">${tag}</a> `)}</nav>
 </header>
@@ -112,4 +135,11 @@ code{font:.9em ui-monospace,monospace;overflow-wrap:anywhere}
 .key{font-size:.8rem;color:#8a4b00;background:#fff4e0;border-radius:.25rem;padding:0 .3rem}
 .description{color:#444}
 ul{margin:.25rem 0;padding-left:1.25rem}
+pre{background:#f3f4f6;border-radius:.375rem;padding:.5rem .75rem;overflow-x:auto;margin:.5rem 0;font-size:.85rem}
+pre.curl{background:#0f172a;color:#e2e8f0}
+.answer-head{margin:.5rem 0 0;font-size:.9rem}
+table.events{border-collapse:collapse;margin:.5rem 0;font-size:.85rem;width:100%}
+table.events caption{text-align:left;font-size:.9rem;margin-bottom:.25rem}
+table.events td:first-child{white-space:nowrap}
+table.events th,table.events td{border:1px solid #e3e3e3;padding:.25rem .4rem;text-align:left;vertical-align:top}
 `;

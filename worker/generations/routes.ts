@@ -4,7 +4,7 @@ import { type AppEnv, createRouter, errorResponse, security, signedView, unautho
 import { checkOutbound } from "../outbound";
 import { secretOf, webhookSecret } from "../signing";
 import { sseResponse } from "../sse";
-import { EditRequest, Generation, GenerationParams, GenerationRequest } from "./schema";
+import { EditRequest, Generation, GenerationEvent, GenerationParams, GenerationRequest } from "./schema";
 
 const noSuchGeneration = errorResponse("No such generation for this visitor.");
 
@@ -64,14 +64,6 @@ const read = createRoute({
     404: noSuchGeneration,
   },
 });
-
-const GenerationEvent = z
-  .discriminatedUnion("event", [
-    z.object({ event: z.literal("status"), data: Generation }),
-    z.object({ event: z.literal("activity"), data: z.object({ tool: z.string(), label: z.string() }) }),
-    z.object({ event: z.literal("text"), data: z.object({ text: z.string() }) }),
-  ])
-  .openapi("GenerationEvent");
 
 const events = createRoute({
   method: "get",

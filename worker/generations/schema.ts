@@ -102,3 +102,12 @@ export const GenerationParams = z.object({
     .openapi({ param: { name: "id", in: "path" }, example: "gen_0d5e8f2a7c3b4a91" })
     .describe("The id: gen_ followed by 16 hex digits."),
 });
+
+/** The events of GET /generations/{id}/events: its status as it changes, and what the assistant is doing. */
+export const GenerationEvent = z
+  .discriminatedUnion("event", [
+    z.object({ event: z.literal("status"), data: Generation }),
+    z.object({ event: z.literal("activity"), data: z.object({ tool: z.string(), label: z.string() }) }),
+    z.object({ event: z.literal("text"), data: z.object({ text: z.string() }) }),
+  ])
+  .openapi("GenerationEvent");
