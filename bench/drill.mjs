@@ -101,7 +101,7 @@ export async function benchDrill() {
   for (const budget of [10, 50]) rounds.push(await round(emulator.url, budget, [relayPort, inspector[1]]));
   await emulator.stop();
   const pass = rounds.every((r) => r.overOneSecond === 0 && r.other.length === 0 && r.accountsStillWorking === r.accounts && r.accounts + r.told === r.visitors);
-  return { visitors: VISITORS, limitMs: LIMIT_MS, rounds, pass };
+  return { visitors: VISITORS, atOnce: AT_ONCE, limitMs: LIMIT_MS, rounds, pass };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -18,7 +18,7 @@ function uploadTarget(upload) {
   return { first, share, met: share >= TARGETS.throughputShare && first.memory.relay.growthMB <= TARGETS.growthMB };
 }
 
-function targets({ streams, upload, size, page }) {
+function targets({ streams, upload, size, page, export: exported, drill }) {
   const rows = [];
   if (streams) {
     const at = streams.results.find((row) => row.streams === TARGETS.streams && row.path === "relay");
@@ -28,6 +28,20 @@ function targets({ streams, upload, size, page }) {
     const { first, share, met } = uploadTarget(upload);
     rows.push([`200 MB upload through the relay ≥ 90 % of direct throughput, ≤ ${TARGETS.growthMB} MB memory growth`, `${Math.round(share * 100)} %, ${first.memory.relay.growthMB} MB`, mark(met)]);
   }
+  if (exported?.figures?.all) {
+    const { all, target } = exported.figures;
+    rows.push([
+      "a finished render shown `completed` in ≤ 3 s at the median, never over 15 s, with no more polls than NemoVideo's own client",
+      `${all.promptreel.delay.median} s median, ${all.promptreel.delay.max} s max, ${all.promptreel.polls} polls against ${all.nemovideo.polls}`,
+      mark(target.pass),
+    ]);
+  }
+  if (drill?.rounds)
+    rows.push([
+      `the account drill: each of ${drill.visitors} new visitors gets an account or the plain-words answer within ${drill.limitMs / 1000} s`,
+      drill.rounds.map((r) => `budget ${r.budget}: ${r.accounts} accounts, ${r.told} told, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ${r.overOneSecond} over`).join("; "),
+      mark(drill.pass),
+    ]);
   if (size) rows.push([`Worker bundle ≤ ${TARGETS.bundleKB} KB gzipped`, `${size.worker.gzipKB} KiB`, mark(size.worker.gzipKB <= TARGETS.bundleKB)]);
   if (page?.runs) {
     const worst = (key) => Math.min(...page.runs.map((run) => run[key]));
@@ -113,6 +127,34 @@ function costSection(cost, date) {
   ].join("\n");
 }
 
+function exportSection(exported, date) {
+  const { figures, settings } = exported;
+  const cell = (f) => `${f.delay.median} / ${f.delay.max} s, ${f.polls} polls`;
+  const rows = Object.entries(figures.byCurve).map(([curve, paths]) => [curve, cell(paths.promptreel), cell(paths.nemovideo), cell(paths.every30)]);
+  rows.push(["**all**", cell(figures.all.promptreel), cell(figures.all.nemovideo), cell(figures.all.every30)]);
+  return [
+    `## Exports: how soon a finished render is seen${dated(exported, date)}`,
+    "",
+    `Renders of ${settings.lengthsSeconds.join(", ")} s on each of six shapes of progress NemoVideo may report (the emulator's \`renderProgress\` curves), ` +
+      `at time scale ${settings.timeScale}, each followed at once by PromptReel's schedule, by NemoVideo's own client's polling (2 s, ×1.5, at most 15 s) ` +
+      "and by the seed's every 30 s. Delay = when the job showed `completed` − when the render finished upstream, median / max, in real seconds; polls in all.",
+    "",
+    table(["progress", "PromptReel", "NemoVideo's client", "every 30 s"], rows),
+  ].join("\n");
+}
+
+function drillSection(drill, date) {
+  const rows = drill.rounds.map((r) => [r.budget, r.visitors, r.accounts, r.told, r.other.length, r.p50Ms, r.p99Ms, r.maxMs, r.overOneSecond, `${r.accountsStillWorking} of ${r.accounts}`, `${r.nemoVideoAsked} (${r.nemoVideoRefused} refused)`]);
+  return [
+    `## The account drill${dated(drill, date)}`,
+    "",
+    `${drill.visitors} new visitors from as many addresses, ${drill.atOnce} at a time, against an emulator granting 10 free accounts per address (all of them come from the relay's one address). ` +
+      "Budget 10: the deployment's ledger says no first; budget 50: NemoVideo refuses first, once, and nobody asks again. Each visitor: a key, then a session (which needs an account).",
+    "",
+    table(["budget", "visitors", "accounts", "told in words", "anything else", "p50 ms", "p99 ms", "max ms", "over 1 s", "accounts still working", "NemoVideo asked"], rows),
+  ].join("\n");
+}
+
 /** The whole of bench/results.md. */
 export function resultsMarkdown(results) {
   const { date, machine } = results;
@@ -129,6 +171,8 @@ export function resultsMarkdown(results) {
   ];
   if (results.streams) sections.push("", streamsSection(results.streams, date));
   if (results.upload) sections.push("", uploadSection(results.upload, date));
+  if (results.export?.figures?.all) sections.push("", exportSection(results.export, date));
+  if (results.drill?.rounds) sections.push("", drillSection(results.drill, date));
   if (results.cost) sections.push("", costSection(results.cost, date));
   if (results.size) sections.push("", sizeSection(results.size, date));
   if (results.page) sections.push("", pageSection(results.page, date));
