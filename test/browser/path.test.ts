@@ -77,7 +77,7 @@ describe("the person's whole path", () => {
     const earlier = page.getByRole("list", { name: "Earlier exports" }).getByRole("link");
     await earlier.first().waitFor();
     await expect(earlier.count()).resolves.toBe(1);
-    await expect(earlier.first().getAttribute("href")).resolves.toMatch(/^\/api\/v1\/exports\/exp_.+sig=/);
+    await expect(earlier.first().getAttribute("href")).resolves.toMatch(/^http:\/\/localhost:\d+\/api\/v1\/exports\/exp_.+sig=/);
     await expectAccessible(page, "returning visitor");
     await snap(page, "returning");
     await expect(upstreamCalls("/run_sse")).resolves.toHaveLength(1);
