@@ -1,0 +1,38 @@
+import type { ComponentChildren } from "preact";
+import { useEffect, useRef } from "preact/hooks";
+
+interface ModalProps {
+  /** The id of the element that names it (its heading). */
+  labelledBy: string;
+  class: string;
+  onClose(): void;
+  children: ComponentChildren;
+}
+
+/**
+ * A modal `<dialog>` while it is rendered: the rest of the page is inert, Escape or a click outside closes it,
+ * and the focus goes back to what had it before (when that is still on the page).
+ */
+export function Modal({ labelledBy, class: className, onClose, children }: ModalProps) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const opener = document.activeElement as HTMLElement | null;
+    dialog.current?.showModal();
+    return () => {
+      if (opener?.isConnected) opener.focus();
+    };
+  }, []);
+  return (
+    <dialog
+      ref={dialog}
+      class={`modal ${className}`}
+      aria-labelledby={labelledBy}
+      onClose={onClose}
+      onClick={(event) => {
+        if (event.target === dialog.current) onClose();
+      }}
+    >
+      {children}
+    </dialog>
+  );
+}
