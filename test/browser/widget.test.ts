@@ -5,6 +5,7 @@ import { join } from "node:path";
 import axe from "axe-core";
 import { type BrowserContext, type Frame, type Page, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { snap } from "./helpers";
 import { freePorts, startStack } from "./stack";
 
 /**
@@ -226,6 +227,60 @@ describe("the widget on another site", () => {
     expect(await page.locator("#promptreel-panel").isVisible()).toBe(true);
     await button.click();
     expect(await page.locator("#promptreel-panel").isVisible()).toBe(false);
+    await page.close();
+  });
+
+  it("the floating panel closes by its close button and by Escape, in the app or on the panel, giving the focus back", async () => {
+    const page = await open("/floating");
+    const button = page.getByRole("button", { name: "Make a video" });
+    const panel = page.locator("#promptreel-panel");
+    const close = page.getByRole("button", { name: "Close PromptReel" });
+    const focused = () => page.evaluate(() => document.activeElement?.textContent);
+    await snap(page, "widget-closed");
+
+    // By keyboard: the button opens the panel and the focus goes into the app.
+    await button.focus();
+    await page.keyboard.press("Enter");
+    const frame = await widgetFrame(page);
+    await waitToHear(page, "ready");
+    expect(await panel.isVisible()).toBe(true);
+    expect(await close.isVisible()).toBe(true);
+    await frame.getByLabel("Describe your video").waitFor();
+    await snap(page, "widget-open");
+
+    // Escape in the app: the app asks, the loader closes, the focus is back on the button.
+    await frame.getByLabel("Describe your video").focus();
+    await page.keyboard.press("Escape");
+    await expect.poll(() => panel.isVisible()).toBe(false);
+    expect(await button.getAttribute("aria-expanded")).toBe("false");
+    expect(await focused()).toBe("Make a video");
+
+    // Escape on the panel's own bar.
+    await page.keyboard.press("Enter");
+    await expect.poll(() => panel.isVisible()).toBe(true);
+    await close.focus();
+    await page.keyboard.press("Escape");
+    await expect.poll(() => panel.isVisible()).toBe(false);
+    expect(await focused()).toBe("Make a video");
+
+    // The close button, by pointer; the app kept its state (the same frame, not a new one).
+    await button.click();
+    await expect.poll(() => panel.isVisible()).toBe(true);
+    await close.click();
+    await expect.poll(() => panel.isVisible()).toBe(false);
+    expect(await focused()).toBe("Make a video");
+    expect(await page.locator("iframe").count()).toBe(1);
+    await page.close();
+  });
+
+  it("Escape in an inline widget leaves it where it is", async () => {
+    const page = await open("/inline");
+    const frame = await widgetFrame(page);
+    await waitToHear(page, "ready");
+    await frame.getByLabel("Describe your video").focus();
+    await page.keyboard.press("Escape");
+    await page.waitForTimeout(300);
+    expect(await page.locator("[data-promptreel] > iframe").isVisible()).toBe(true);
     await page.close();
   });
 

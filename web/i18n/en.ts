@@ -93,6 +93,7 @@ export const en = {
   videosCount: (n: number) => `${n} video${n === 1 ? "" : "s"}, newest first`,
   videoDate: (at: Date) => at.toLocaleString("en", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" }),
   videoLength: "Length",
+  downloadVideo: "Download",
   play: "Play",
   share: "Share",
   shareLink: "Public link",

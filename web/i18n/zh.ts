@@ -93,6 +93,7 @@ export const zh: Messages = {
   videosCount: (n: number) => `共 ${n} 个视频，最新的在前`,
   videoDate: (at: Date) => at.toLocaleString("zh-CN", { year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit" }),
   videoLength: "时长",
+  downloadVideo: "下载",
   play: "播放",
   share: "分享",
   shareLink: "公开链接",

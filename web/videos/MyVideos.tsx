@@ -30,7 +30,8 @@ export function MyVideos() {
   useEffect(() => {
     const title = document.title;
     document.title = `${t.myVideos} · ${t.title}`;
-    heading.current?.focus();
+    // Arrived by a link or Back (something had the focus): the focus moves to the new screen's heading.
+    if (document.activeElement !== document.body) heading.current?.focus();
     load();
     return () => void (document.title = title);
   }, []);
@@ -68,9 +69,11 @@ export function MyVideos() {
         <h2 id="videos-title" ref={heading} tabIndex={-1}>
           {t.myVideos}
         </h2>
-        <a class="button primary" href={hrefOf("make")} onClick={follow("make")}>
-          {t.makeVideo}
-        </a>
+        {videos && videos.length > 0 && (
+          <a class="button primary" href={hrefOf("make")} onClick={follow("make")}>
+            {t.makeVideo}
+          </a>
+        )}
       </div>
       <p class="muted" role="status">
         {said || (videos ? (videos.length ? t.videosCount(videos.length) : "") : failed ? "" : t.videosLoading)}

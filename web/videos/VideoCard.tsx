@@ -69,7 +69,7 @@ export function VideoCard({ video, onPlay, onShare, onStopSharing, onDelete, onS
             {t.play}
           </button>
           <a class="button" href={video.downloadUrl} download aria-describedby={`title-${id}`}>
-            {t.download}
+            {t.downloadVideo}
           </a>
           {!video.shareUrl && (
             <button
