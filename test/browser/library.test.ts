@@ -133,8 +133,18 @@ describe("my videos", () => {
     await confirm.waitFor({ state: "hidden" });
     expect(await cards(page).count()).toBe(2);
 
-    await deleteButton.click();
-    await confirm.getByRole("button", { name: "Delete" }).click();
+    // By keyboard: Escape keeps it too, and the focus is back on Delete; then Tab, Enter deletes it.
+    await deleteButton.focus();
+    await page.keyboard.press("Enter");
+    await confirm.waitFor();
+    await page.keyboard.press("Escape");
+    await confirm.waitFor({ state: "hidden" });
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe("Delete");
+    expect(await cards(page).count()).toBe(2);
+    await page.keyboard.press("Enter");
+    await confirm.waitFor();
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
     await expect.poll(() => cards(page).count()).toBe(1);
     await page.getByRole("status").filter({ hasText: `Deleted “${older}”.` }).waitFor();
     expect((await fetch(doomed.downloadUrl)).status).toBe(404);

@@ -29,7 +29,10 @@ export function Modal({ labelledBy, class: className, onClose, children }: Modal
       aria-labelledby={labelledBy}
       onClose={onClose}
       onClick={(event) => {
-        if (event.target === dialog.current) onClose();
+        // A click on the backdrop reaches the dialog itself, as does one on its padding: only outside closes.
+        const box = dialog.current!.getBoundingClientRect();
+        const outside = event.clientX < box.left || event.clientX > box.right || event.clientY < box.top || event.clientY > box.bottom;
+        if (event.target === dialog.current && outside) onClose();
       }}
     >
       {children}

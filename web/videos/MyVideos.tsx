@@ -21,6 +21,7 @@ export function MyVideos() {
   const [said, setSaid] = useState("");
   const heading = useRef<HTMLHeadingElement>(null);
   const posterTried = useRef(new Set<string>());
+  const [posterTurn, setPosterTurn] = useState(0);
 
   const replace = (next: Video) => setVideos((all) => all?.map((each) => (each.videoId === next.videoId ? next : each)));
   const load = () => {
@@ -36,13 +37,16 @@ export function MyVideos() {
     return () => void (document.title = title);
   }, []);
 
-  // One poster at a time, each tried once: a still that can't be drawn leaves the plain frame.
+  // One poster at a time, each tried once (a still that can't be drawn leaves the plain frame); each turn ends,
+  // made or not, by starting the next.
   useEffect(() => {
     const next = videos?.find((video) => !video.posterUrl && !posterTried.current.has(video.videoId));
     if (!next) return;
     posterTried.current.add(next.videoId);
-    makePoster(next).then(replace, (error) => console.warn("no poster for", next.videoId, error));
-  }, [videos]);
+    makePoster(next)
+      .then(replace, (error) => console.warn("no poster for", next.videoId, error))
+      .finally(() => setPosterTurn((turn) => turn + 1));
+  }, [videos === undefined, posterTurn]);
 
   const act = async (step: () => Promise<Video>, words?: string) => {
     try {
