@@ -151,6 +151,13 @@ describe("my videos", () => {
     await page.reload();
     await expect.poll(() => cards(page).count()).toBe(1);
     expect(await cards(page).locator("h3").allTextContents()).toEqual([newest]);
+
+    // In Chinese: the page's words, the date in Chinese.
+    await page.goto(`${baseUrl}/videos?lang=zh-CN`);
+    const card = cards(page).first();
+    await card.getByRole("button", { name: "播放" }).waitFor();
+    await expect(card.locator(".meta").textContent()).resolves.toMatch(/^时长：\d+:\d\d · 20\d\d年\d+月\d+日/);
+    await expectAccessible(page, "my videos, Chinese");
     await page.context().close();
   }, 90_000);
 

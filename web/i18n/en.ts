@@ -92,7 +92,7 @@ export const en = {
   videosEmpty: "No videos yet. Describe one in the chat, export it, and it will be kept here.",
   videosCount: (n: number) => `${n} video${n === 1 ? "" : "s"}, newest first`,
   videoDate: (at: Date) => at.toLocaleString("en", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" }),
-  videoLength: "Length",
+  videoLength: "Length: ",
   downloadVideo: "Download",
   play: "Play",
   share: "Share",

@@ -92,7 +92,7 @@ export const zh: Messages = {
   videosEmpty: "还没有视频。在对话中描述一个视频并导出，它就会保存在这里。",
   videosCount: (n: number) => `共 ${n} 个视频，最新的在前`,
   videoDate: (at: Date) => at.toLocaleString("zh-CN", { year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit" }),
-  videoLength: "时长",
+  videoLength: "时长：",
   downloadVideo: "下载",
   play: "播放",
   share: "分享",

@@ -57,7 +57,7 @@ export function VideoCard({ video, onPlay, onShare, onStopSharing, onDelete, onS
         <p class="meta">
           {video.durationS !== undefined && (
             <>
-              <span class="visually-hidden">{t.videoLength}: </span>
+              <span class="visually-hidden">{t.videoLength}</span>
               <time dateTime={`PT${Math.round(video.durationS)}S`}>{clock(video.durationS)}</time>
               {" · "}
             </>
