@@ -82,12 +82,14 @@ type Listener = (detail: unknown, element: HTMLElement) => void;
     if (!widgets.some((widget) => widget.element === element)) addFrame(element, true);
   };
 
-  /** Closes the floating panel: set by floating(), called on Escape in the panel or in the app. */
+  /** Open and close the floating panel (set by floating()): its button, its close button, Escape, the host's script. */
+  let openPanel: (() => void) | undefined;
   let closePanel: (() => void) | undefined;
 
   /**
    * The floating button and its panel. The panel has a visible close button; Escape closes it too (pressed in
-   * the app, the app asks by message). Closing gives the focus back to what opened it, or to the button.
+   * the app, the app asks by message). Closing gives the focus back to what opened it (the button, or the host's
+   * own control that called `PromptReel.open()`), or to the button when that is gone.
    */
   const floating = () => {
     const corner = "position:fixed;right:16px;z-index:2147483647;";
@@ -120,8 +122,9 @@ type Listener = (detail: unknown, element: HTMLElement) => void;
       panel.style.display = open ? "flex" : "none";
       button.setAttribute("aria-expanded", String(open));
     };
-    button.onclick = () => {
-      if (!panel.hidden) return closePanel?.();
+    button.onclick = () => (panel.hidden ? openPanel?.() : closePanel?.());
+    openPanel = () => {
+      if (!panel.hidden) return;
       const focused = document.activeElement;
       opener = focused instanceof HTMLElement && focused !== document.body ? focused : button;
       if (panel.childElementCount < 2) addFrame(panel, false);
@@ -166,6 +169,10 @@ type Listener = (detail: unknown, element: HTMLElement) => void;
     on: (type: string, listener: Listener) => void (listeners[type] ??= []).push(listener),
     /** Puts the app into an element added after the page loaded. */
     mount,
+    /** Opens the floating panel (a page with no `[data-promptreel]` element), from the host's own control. */
+    open: () => openPanel?.(),
+    /** Closes it; the focus goes back to what opened it. */
+    close: () => closePanel?.(),
   };
 
   const start = () => {
@@ -179,7 +186,7 @@ type Listener = (detail: unknown, element: HTMLElement) => void;
 
 declare global {
   interface Window {
-    PromptReel?: { on(type: string, listener: Listener): void; mount(element: HTMLElement): void };
+    PromptReel?: { on(type: string, listener: Listener): void; mount(element: HTMLElement): void; open(): void; close(): void };
   }
 }
 

@@ -38,6 +38,7 @@ const hostPage = (body: string) => `<!doctype html>
 const pages: Record<string, string> = {
   "/inline": hostPage(`<p>Make a video here:</p><div data-promptreel></div>`),
   "/floating": hostPage(`<p>The widget opens from the button.</p>`),
+  "/floating-opener": hostPage(`<button type="button" id="opener" onclick="PromptReel.open()">Open the video maker</button>`),
   // The app framed by hand, without the loader: nobody answers its greeting but the stranger beside it.
   "/without-loader": `<!doctype html><html lang="en"><head><title>No loader</title></head><body>
     <iframe title="PromptReel" src="${app}/?embed=1&origin=${encodeURIComponent(host)}"></iframe>
@@ -270,6 +271,20 @@ describe("the widget on another site", () => {
     await expect.poll(() => panel.isVisible()).toBe(false);
     expect(await focused()).toBe("Make a video");
     expect(await page.locator("iframe").count()).toBe(1);
+    await page.close();
+  });
+
+  it("opened by the host's own control (PromptReel.open()), the panel gives the focus back to that control", async () => {
+    const page = await open("/floating-opener");
+    await page.getByRole("button", { name: "Make a video" }).waitFor();
+    await page.getByRole("button", { name: "Open the video maker" }).focus();
+    await page.keyboard.press("Enter");
+    const frame = await widgetFrame(page);
+    await waitToHear(page, "ready");
+    await frame.getByLabel("Describe your video").focus();
+    await page.keyboard.press("Escape");
+    await expect.poll(() => page.locator("#promptreel-panel").isVisible()).toBe(false);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("opener");
     await page.close();
   });
 
