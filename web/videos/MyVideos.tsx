@@ -23,7 +23,9 @@ export function MyVideos() {
   const posterTried = useRef(new Set<string>());
   const [posterTurn, setPosterTurn] = useState(0);
 
-  const replace = (next: Video) => setVideos((all) => all?.map((each) => (each.videoId === next.videoId ? next : each)));
+  /** Changes one video in the list (fields merged, so a poster made meanwhile is kept). */
+  const update = (videoId: string, fields: Partial<Video>) =>
+    setVideos((all) => all?.map((each) => (each.videoId === videoId ? { ...each, ...fields } : each)));
   const load = () => {
     setFailed(undefined);
     listVideos().then(setVideos, (error) => setFailed(troubleFrom(error).text));
@@ -44,21 +46,21 @@ export function MyVideos() {
     if (!next) return;
     posterTried.current.add(next.videoId);
     makePoster(next)
-      .then(replace, (error) => console.warn("no poster for", next.videoId, error))
+      .then((made) => update(made.videoId, made), (error) => console.warn("no poster for", next.videoId, error))
       .finally(() => setPosterTurn((turn) => turn + 1));
   }, [videos === undefined, posterTurn]);
 
-  const act = async (step: () => Promise<Video>, words?: string) => {
+  const act = async (video: Video, step: () => Promise<Partial<Video>>, words?: string) => {
     try {
-      replace(await step());
+      update(video.videoId, await step());
       if (words) setSaid(words);
     } catch (error) {
       setSaid(troubleFrom(error).text);
     }
   };
-  const share = (video: Video) => act(async () => ({ ...video, shareUrl: await shareVideo(video.videoId) }));
+  const share = (video: Video) => act(video, async () => ({ shareUrl: await shareVideo(video.videoId) }));
   const unshare = (video: Video) =>
-    act(async () => (await stopSharing(video.videoId), { ...video, shareUrl: undefined }), t.sharingStopped(video.title));
+    act(video, async () => (await stopSharing(video.videoId), { shareUrl: undefined }), t.sharingStopped(video.title));
   const deleted = (video: Video) => {
     setDeleting(undefined);
     setVideos((all) => all?.filter((each) => each.videoId !== video.videoId));
