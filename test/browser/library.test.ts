@@ -71,7 +71,10 @@ describe("my videos", () => {
     expect(withPosters.videos.map((video) => video.posterUrl)).toEqual([expect.stringMatching(/\/poster\.jpg\?/), expect.stringMatching(/\/poster\.jpg\?/)]);
     const poster = await fetch(withPosters.videos[0].posterUrl!);
     expect(poster.headers.get("Content-Type")).toBe("image/jpeg");
-    expect((await poster.arrayBuffer()).byteLength).toBeGreaterThan(2000);
+    // A whole JPEG: its start and end markers, and more than a blank frame's bytes.
+    const jpeg = new Uint8Array(await poster.arrayBuffer());
+    expect([jpeg[0], jpeg[1], jpeg.at(-2), jpeg.at(-1)]).toEqual([0xff, 0xd8, 0xff, 0xd9]);
+    expect(jpeg.byteLength).toBeGreaterThan(2000);
     await expectAccessible(page, "my videos");
     await snap(page, "videos");
 
@@ -113,6 +116,10 @@ describe("my videos", () => {
     await page.getByRole("status").filter({ hasText: "Link copied." }).waitFor();
     await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(shareUrl);
     await expectAccessible(page, "shared");
+    await page.waitForFunction(() => {
+      const posters = [...document.querySelectorAll<HTMLImageElement>(".video-card .poster img")];
+      return posters.length === 2 && posters.every((img) => img.complete && img.naturalWidth > 0);
+    }, null, { timeout: 30_000 });
     await snap(page, "videos-shared");
 
     await cards(page).first().getByRole("button", { name: "Stop sharing" }).click();
