@@ -9,10 +9,12 @@ import { Credits } from "./credits/Credits";
 import { ExportPanel } from "./exports/ExportPanel";
 import { useExport } from "./exports/export";
 import { t } from "./i18n";
+import { follow, hrefOf, useRoute } from "./route";
 import { openSession } from "./session";
 import { Timeline } from "./timeline/Timeline";
 import { type UploadProgress, Uploads } from "./uploads/Uploads";
 import { refusal, uploadFile, uploadUrls } from "./uploads/upload";
+import { MyVideos } from "./videos/MyVideos";
 import { type Trouble, troubleFrom, troubleOf } from "./words";
 
 type SessionView = InferResponseType<(typeof api.sessions)[":id"]["$get"], 200>;
@@ -26,6 +28,7 @@ export function App() {
   const [credits, setCredits] = useState<number | undefined>(undefined);
   const [upload, setUpload] = useState<UploadProgress | undefined>(undefined);
   const picker = useRef<HTMLInputElement>(null);
+  const route = useRoute();
 
   const showTrouble = (trouble: Trouble) => {
     chat.add({ role: "error", text: trouble.text, link: trouble.link });
@@ -150,6 +153,9 @@ export function App() {
         </div>
         <div class="top-right">
           <Credits available={credits} />
+          <a class="nav-link" href={hrefOf("videos")} onClick={follow("videos")} aria-current={route === "videos" ? "page" : undefined}>
+            {t.myVideos}
+          </a>
           <a class="lang" href={t.languageHref} lang={t.languageHref.includes("zh") ? "zh-CN" : "en"}>
             {t.language}
           </a>
@@ -174,6 +180,8 @@ export function App() {
             </button>
           )}
         </main>
+      ) : route === "videos" ? (
+        <MyVideos />
       ) : (
         <main class="layout">
           <Chat lines={chat.lines} busy={chat.busy} status={chat.status} disabled={!sessionId} onSubmit={submit} />

@@ -24,7 +24,7 @@ import { getKey, isPersistent, onKeyChange, provideKey } from "./storage";
 /** The shape every widget message has, both ways. */
 export interface WidgetMessage {
   source: "promptreel";
-  type: "connect" | "ready" | "video" | "error" | "resize" | "key";
+  type: "connect" | "ready" | "video" | "error" | "resize" | "key" | "close";
   detail?: unknown;
 }
 
@@ -33,6 +33,12 @@ const hostOrigin = readHostOrigin();
 /** True when the app runs inside the widget; then `<html data-embedded>` lets the page's CSS adapt. */
 export const embedded = hostOrigin !== null;
 if (embedded) document.documentElement.setAttribute("data-embedded", "");
+
+// Escape in the floating widget closes its panel (the loader ignores it inline), unless it closes a dialog of ours.
+if (embedded)
+  addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && !event.defaultPrevented && !document.querySelector("dialog[open]")) post("close");
+  });
 
 function readHostOrigin(): string | null {
   const params = new URLSearchParams(location.search);

@@ -7,7 +7,7 @@
  * ```
  *
  * Each `[data-promptreel]` element gets the app in an iframe as tall as its content; with none on the page, a
- * floating button opens it in a panel. The app's messages reach the host as DOM events on the element, bubbling
+ * floating button opens it in a panel, which its close button or Escape closes, giving the focus back. The app's messages reach the host as DOM events on the element, bubbling
  * (`promptreel:ready`, `promptreel:video` with `{exportId,url,downloadUrl}`, `promptreel:error` with
  * `{code,message}`, `promptreel:resize` with `{height}`), and through `PromptReel.on(type, listener)`. An app
  * that has not said `ready` within 10 s is reported as an `error` with code `not_loaded`.
@@ -60,7 +60,7 @@ type Listener = (detail: unknown, element: HTMLElement) => void;
     frame.src = `${app}/?embed=1&origin=${encodeURIComponent(location.origin)}`;
     frame.title = "PromptReel: make a video from text";
     frame.allow = "fullscreen; clipboard-write";
-    frame.style.cssText = `display:block;width:100%;border:0;height:${inline ? "600px" : "100%"}`;
+    frame.style.cssText = `display:block;width:100%;border:0;${inline ? "height:600px" : "flex:1;min-height:0"}`;
     element.appendChild(frame);
     const widget: Widget = { frame, element, inline };
     widgets.push(widget);
@@ -82,23 +82,65 @@ type Listener = (detail: unknown, element: HTMLElement) => void;
     if (!widgets.some((widget) => widget.element === element)) addFrame(element, true);
   };
 
+  /** Open and close the floating panel (set by floating()): its button, its close button, Escape, the host's script. */
+  let openPanel: (() => void) | undefined;
+  let closePanel: (() => void) | undefined;
+
+  /**
+   * The floating button and its panel. The panel has a visible close button; Escape closes it too (pressed in
+   * the app, the app asks by message). Closing gives the focus back to what opened it (the button, or the host's
+   * own control that called `PromptReel.open()`), or to the button when that is gone.
+   */
   const floating = () => {
     const corner = "position:fixed;right:16px;z-index:2147483647;";
     const panel = document.createElement("div");
     panel.id = "promptreel-panel";
     panel.hidden = true;
-    panel.style.cssText = `${corner}bottom:84px;width:min(400px,calc(100vw - 32px));height:min(640px,calc(100vh - 100px));background:#fff;border-radius:12px;overflow:hidden;box-shadow:0 8px 32px #0004`;
+    panel.setAttribute("role", "dialog");
+    panel.setAttribute("aria-label", "PromptReel");
+    panel.style.cssText = `${corner}bottom:84px;width:min(400px,calc(100vw - 32px));height:min(640px,calc(100vh - 100px));display:none;flex-direction:column;background:#fff;border-radius:12px;overflow:hidden;box-shadow:0 8px 32px #0004`;
+    const bar = document.createElement("div");
+    bar.style.cssText = "display:flex;align-items:center;justify-content:space-between;gap:8px;padding:6px 6px 6px 14px;border-bottom:1px solid #d9dde5;background:#fff;color:#1c2230;font:600 15px system-ui,sans-serif";
+    bar.textContent = "PromptReel";
+    const close = document.createElement("button");
+    close.type = "button";
+    close.textContent = "\u2715";
+    close.title = "Close";
+    close.setAttribute("aria-label", "Close PromptReel");
+    close.style.cssText = "width:40px;height:40px;border:1px solid #d9dde5;border-radius:8px;background:#fff;color:#1c2230;font:600 18px system-ui,sans-serif;cursor:pointer";
+    bar.appendChild(close);
+    panel.appendChild(bar);
     const button = document.createElement("button");
     button.type = "button";
     button.textContent = "Make a video";
     button.setAttribute("aria-controls", panel.id);
     button.setAttribute("aria-expanded", "false");
     button.style.cssText = `${corner}bottom:16px;padding:14px 20px;border:0;border-radius:28px;background:#3b2fc9;color:#fff;font:600 16px system-ui,sans-serif;cursor:pointer;box-shadow:0 4px 16px #0004`;
-    button.onclick = () => {
-      if (!panel.firstChild) addFrame(panel, false);
-      panel.hidden = !panel.hidden;
-      button.setAttribute("aria-expanded", String(!panel.hidden));
+    let opener: HTMLElement = button;
+    const show = (open: boolean) => {
+      panel.hidden = !open;
+      panel.style.display = open ? "flex" : "none";
+      button.setAttribute("aria-expanded", String(open));
     };
+    button.onclick = () => (panel.hidden ? openPanel?.() : closePanel?.());
+    openPanel = () => {
+      if (!panel.hidden) return;
+      const focused = document.activeElement;
+      opener = focused instanceof HTMLElement && focused !== document.body ? focused : button;
+      if (panel.childElementCount < 2) addFrame(panel, false);
+      show(true);
+      panel.querySelector("iframe")?.focus();
+    };
+    closePanel = () => {
+      if (panel.hidden) return;
+      show(false);
+      (opener.isConnected ? opener : button).focus();
+    };
+    close.onclick = closePanel;
+    addEventListener("keydown", (event) => {
+      const focused = document.activeElement;
+      if (event.key === "Escape" && (panel.contains(focused) || focused === button)) closePanel?.();
+    });
     // The button first, so that Tab goes from it into the open panel.
     document.body.appendChild(button);
     document.body.appendChild(panel);
@@ -112,6 +154,8 @@ type Listener = (detail: unknown, element: HTMLElement) => void;
       widget.frame.contentWindow?.postMessage({ source: "promptreel", type, detail: { key: heldKey() } }, app);
     } else if (type === "key") {
       holdKey(typeof detail?.key === "string" ? detail.key : null);
+    } else if (type === "close") {
+      if (!widget.inline) closePanel?.();
     } else if (type === "ready" || type === "video" || type === "error" || type === "resize") {
       const height = Number(detail?.height);
       if (type === "resize" && widget.inline && height > 0) widget.frame.style.height = `${Math.ceil(height)}px`;
@@ -125,6 +169,10 @@ type Listener = (detail: unknown, element: HTMLElement) => void;
     on: (type: string, listener: Listener) => void (listeners[type] ??= []).push(listener),
     /** Puts the app into an element added after the page loaded. */
     mount,
+    /** Opens the floating panel (a page with no `[data-promptreel]` element), from the host's own control. */
+    open: () => openPanel?.(),
+    /** Closes it; the focus goes back to what opened it. */
+    close: () => closePanel?.(),
   };
 
   const start = () => {
@@ -138,7 +186,7 @@ type Listener = (detail: unknown, element: HTMLElement) => void;
 
 declare global {
   interface Window {
-    PromptReel?: { on(type: string, listener: Listener): void; mount(element: HTMLElement): void };
+    PromptReel?: { on(type: string, listener: Listener): void; mount(element: HTMLElement): void; open(): void; close(): void };
   }
 }
 

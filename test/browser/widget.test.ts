@@ -5,6 +5,7 @@ import { join } from "node:path";
 import axe from "axe-core";
 import { type BrowserContext, type Frame, type Page, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { snap } from "./helpers";
 import { freePorts, startStack } from "./stack";
 
 /**
@@ -37,6 +38,7 @@ const hostPage = (body: string) => `<!doctype html>
 const pages: Record<string, string> = {
   "/inline": hostPage(`<p>Make a video here:</p><div data-promptreel></div>`),
   "/floating": hostPage(`<p>The widget opens from the button.</p>`),
+  "/floating-opener": hostPage(`<button type="button" id="opener" onclick="PromptReel.open()">Open the video maker</button>`),
   // The app framed by hand, without the loader: nobody answers its greeting but the stranger beside it.
   "/without-loader": `<!doctype html><html lang="en"><head><title>No loader</title></head><body>
     <iframe title="PromptReel" src="${app}/?embed=1&origin=${encodeURIComponent(host)}"></iframe>
@@ -226,6 +228,74 @@ describe("the widget on another site", () => {
     expect(await page.locator("#promptreel-panel").isVisible()).toBe(true);
     await button.click();
     expect(await page.locator("#promptreel-panel").isVisible()).toBe(false);
+    await page.close();
+  });
+
+  it("the floating panel closes by its close button and by Escape, in the app or on the panel, giving the focus back", async () => {
+    const page = await open("/floating");
+    const button = page.getByRole("button", { name: "Make a video" });
+    const panel = page.locator("#promptreel-panel");
+    const close = page.getByRole("button", { name: "Close PromptReel" });
+    const focused = () => page.evaluate(() => document.activeElement?.textContent);
+    await snap(page, "widget-closed");
+
+    // By keyboard: the button opens the panel and the focus goes into the app.
+    await button.focus();
+    await page.keyboard.press("Enter");
+    const frame = await widgetFrame(page);
+    await waitToHear(page, "ready");
+    expect(await panel.isVisible()).toBe(true);
+    expect(await close.isVisible()).toBe(true);
+    await frame.getByLabel("Describe your video").waitFor();
+    await snap(page, "widget-open");
+
+    // Escape in the app: the app asks, the loader closes, the focus is back on the button.
+    await frame.getByLabel("Describe your video").focus();
+    await page.keyboard.press("Escape");
+    await expect.poll(() => panel.isVisible()).toBe(false);
+    expect(await button.getAttribute("aria-expanded")).toBe("false");
+    expect(await focused()).toBe("Make a video");
+
+    // Escape on the panel's own bar.
+    await page.keyboard.press("Enter");
+    await expect.poll(() => panel.isVisible()).toBe(true);
+    await close.focus();
+    await page.keyboard.press("Escape");
+    await expect.poll(() => panel.isVisible()).toBe(false);
+    expect(await focused()).toBe("Make a video");
+
+    // The close button, by pointer; the app kept its state (the same frame, not a new one).
+    await button.click();
+    await expect.poll(() => panel.isVisible()).toBe(true);
+    await close.click();
+    await expect.poll(() => panel.isVisible()).toBe(false);
+    expect(await focused()).toBe("Make a video");
+    expect(await page.locator("iframe").count()).toBe(1);
+    await page.close();
+  });
+
+  it("opened by the host's own control (PromptReel.open()), the panel gives the focus back to that control", async () => {
+    const page = await open("/floating-opener");
+    await page.getByRole("button", { name: "Make a video" }).waitFor();
+    await page.getByRole("button", { name: "Open the video maker" }).focus();
+    await page.keyboard.press("Enter");
+    const frame = await widgetFrame(page);
+    await waitToHear(page, "ready");
+    await frame.getByLabel("Describe your video").focus();
+    await page.keyboard.press("Escape");
+    await expect.poll(() => page.locator("#promptreel-panel").isVisible()).toBe(false);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("opener");
+    await page.close();
+  });
+
+  it("Escape in an inline widget leaves it where it is", async () => {
+    const page = await open("/inline");
+    const frame = await widgetFrame(page);
+    await waitToHear(page, "ready");
+    await frame.getByLabel("Describe your video").focus();
+    await page.keyboard.press("Escape");
+    await page.waitForTimeout(300);
+    expect(await page.locator("[data-promptreel] > iframe").isVisible()).toBe(true);
     await page.close();
   });
 

@@ -16,7 +16,7 @@ const withEmbedOrigins = (embedOrigins: string, path = "/") =>
 
 describe("the page's headers", () => {
   it("every page address answers the app with its Content-Security-Policy and no X-Frame-Options", async () => {
-    for (const path of ["/", "/sessions/some-id", "/?embed=1&origin=https%3A%2F%2Fhost.example"]) {
+    for (const path of ["/", "/videos", "/sessions/some-id", "/?embed=1&origin=https%3A%2F%2Fhost.example"]) {
       const page = await exports.default.fetch(new Request(`http://localhost${path}`));
       expect(page.status).toBe(200);
       expect(page.headers.get("Content-Type")).toContain("text/html");
