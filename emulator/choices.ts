@@ -33,7 +33,8 @@ export function shapeAsked(message: string): Shape | undefined {
   return found?.shape;
 }
 
-const LENGTH = /(\d+(?:\.\d+)?)\s*-?\s*(?:seconds?|secs?|s\b|秒)/giu;
+/** Up to three digits, so that "the 1990s" is a decade and not a length. */
+const LENGTH = /(?<![\d.])(\d{1,3}(?:\.\d+)?)\s*-?\s*(?:seconds?|secs?|s\b|秒)/giu;
 
 /** The length the message names in seconds ("10 seconds", "a 5-second clip", "15s", "10秒"), the last one; else undefined. */
 export function lengthAsked(message: string): number | undefined {

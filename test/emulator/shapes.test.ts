@@ -94,6 +94,21 @@ describe("the sample clips", () => {
   });
 });
 
+describe("an uploaded video's copy on the CDN stand-in", () => {
+  it("is a sample clip of the frame its metadata names", async () => {
+    const { token, sessionId } = await roomySession();
+    const urls = ["a", "b", "c", "d", "e", "f"].map((name) => `https://example.com/${name}.mp4`);
+    const answer = await json(authed(token, `/api/upload-video/nemo_agent/me/${sessionId}`, { method: "POST", body: { urls, source_type: "url" } }));
+    const shapes = new Set<string>();
+    for (const file of answer.data.files) {
+      const copy = readMp4(new Uint8Array(await (await emu(new URL(file.cdn_url).pathname)).arrayBuffer()));
+      expect(copy.width / copy.height, file.filename).toBeCloseTo(file.width / file.height, 1);
+      shapes.add(`${file.width}x${file.height}`);
+    }
+    expect(shapes.size).toBeGreaterThan(1);
+  });
+});
+
 describe("a generation's draft follows the words", () => {
   const cases: [string, string, string, number, string][] = [
     // language, prompt, shape, seconds, subject
@@ -105,6 +120,7 @@ describe("a generation's draft follows the words", () => {
     ["en", "a portrait of an old sailor in a town square, 5 seconds", "16:9", 5, "a portrait of an old sailor in a town square"],
     ["en", "a waterfall in portrait mode, 12 seconds", "9:16", 10, "a waterfall in portrait mode"],
     ["en", "a widescreen shot of a desert", "16:9", 10, "a widescreen shot of a desert"],
+    ["en", "generate a video of a street in the 1990s", "16:9", 10, "a street in the 1990s"],
     ["zh-CN", "雪地里奔跑的狐狸，9:16 竖屏，15 秒", "9:16", 15, "雪地里奔跑的狐狸"],
     ["zh-CN", "生成一段竖屏的海上日落视频，5秒", "9:16", 5, "竖屏的海上日落视频，5秒"],
     ["zh-CN", "一只猫，1:1 方形，水彩风格", "1:1", 10, "一只猫"],
