@@ -58,7 +58,10 @@ export default defineConfig(({ command }) => ({
         {
           configPath: "./emulator/wrangler.toml",
           devOnly: true,
-          config: (worker) => ({ vars: { ...worker.vars, TIME_SCALE: timeScale } }),
+          // ANON_CREDITS: emulator/wrangler.toml's 1000, unless `ANON_CREDITS=100 npm start` asks for NemoVideo's own.
+          config: (worker) => ({
+            vars: { ...worker.vars, TIME_SCALE: timeScale, ...(process.env.ANON_CREDITS ? { ANON_CREDITS: process.env.ANON_CREDITS } : {}) },
+          }),
         },
       ],
     }),

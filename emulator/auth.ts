@@ -17,7 +17,7 @@ export const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
 /** A path's user segment: `me`, or (as older documents had it) the token's own user id. */
 export const isOwnUserSegment = (segment: string, userId: string): boolean => segment === "me" || segment === userId;
 
-/** `POST /api/auth/anonymous-token`: 100 credits, 7 days; (switchable) N per client and N per address a week. */
+/** `POST /api/auth/anonymous-token`: `anonCredits` (100) for a new user, 7 days; (switchable) N per client and N per address a week. */
 export const authRoutes = new Hono<AppEnv>().post("/api/auth/anonymous-token", (c) => {
   const clientId = c.req.header("x-client-id");
   if (!clientId || clientId.length > 64) return httpFail(c, 400, "missing X-Client-Id");

@@ -7,6 +7,8 @@ export const ConfigSchema = z.object({
   timeScale: z.number().positive(),
   /** Anonymous tokens per address in 7 days; 0 = no limit. */
   anonTokensPerIp: z.number().int().min(0),
+  /** Credits of each new anonymous user (NemoVideo's 100 unless the `ANON_CREDITS` var says otherwise). */
+  anonCredits: z.number().int().min(0),
   /** Anonymous tokens per client id in 7 days; 0 = no limit. */
   anonTokensPerClient: z.number().int().min(0),
   /** Life of the anonymous tokens issued from now on, in real ms (never scaled); the 7-day windows stay. */
@@ -64,7 +66,7 @@ export type Config = z.infer<typeof ConfigSchema>;
 /** Partial update accepted by `POST /__emulator/config`; unknown keys are refused. */
 export const ConfigPatchSchema = ConfigSchema.partial().strict();
 
-const fixedDefaults: Omit<Config, "timeScale" | "anonTokensPerIp"> = {
+const fixedDefaults: Omit<Config, "timeScale" | "anonTokensPerIp" | "anonCredits"> = {
   anonTokensPerClient: 1,
   anonTokenLifeMs: WEEK_MS,
   errorStatus: "4xx",
@@ -92,10 +94,13 @@ const fixedDefaults: Omit<Config, "timeScale" | "anonTokensPerIp"> = {
   tokenWithoutUserId: false,
 };
 
+/** What NemoVideo grants a new anonymous user (upstream-contract.md: "100 credits, 7-day life"). */
+export const ANON_CREDITS = 100;
+
 let env: EmulatorEnv = {};
 let overrides: Partial<Config> = {};
 
-/** Takes the Worker's bindings as the defaults for `timeScale` and `anonTokensPerIp`. */
+/** Takes the Worker's bindings as the defaults for `timeScale`, `anonTokensPerIp` and `anonCredits`. */
 export function bindEnv(next: EmulatorEnv): void {
   env = next;
 }
@@ -111,6 +116,7 @@ export function defaults(): Config {
     ...fixedDefaults,
     timeScale: numberVar(env.TIME_SCALE, 1),
     anonTokensPerIp: numberVar(env.ANON_TOKENS_PER_IP, 10),
+    anonCredits: numberVar(env.ANON_CREDITS, ANON_CREDITS),
   };
 }
 

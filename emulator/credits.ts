@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { ok } from "./envelope";
 import type { AppEnv, User } from "./types";
 
-/** Credits of a new user, anonymous or registered. */
+/** Credits of a new registered user (anonymous ones get `anonCredits`, 100 unless the `ANON_CREDITS` var says otherwise). */
 export const STARTING_CREDITS = 100;
 
 /** Reserves `amount` for running work: available → frozen. */

@@ -1,3 +1,5 @@
+import { lengthAsked, shapeAsked, withoutChoices } from "./choices";
+import { type Shape, SHAPES, snapLength } from "./clips";
 import { pick } from "./ids";
 
 /** A segment in the emulator's own (short-key) form: label, start and end in ms, volume 0–1. */
@@ -31,12 +33,12 @@ export const BGM_VOLUME = 0.35;
 const TITLE_MS = 3000;
 
 const LEAD_IN =
-  /^(?:please\s+)?(?:can you\s+)?(?:generate|create|make|render|produce)\s+(?:me\s+)?(?:an?\s+)?(?:[\w-]+\s+)?(?:video|clip|movie|film|animation)(?:\s+clip)?(?:\s+(?:of|about|showing|with))?\s+/i;
+  /^(?:please\s+)?(?:can you\s+)?(?:generate|create|make|render|produce)\s+(?:me\s+)?(?:an?\s+)?(?:[\w:-]+\s+){0,3}?(?:video|clip|movie|film|animation)(?:\s+clip)?(?:\s+(?:of|about|showing|with))?\s+/i;
 const STOP_WORDS = new Set(["a", "an", "the", "of", "over", "with", "in", "on", "at", "through", "and", "to", "for", "by"]);
 
 /** What the video shows, from the prompt: "generate a clip of a fox in snow" → "a fox in snow". */
 export function subjectOf(prompt: string): string {
-  const subject = prompt
+  const subject = withoutChoices(prompt)
     .trim()
     .replace(LEAD_IN, "")
     .replace(/^(?:请)?(?:帮我)?生成(?:一个|一段)?(?:\d+秒的?)?(?:视频)?[:：，,]?/, "")
@@ -60,17 +62,20 @@ export function titleOf(subject: string): string {
   return title || "Untitled";
 }
 
-/** 5–10 s: the length the prompt asks for ("a 5-second clip") when it is in range, else a stable pick. */
-function durationFor(prompt: string): number {
-  const asked = Number(/(\d+(?:\.\d+)?)\s*-?\s*(?:seconds?|secs?|s\b|秒)/i.exec(prompt)?.[1]);
-  return asked >= 5 && asked <= 10 ? Math.round(asked * 1000) : pick(prompt, 0, 10) * 500 + 5000;
-}
+/** The default shape and length of a generation whose words name none. */
+export const DEFAULT_SHAPE: Shape = "16:9";
+export const DEFAULT_LENGTH_S = 10;
 
-/** The draft a generation produces: the clip, background music and a title card (and stickers, with `otherTracks`). */
+/**
+ * The draft a generation produces: the clip, background music and a title card (and stickers, with `otherTracks`).
+ * Its frame is the shape the words ask for (16:9 without), its length the one they ask for snapped to 5, 10 or 15 s
+ * (10 without): exactly a sample clip's, so the MP4 an export makes is what the draft says.
+ */
 export function generationDraft(prompt: string, otherTracks = false): Draft {
   const subject = subjectOf(prompt);
   const title = titleOf(subject);
-  const d = durationFor(prompt);
+  const d = snapLength(lengthAsked(prompt) ?? DEFAULT_LENGTH_S) * 1000;
+  const { width, height } = SHAPES[shapeAsked(prompt) ?? DEFAULT_SHAPE];
   const stickers = otherTracks ? [{ tt: STICKERS, sg: [{ n: "Sparkles", s: 1000, e: Math.min(4000, d) }] }] : [];
   return {
     t: [
@@ -80,7 +85,7 @@ export function generationDraft(prompt: string, otherTracks = false): Draft {
       ...stickers,
     ],
     d,
-    m: { title, width: 1280, height: 720 },
+    m: { title, width, height },
   };
 }
 

@@ -1,3 +1,5 @@
+import { lengthAsked, shapeAsked } from "./choices";
+import { LENGTHS_S, type Shape, SHAPES, shapeOfSize, snapLength } from "./clips";
 import { AUDIO, BGM_STYLES, BGM_VOLUME, type Draft, TEXT, type Track, VIDEO } from "./drafts";
 import { pick } from "./ids";
 
@@ -7,6 +9,8 @@ export type EditChange =
   | { kind: "volume"; volume: number }
   | { kind: "title"; title: string }
   | { kind: "trim" | "extend"; durationMs: number }
+  /** A new frame and/or length; `changed` false when the draft already was that (or at the shortest/longest). */
+  | { kind: "reframe"; shape: Shape; durationMs: number; changed: boolean }
   | { kind: "remove"; trackType: number }
   | { kind: "add"; text: string };
 
@@ -31,6 +35,8 @@ const words = {
 /** True when a message asks for a change: a message like that edits the draft, when there is one. */
 export const isEditRequest = (message: string): boolean =>
   Object.values(words).some((pattern) => pattern.test(message)) ||
+  shapeAsked(message) !== undefined ||
+  lengthAsked(message) !== undefined ||
   /\b(?:change|replace|make it)\b|改|换/i.test(message);
 
 const QUOTED = /["“「《]([^"”」》]+)["”」》]/;
@@ -86,16 +92,38 @@ function changeTitle(draft: Draft, message: string): EditChange {
   return { kind: "title", title };
 }
 
-function resize(draft: Draft, factor: number): EditChange {
+/** Every track to a new length `d` (ms): segments past it go, segments that ran to the end (or past it) end there. */
+function setLength(draft: Draft, d: number): void {
   const before = draft.d;
-  const d = Math.min(60_000, Math.max(2000, Math.round((before * factor) / 100) * 100));
   for (const track of draft.t) {
     track.sg = track.sg
       .filter((segment) => segment.s < d)
       .map((segment) => ({ ...segment, e: segment.e === before || segment.e > d ? d : segment.e }));
   }
   draft.d = d;
-  return { kind: factor < 1 ? "trim" : "extend", durationMs: d };
+}
+
+const shapeOf = (draft: Draft): Shape => shapeOfSize(draft.m.width, draft.m.height);
+
+/**
+ * The next length down or up among the sample clips' (5, 10, 15 s): a draft is always as long as a clip, so the
+ * MP4 an export makes is what the draft says. At the shortest or longest, nothing changes and the reply says so.
+ */
+function step(draft: Draft, direction: -1 | 1): EditChange {
+  const lengths = LENGTHS_S.map((length) => length * 1000);
+  const next = direction < 0 ? lengths.findLast((d) => d < draft.d) : lengths.find((d) => d > draft.d);
+  if (next === undefined) return { kind: "reframe", shape: shapeOf(draft), durationMs: draft.d, changed: false };
+  setLength(draft, next);
+  return { kind: direction < 0 ? "trim" : "extend", durationMs: next };
+}
+
+/** The shape and/or length the words name ("make it square", "make it 5 seconds", "9:16 vertical, 15 seconds"). */
+function reframe(draft: Draft, shape: Shape | undefined, lengthS: number | undefined): EditChange {
+  const before = JSON.stringify([draft.d, draft.m.width, draft.m.height]);
+  if (shape) Object.assign(draft.m, { width: SHAPES[shape].width, height: SHAPES[shape].height });
+  if (lengthS !== undefined) setLength(draft, snapLength(lengthS) * 1000);
+  const changed = JSON.stringify([draft.d, draft.m.width, draft.m.height]) !== before;
+  return { kind: "reframe", shape: shapeOf(draft), durationMs: draft.d, changed };
 }
 
 function removeTrack(draft: Draft, message: string): EditChange {
@@ -105,7 +133,7 @@ function removeTrack(draft: Draft, message: string): EditChange {
     /\btitle\b|标题/i.test(message) && titleTrack >= 0
       ? titleTrack
       : draft.t.findLastIndex((track) => (type === undefined ? track.tt !== VIDEO : track.tt === type));
-  if (index < 0) return resize(draft, 0.7);
+  if (index < 0) return step(draft, -1);
   const [removed] = draft.t.splice(index, 1);
   return { kind: "remove", trackType: removed.tt };
 }
@@ -120,6 +148,12 @@ function addText(draft: Draft, message: string): EditChange {
 export function applyEdit(draft: Draft, message: string): Edit {
   const next = structuredClone(draft);
   const edit = (change: EditChange, tool: Edit["tool"] = "edit_multitrack"): Edit => ({ draft: next, tool, change });
+  const shape = shapeAsked(message);
+  const lengthS = lengthAsked(message);
+  // A frame or a length named in words, unless they are a caption's words ('add a caption saying "10 seconds left"').
+  if ((shape || lengthS !== undefined) && !QUOTED.test(message) && !/\b(?:saying|says|reading|reads)\b/i.test(message)) {
+    return edit(reframe(next, shape, lengthS));
+  }
   if (words.remove.test(message)) return edit(removeTrack(next, message));
   if (words.louder.test(message) || words.quieter.test(message) || words.volume.test(message)) {
     return edit(setVolume(next, message));
@@ -127,7 +161,7 @@ export function applyEdit(draft: Draft, message: string): Edit {
   if (words.music.test(message)) return edit(changeMusic(next, message), "generate_music");
   if (words.add.test(message)) return edit(addText(next, message));
   if (words.title.test(message)) return edit(changeTitle(next, message));
-  if (words.shorter.test(message)) return edit(resize(next, 0.7));
-  if (words.longer.test(message)) return edit(resize(next, 1.3));
+  if (words.shorter.test(message)) return edit(step(next, -1));
+  if (words.longer.test(message)) return edit(step(next, 1));
   return edit(changeTitle(next, message));
 }

@@ -1,6 +1,6 @@
 import { config } from "./config";
 import { now, scaled } from "./clock";
-import { clipIndexFor, clips } from "./clips";
+import { clipForDraft, clips } from "./clips";
 import { pick } from "./ids";
 import { store } from "./store";
 import type { ProgressCurve, Render } from "./types";
@@ -39,7 +39,7 @@ export function createRender(
     createdAt: now(),
     durationMs: scaled((shape.seconds ?? pick(key, 30, 90)) * 1000),
     progress: shape.progress ?? config().renderProgress,
-    clip: clipIndexFor(key),
+    clip: clipForDraft(draft),
   };
   store.renders.set(id, render);
   return render;

@@ -1,3 +1,4 @@
+import { LENGTHS_S, SHAPES, shapeOfSize, snapLength } from "./clips";
 import { AUDIO, type Draft, TEXT } from "./drafts";
 import type { EditChange } from "./edits";
 import { pick } from "./ids";
@@ -9,17 +10,28 @@ export const speaksChinese = (language: string | undefined, message: string): bo
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
 const percent = (volume: number) => Math.round(volume * 100);
 
+const shapeWords = (draft: Draft, zh: boolean) => SHAPES[shapeOfSize(draft.m.width, draft.m.height)][zh ? "zh" : "en"];
+
+/** When the words asked for a length no clip has: what was made instead, said plainly. */
+function lengthNote(askedS: number | undefined, zh: boolean): string {
+  if (askedS === undefined || snapLength(askedS) === askedS) return "";
+  const offered = LENGTHS_S.join(zh ? "、" : ", ");
+  return zh ? `（你要的是${askedS}秒；我能做${offered}秒）` : ` (you asked for ${askedS} seconds; I make ${offered} seconds)`;
+}
+
 /**
- * After a generation. The backend assumes its own editor: this text always ends with the Export button, so the
- * relay's GUI translation is exercised on every generation.
+ * After a generation: what was made, in its true length and shape (those of the clip an export gives). The backend
+ * assumes its own editor: this text always ends with the Export button, so the relay's GUI translation is exercised
+ * on every generation.
  */
-export function generationReply(draft: Draft, zh: boolean): string {
+export function generationReply(draft: Draft, zh: boolean, askedS?: number): string {
   const subject = draft.t[0].sg[0].n;
   const bgm = draft.t.find((track) => track.tt === AUDIO)?.sg[0]?.n ?? "";
   const s = seconds(draft.d);
+  const note = lengthNote(askedS, zh);
   return zh
-    ? `你的${s}秒视频《${draft.m.title}》已生成：${subject}，配有${bgm}背景音乐和标题。可以在时间线中预览。点击导出按钮即可下载。`
-    : `Your ${s}-second clip "${draft.m.title}" is ready: ${subject}, with ${bgm} background music and a title card. Preview it in the timeline. Click the Export button to download it.`;
+    ? `你的${s}秒视频《${draft.m.title}》已生成${note}：${shapeWords(draft, zh)}，${subject}，配有${bgm}背景音乐和标题。可以在时间线中预览。点击导出按钮即可下载。`
+    : `Your ${s}-second clip "${draft.m.title}" is ready${note}: a ${shapeWords(draft, zh)} draft of ${subject}, with ${bgm} background music and a title card. Preview it in the timeline. Click the Export button to download it.`;
 }
 
 const trackNames = {
@@ -30,6 +42,19 @@ const trackNames = {
 /** After an edit that sends text; some of them talk of panels and dragging, as the real backend does. */
 export function editReply(change: EditChange, zh: boolean): string {
   switch (change.kind) {
+    case "reframe": {
+      const s = seconds(change.durationMs);
+      const shape = SHAPES[change.shape];
+      const size = `${shape.width}x${shape.height}`;
+      if (!change.changed) {
+        return zh
+          ? `视频已经是${s}秒、${shape.zh}（${size}），没有改动。可选的时长是${LENGTHS_S.join("、")}秒。`
+          : `The video is already ${s} seconds, ${shape.en} (${size}), so nothing changed. It can be ${LENGTHS_S.join(", ")} seconds long.`;
+      }
+      return zh
+        ? `视频现在是${s}秒、${shape.zh}（${size}）。`
+        : `The video is now ${s} seconds, ${shape.en} (${size}).`;
+    }
     case "music":
       return zh
         ? `已将背景音乐换成${change.style}，音量${percent(change.volume)}%。打开音频面板可以微调。`
@@ -61,8 +86,8 @@ export function editReply(change: EditChange, zh: boolean): string {
 export function textReply(message: string, draft: Draft | null | undefined, zh: boolean): string {
   if (draft) {
     return zh
-      ? `当前时间线有${draft.t.length}条轨道，时长${seconds(draft.d)}秒。打开右侧面板可以查看详情，或者告诉我要修改音乐、标题或时长。`
-      : `Your timeline has ${draft.t.length} tracks and runs ${seconds(draft.d)} seconds. Open the panel on the right to see them, or ask me to change the music, the title or the length.`;
+      ? `当前时间线有${draft.t.length}条轨道，时长${seconds(draft.d)}秒，${shapeWords(draft, zh)}。打开右侧面板可以查看详情，或者告诉我要修改音乐、标题或时长。`
+      : `Your timeline has ${draft.t.length} tracks and runs ${seconds(draft.d)} seconds, ${shapeWords(draft, zh)}. Open the panel on the right to see them, or ask me to change the music, the title, the shape or the length.`;
   }
   const answers = zh
     ? ["我可以把一句简短的描述变成720p视频，再帮你修改音乐、标题或时长。你想看到什么？", "告诉我你想要的画面，例如“生成一段海上日落的视频”。"]

@@ -1,5 +1,4 @@
 import { now, scaled } from "./clock";
-import { clipIndexFor } from "./clips";
 import { freeze, refund, spend } from "./credits";
 import { prefixedUuid } from "./ids";
 import { store } from "./store";
@@ -8,7 +7,7 @@ import type { Session, Turn, TurnPlan, User } from "./types";
 /** Starts a planned turn: its cost is frozen, its media get their CDN paths, the clock starts. */
 export function startTurn(session: Session, user: User, plan: TurnPlan): Turn {
   freeze(user, plan.cost);
-  for (const { path, key } of plan.media) store.cdn.set(path, clipIndexFor(key));
+  for (const { path, clip } of plan.media) store.cdn.set(path, clip);
   const startedAt = now();
   const turn: Turn = {
     ...plan,

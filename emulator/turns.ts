@@ -1,5 +1,7 @@
+import { lengthAsked } from "./choices";
+import { clipForDraft, shapeOfSize } from "./clips";
 import type { Config } from "./config";
-import { generationDraft } from "./drafts";
+import { type Draft, generationDraft } from "./drafts";
 import { applyEdit, isEditRequest } from "./edits";
 import { hexId, pick } from "./ids";
 import { describeGeneration } from "./media";
@@ -24,6 +26,14 @@ export function classify(message: string, hasDraft: boolean): TurnKind {
 const editIsSilent = (editNumber: number, mode: Config["editText"]) =>
   mode === "never" || (mode === "auto" && editNumber % 3 === 0);
 
+/** The canvas of a draft: its frame and shape. */
+const canvasOf = (draft: Draft) => ({
+  width: draft.m.width,
+  height: draft.m.height,
+  fps: 24,
+  aspect_ratio: shapeOfSize(draft.m.width, draft.m.height),
+});
+
 /** Plans the turn for `message`; durations and picks are stable for the same words. */
 export function planTurn(session: Session, message: string, origin: string, config: Config): TurnPlan {
   const zh = speaksChinese(session.language, message);
@@ -36,17 +46,17 @@ export function planTurn(session: Session, message: string, origin: string, conf
     return {
       kind,
       tool: "generate_video_with_seedance",
-      args: { prompt: message, duration: draft.d / 1000, resolution: "720p" },
+      args: { prompt: message, duration: draft.d / 1000, resolution: "720p", aspect_ratio: shapeOfSize(draft.m.width, draft.m.height) },
       durationMs: pick(message, 100, 300) * 1000,
       cost: COSTS.generation,
       delta: {
         draft,
         generated_media: [...(state.generated_media ?? []), generated],
         video_infos: [...(state.video_infos ?? []), info],
-        canvas_config: { width: 1280, height: 720, fps: 24, aspect_ratio: "16:9" },
+        canvas_config: canvasOf(draft),
       },
-      text: generationReply(draft, zh),
-      media: [{ path, key: message }],
+      text: generationReply(draft, zh, lengthAsked(message)),
+      media: [{ path, clip: clipForDraft(draft) }],
     };
   }
   if (kind === "edit" && state.draft) {
@@ -57,7 +67,7 @@ export function planTurn(session: Session, message: string, origin: string, conf
       args: { instruction: message },
       durationMs: pick(message, 10, 30) * 1000,
       cost: COSTS.edit,
-      delta: { draft: edit.draft },
+      delta: { draft: edit.draft, ...(edit.change.kind === "reframe" ? { canvas_config: canvasOf(edit.draft) } : {}) },
       text: editIsSilent(session.edits + 1, config.editText) ? null : editReply(edit.change, zh),
       media: [],
     };

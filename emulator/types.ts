@@ -11,6 +11,8 @@ export interface EmulatorEnv {
   TIME_SCALE?: string;
   /** Anonymous tokens one address may get in 7 days; 0 turns the limit off. */
   ANON_TOKENS_PER_IP?: string;
+  /** Credits of a new anonymous user (NemoVideo grants 100; `npm start` grants more, so a whole demo fits). */
+  ANON_CREDITS?: string;
 }
 
 /** Hono's environment for every route of the emulator. */
@@ -117,8 +119,8 @@ export interface TurnPlan {
   delta: SessionState;
   /** The reply, or null for a silent edit. */
   text: string | null;
-  /** CDN paths (and their clip key) that the turn's media will be served at. */
-  media: { path: string; key: string }[];
+  /** CDN paths that the turn's media will be served at, and the clip each serves. */
+  media: { path: string; clip: number }[];
 }
 
 /** A turn under way: the plan with its clock and ids. */

@@ -1,7 +1,7 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { isOwnUserSegment } from "./auth";
-import { clipIndexFor } from "./clips";
+import { clipFor, shapeOfSize } from "./clips";
 import { config } from "./config";
 import { fail, httpFail, ok } from "./envelope";
 import { hexId } from "./ids";
@@ -37,8 +37,8 @@ function accept(c: Context<AppEnv>, session: Session, incoming: Incoming[], sour
     if (size !== undefined && size > config().maxUploadBytes) return fail(c, 4002, `file too large: ${filename}`);
     const path = `/user-upload/${hexId()}/${encodeURIComponent(filename)}`;
     const info = describeUpload(filename, type, `${origin}${path}`, size, source);
-    // The CDN stand-in serves a clip in place of an uploaded video (the bytes themselves were never kept).
-    if (type === "video") store.cdn.set(path, clipIndexFor(info.hash));
+    // The CDN stand-in serves a clip of the same shape in place of an uploaded video (its bytes were never kept).
+    if (type === "video") store.cdn.set(path, clipFor(shapeOfSize(info.width ?? 0, info.height ?? 0), info.duration ?? 10));
     infos.push(info);
   }
   session.state.video_infos = [...(session.state.video_infos ?? []), ...infos];

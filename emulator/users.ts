@@ -1,4 +1,5 @@
 import { now } from "./clock";
+import { config } from "./config";
 import { STARTING_CREDITS } from "./credits";
 import { userId, userToken } from "./ids";
 import { store } from "./store";
@@ -8,7 +9,7 @@ import { type IssuedToken, type User, WEEK_MS } from "./types";
 export function anonymousUser(clientId: string): User {
   const known = [...store.users.values()].find((user) => user.anonymous && user.clientId === clientId);
   if (known) return known;
-  return addUser({ id: userId(true), anonymous: true, clientId, available: STARTING_CREDITS, frozen: 0 });
+  return addUser({ id: userId(true), anonymous: true, clientId, available: config().anonCredits, frozen: 0 });
 }
 
 /** A registered user (an operator's `NEMO_TOKEN`), made through the control API. */

@@ -3,9 +3,16 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { baseUrl, resetEmulator } from "./helpers";
+import { readMp4 } from "../emulator/mp4";
+import { baseUrl, emulator, resetEmulator } from "./helpers";
 
-beforeEach(resetEmulator);
+/** What `npm start` grants each free account (emulator/wrangler.toml); the browser stack keeps NemoVideo's 100. */
+const npmStartCredits = Number(/^ANON_CREDITS = "(\d+)"/m.exec(readFileSync(new URL("../../emulator/wrangler.toml", import.meta.url), "utf8"))![1]);
+
+beforeEach(async () => {
+  await resetEmulator();
+  await emulator("config", { anonCredits: npmStartCredits });
+});
 
 /** The README's curl walk, exactly as printed there, pointed at this stack instead of localhost:8787. */
 function quickStart(): string {
@@ -19,7 +26,7 @@ function quickStart(): string {
 describe("the README's quick start", () => {
   it("works end to end as written: a video, a tweak in words, an export, your videos, a share page, the MP4, a generation", () => {
     const script = quickStart();
-    expect(script).toContain("make it 5 seconds");
+    expect(script).toContain("make it square, 5 seconds");
     const dir = mkdtempSync(join(tmpdir(), "promptreel-readme-"));
     // Every line must work: bash stops at the first failing command, and curl fails on an HTTP error.
     const run = spawnSync("bash", ["-euo", "pipefail", "-c", script.replaceAll("curl -s", "curl -fs")], {
@@ -43,6 +50,9 @@ describe("the README's quick start", () => {
     const mp4 = readFileSync(join(dir, "fox.mp4"));
     expect(mp4.subarray(4, 8).toString("latin1")).toBe("ftyp");
     expect(mp4.length).toBeGreaterThan(10_000);
+    // The clip is what the tweak asked for, and what the assistant said: square, 5 seconds.
+    expect(readMp4(new Uint8Array(mp4))).toMatchObject({ width: 720, height: 720 });
+    expect(Math.round(readMp4(new Uint8Array(mp4)).durationS)).toBe(5);
     // The one-call generation was followed to its end.
     expect(out).toMatch(/"generationId":"gen_[0-9a-f]{16}"[^\n]*"status":"completed"/);
   });

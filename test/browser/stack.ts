@@ -73,6 +73,8 @@ export async function startStack(port: number, extra: Record<string, string> = {
       env: {
         ...process.env,
         TIME_SCALE,
+        // NemoVideo's own 100 credits a visitor, not npm start's roomier 1000: the tests count them.
+        ANON_CREDITS: "100",
         PROMPTREEL_STATE_DIR: stateDir,
         CLOUDFLARE_CF_FETCH_ENABLED: "false",
         WRANGLER_SEND_METRICS: "false",

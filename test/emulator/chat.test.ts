@@ -136,10 +136,11 @@ describe("edit and text turns", () => {
     expect(functionCalls(title)[0].name).toBe("edit_multitrack");
     expect((await stateOf(token, sessionId)).draft.m.title).toBe("Ocean Calm");
 
-    const trim = await eventsOf(await send(token, sessionId, "make it shorter"));
-    expect(functionCalls(trim)).toHaveLength(1);
-    expect(textsOf(trim)).toEqual([]);
-    expect((await stateOf(token, sessionId)).draft.d).toBe(3500);
+    // Lengths go from one sample clip's to the next: 5 → 10 s.
+    const longer = await eventsOf(await send(token, sessionId, "make it longer"));
+    expect(functionCalls(longer)).toHaveLength(1);
+    expect(textsOf(longer)).toEqual([]);
+    expect((await stateOf(token, sessionId)).draft.d).toBe(10_000);
     expect((await balance(token)).available).toBe(before.available - 150);
   });
 
