@@ -38,6 +38,8 @@ describe("the video in the conversation", () => {
     await expectAccessible(page, "making a video");
     await snap(page, "video-making");
 
+    await page.getByRole("progressbar", { name: "Export progress" }).waitFor({ timeout: 20_000 });
+    await snap(page, "video-exporting");
     const values = await progressValues(page);
     expect(values.length).toBeGreaterThan(3);
     expect(Math.max(...values)).toBeGreaterThan(values[0]);
@@ -60,6 +62,14 @@ describe("the video in the conversation", () => {
       return video.currentTime;
     });
     expect(played).toBeGreaterThan(0.3);
+    // The page gave the video its poster, a still from the player, for the library and the share page.
+    const posterUrl = () =>
+      page.evaluate(async () => {
+        const headers = { Authorization: `Bearer ${localStorage.getItem("promptreel:visitorKey")}` };
+        const { videos } = await (await fetch("/api/v1/videos", { headers })).json();
+        return (videos[0]?.posterUrl ?? "") as string;
+      });
+    await expect.poll(posterUrl).toMatch(/\/poster\.jpg\?/);
     const download = page.getByRole("link", { name: "Download MP4" });
     await expect(download.getAttribute("href")).resolves.toMatch(/^http:\/\/localhost:\d+\/api\/v1\/exports\/exp_\w+\/download\?/);
     await expectAccessible(page, "finished video");
@@ -172,6 +182,8 @@ describe("the page at phone width", () => {
     for (const y of [0, 400, 100_000]) {
       await page.evaluate((to) => scrollTo(0, to), y);
       await expect(inView(), `the box after scrolling to ${y}`).resolves.toBe(true);
+      // What the phone's screen shows at that point (the helper's full-page shot can't show a pinned box).
+      if (process.env.SCREENS_DIR) await page.screenshot({ path: `${process.env.SCREENS_DIR}/video-phone-scrolled-${y}.png` });
     }
     // Only the page scrolls: nothing inside it is a scroll box of its own.
     const scrollers = await page.evaluate(() =>

@@ -16,7 +16,7 @@ interface ComposerProps {
   onStop(): void;
 }
 
-/** Pinned under the conversation: what is going on, the choices, the prompt box, Send, and Stop while a reply runs. */
+/** Pinned under the conversation: what is going on, the choices, the prompt box, and Send (Stop while a reply runs). */
 export function Composer({ box, text, choices, busy, status, disabled, onText, onChoices, onSubmit, onStop }: ComposerProps) {
   return (
     <div class="dock">
@@ -31,33 +31,35 @@ export function Composer({ box, text, choices, busy, status, disabled, onText, o
           onSubmit(text);
         }}
       >
-        <label for="prompt" class="visually-hidden">
-          {t.promptLabel}
-        </label>
-        <textarea
-          ref={box}
-          id="prompt"
-          rows={2}
-          placeholder={t.promptPlaceholder}
-          value={text}
-          onInput={(event) => onText(event.currentTarget.value)}
-          onKeyDown={(event) => {
-            if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
-              event.preventDefault();
-              onSubmit(text);
-            }
-          }}
-        />
+        <ChoiceControls choices={choices} disabled={disabled} onChange={onChoices} />
         <div class="composer-row">
-          <ChoiceControls choices={choices} disabled={disabled} onChange={onChoices} />
-          {busy && (
+          <label for="prompt" class="visually-hidden">
+            {t.promptLabel}
+          </label>
+          <textarea
+            ref={box}
+            id="prompt"
+            rows={2}
+            placeholder={t.promptPlaceholder}
+            value={text}
+            onInput={(event) => onText(event.currentTarget.value)}
+            onKeyDown={(event) => {
+              if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+                event.preventDefault();
+                onSubmit(text);
+              }
+            }}
+          />
+          {/* While a reply is written, Send (which waits for it) gives way to Stop. */}
+          {busy ? (
             <button type="button" onClick={onStop}>
               {t.stop}
             </button>
+          ) : (
+            <button type="submit" class="primary" disabled={disabled || !text.trim()}>
+              {t.send}
+            </button>
           )}
-          <button type="submit" class="primary" disabled={disabled || busy || !text.trim()}>
-            {t.send}
-          </button>
         </div>
       </form>
     </div>

@@ -4,6 +4,14 @@ import { Share } from "./Share";
 import { clock, timeLeft, useNow } from "./time";
 import { keepPoster, useVideo } from "./video";
 
+const STATUS_WORDS: Record<Shown["view"]["status"], () => string> = {
+  pending: () => t.exporting,
+  processing: () => t.exporting,
+  completed: () => t.exportDone,
+  failed: () => t.exportFailed,
+  cancelled: () => t.exportCancelled,
+};
+
 interface VideoCardProps {
   exportId: string;
   shown?: Shown;
@@ -33,9 +41,11 @@ export function VideoCard({ exportId, shown, claimUrl, busy, onCancel, onExport,
   const downloadUrl = video?.downloadUrl ?? view.downloadUrl;
   return (
     <div class="reel">
+      <p class="reel-title" role="status">
+        {STATUS_WORDS[view.status]()}
+      </p>
       {running && (
         <>
-          <p class="reel-title">{t.exporting}</p>
           <div class="progress">
             <progress max={100} value={view.progress} aria-label={t.exportProgress} aria-valuetext={`${view.progress}%, ${eta}`} />
             <span aria-hidden="true">{view.progress}%</span>
@@ -73,9 +83,6 @@ export function VideoCard({ exportId, shown, claimUrl, busy, onCancel, onExport,
           {video && <Share videoId={exportId} shareUrl={video.shareUrl} onShare={share} onStop={unshare} />}
         </>
       )}
-      <p class="muted" role="status">
-        {status === "completed" ? t.exportDone : status === "failed" ? t.exportFailed : status === "cancelled" ? t.exportCancelled : ""}
-      </p>
       {(status === "failed" || status === "cancelled") && (
         <button type="button" onClick={onExport}>
           {t.exportAgain}
