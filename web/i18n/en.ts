@@ -92,7 +92,7 @@ export const en = {
   anyStyle: "Any style",
   sampleClipsTitle: "Sample clips.",
   sampleClips:
-    "This copy runs on PromptReel's built-in NemoVideo emulator: every video is a sample clip, not made from your prompt. For real videos, run it against NemoVideo (README, “Use the real NemoVideo”).",
+    "Videos here come from PromptReel's built-in NemoVideo emulator, not from your prompt. For real ones, see “Use the real NemoVideo” in the README.",
   // Errors and ways out
   error: "Something went wrong",
   register: "Register with NemoVideo",

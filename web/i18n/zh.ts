@@ -83,7 +83,7 @@ export const zh: Messages = {
   anyStyle: "任意风格",
   sampleClipsTitle: "示例片段。",
   sampleClips:
-    "此副本运行在 PromptReel 内置的 NemoVideo 模拟器上：每个视频都是示例片段，并非根据你的描述制作。要制作真实视频，请连接 NemoVideo（见 README 的 “Use the real NemoVideo”）。",
+    "这里的视频来自 PromptReel 内置的 NemoVideo 模拟器，并非根据你的描述制作。要制作真实视频，请见 README 的 “Use the real NemoVideo”。",
   error: "出错了",
   register: "注册 NemoVideo",
   upgrade: "注册或升级",
