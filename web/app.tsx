@@ -1,9 +1,9 @@
 import type { InferResponseType } from "hono/client";
 import { useEffect, useRef, useState } from "preact/hooks";
+import { type Choices, promptWithChoices } from "../worker/generations/choices";
 import { ApiError, api, ok } from "./api";
 import * as bridge from "./bridge";
 import { routeIntent } from "./chat/intents";
-import { promptWithChoices, type Choices } from "../worker/generations/choices";
 import { Chat } from "./chat/Chat";
 import { Composer } from "./chat/Composer";
 import { type Action, useConversation } from "./chat/conversation";
@@ -116,7 +116,7 @@ export function App() {
   /** A message from the box or a suggestion: a command the page performs, or words (and choices) for the assistant. */
   const submit = (typed: string) => {
     const message = typed.trim();
-    // While a reply is written the message stays in the box, as the disabled Send button says.
+    // While a reply is written the message stays in the box: Stop stands in Send's place.
     if (!message || !sessionId || chat.busy) return;
     setText("");
     const intent = routeIntent(message);
