@@ -1,15 +1,18 @@
 import type { InferResponseType } from "hono/client";
 import { useEffect, useRef, useState } from "preact/hooks";
+import { type Choices, promptWithChoices } from "../worker/generations/choices";
 import { ApiError, api, ok } from "./api";
 import * as bridge from "./bridge";
 import { routeIntent } from "./chat/intents";
 import { Chat } from "./chat/Chat";
+import { Composer } from "./chat/Composer";
 import { type Action, useConversation } from "./chat/conversation";
 import { Credits } from "./credits/Credits";
-import { ExportPanel } from "./exports/ExportPanel";
 import { useExport } from "./exports/export";
-import { t } from "./i18n";
+import { languageTag, t } from "./i18n";
+import { VideoCard } from "./player/VideoCard";
 import { follow, hrefOf, useRoute } from "./route";
+import { SampleClips } from "./service/SampleClips";
 import { openSession } from "./session";
 import { Timeline } from "./timeline/Timeline";
 import { type UploadProgress, Uploads } from "./uploads/Uploads";
@@ -19,7 +22,7 @@ import { type Trouble, troubleFrom, troubleOf } from "./words";
 
 type SessionView = InferResponseType<(typeof api.sessions)[":id"]["$get"], 200>;
 
-/** The page: setup, then the chat beside the timeline, the export and the media. */
+/** The page: setup, then the conversation with its videos and the prompt box, beside the timeline and the media. */
 export function App() {
   const [phase, setPhase] = useState<"setup" | "ready" | "failed">("setup");
   const [setupTrouble, setSetupTrouble] = useState<Trouble | undefined>(undefined);
@@ -27,8 +30,11 @@ export function App() {
   const [session, setSession] = useState<SessionView | undefined>(undefined);
   const [credits, setCredits] = useState<number | undefined>(undefined);
   const [upload, setUpload] = useState<UploadProgress | undefined>(undefined);
+  const [text, setText] = useState("");
+  const [choices, setChoices] = useState<Choices>({});
   const picker = useRef<HTMLInputElement>(null);
   const route = useRoute();
+  const box = useRef<HTMLTextAreaElement>(null);
 
   const showTrouble = (trouble: Trouble) => {
     chat.add({ role: "error", text: trouble.text, link: trouble.link });
@@ -47,7 +53,7 @@ export function App() {
     return balance;
   };
 
-  const exporter = useExport(sessionId, showTrouble);
+  const exporter = useExport(sessionId, { started: (exportId) => chat.addVideo(exportId), trouble: showTrouble });
 
   /** A step the person asked for (typed: `asked`) or the assistant's stream did (an `action` event). */
   const run = (action: Action | "credits", asked = false) => {
@@ -77,6 +83,7 @@ export function App() {
     action: (action) => run(action),
     timeline: () => void refreshSession().catch(() => {}),
     trouble: (trouble) => bridge.error({ code: trouble.code, message: trouble.text }),
+    failed: (words) => setText((typed) => typed || words),
     ended: () => {
       void refreshSession().catch(() => {});
       void refreshCredits().catch(() => {});
@@ -102,14 +109,22 @@ export function App() {
   useEffect(start, []);
   useEffect(() => {
     if (!sessionId) return;
-    chat.load().catch((error) => showTrouble(troubleFrom(error)));
-    exporter.load().catch(() => {});
+    exporter
+      .load()
+      .catch(() => [])
+      .then((videos) => chat.load(videos.map((video) => ({ exportId: video.exportId, at: video.createdAt }))))
+      .catch((error) => showTrouble(troubleFrom(error)));
   }, [sessionId]);
 
-  const submit = (text: string) => {
-    const intent = routeIntent(text);
-    if (intent === "chat") return void chat.send(text);
-    chat.add({ role: "user", text });
+  /** A message from the box or a suggestion: a command the page performs, or words (and choices) for the assistant. */
+  const submit = (typed: string) => {
+    const message = typed.trim();
+    // While a reply is written the message stays in the box: Stop stands in Send's place.
+    if (!message || !sessionId || chat.busy) return;
+    setText("");
+    const intent = routeIntent(message);
+    if (intent === "chat") return void chat.send(promptWithChoices(message, choices, languageTag), message);
+    chat.add({ role: "user", text: message });
     if (intent === "upload") picker.current?.click();
     run(intent, true);
   };
@@ -143,6 +158,8 @@ export function App() {
       showTrouble(troubleFrom(error));
     }
   };
+
+  const newestVideo = chat.lines.findLast((line) => line.exportId)?.exportId;
 
   return (
     <>
@@ -184,20 +201,59 @@ export function App() {
         <MyVideos />
       ) : (
         <main class="layout">
-          <Chat lines={chat.lines} busy={chat.busy} status={chat.status} disabled={!sessionId} onSubmit={submit} />
+          <SampleClips />
+          <div class="column">
+            <Chat
+              lines={chat.lines}
+              making={chat.making}
+              busy={chat.busy}
+              disabled={!sessionId}
+              canExport={session?.exportReady ?? false}
+              video={(exportId) => (
+                <VideoCard
+                  exportId={exportId}
+                  shown={exporter.shown[exportId]}
+                  claimUrl={exportId === newestVideo ? exporter.claimUrl : undefined}
+                  busy={chat.busy}
+                  onCancel={() => void exporter.cancel(exportId)}
+                  onExport={() => run("export")}
+                  onVariations={() => void chat.send(t.variationsMessage)}
+                />
+              )}
+              onSuggestion={(suggestion) => {
+                // The suggestions go once the conversation starts: the box takes the focus they had.
+                box.current?.focus();
+                submit(suggestion);
+              }}
+              onRetry={(sent) => {
+                setText((typed) => (sent.startsWith(typed.trim()) ? "" : typed));
+                void chat.send(sent);
+              }}
+            />
+            <Composer
+              box={box}
+              text={text}
+              choices={choices}
+              busy={chat.busy}
+              status={chat.status}
+              disabled={!sessionId}
+              onText={setText}
+              onChoices={setChoices}
+              onSubmit={submit}
+              onStop={() => void chat.cancel()}
+            />
+          </div>
           <div class="side">
-            <ExportPanel
-              view={exporter.view}
-              claimUrl={exporter.claimUrl}
-              earlier={exporter.earlier}
+            <Timeline
+              tracks={session?.timeline.tracks ?? []}
+              durationMs={session?.timeline.durationMs ?? 0}
               ready={session?.exportReady ?? false}
               onExport={() => run("export")}
             />
-            <Timeline tracks={session?.timeline.tracks ?? []} durationMs={session?.timeline.durationMs ?? 0} />
             <Uploads
               picker={picker}
               progress={upload}
-              files={session?.media ?? []}
+              files={(session?.media ?? []).filter((file) => file.made === "uploaded")}
               disabled={!sessionId || upload !== undefined}
               onFiles={(files) => void sendFiles(files)}
               onUrl={(url) => void sendUrl(url)}

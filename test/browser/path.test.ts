@@ -33,6 +33,8 @@ describe("the person's whole path", () => {
     await expect(reply.textContent()).resolves.toContain("a fox running through a snowy forest");
     // The reply is in the live region that screen readers follow.
     await expect(page.locator('[role="log"] .line.assistant').count()).resolves.toBe(1);
+    // Once the reply has come, nothing says the video is still being generated.
+    await page.locator(".line.activity").waitFor({ state: "detached" });
     // The timeline panel shows the new tracks with their times and volume; credits went down.
     await page.locator(".timeline .track").nth(2).waitFor();
     await expect(page.locator(".timeline").textContent()).resolves.toMatch(/BGM.*0–\d+s · 35%/);
@@ -51,9 +53,10 @@ describe("the person's whole path", () => {
     await expectAccessible(page, "export progress");
     await snap(page, "export-progress");
 
-    const download = page.getByRole("link", { name: "Download MP4" });
+    // The second video comes after the first, in the conversation.
+    const download = page.getByRole("link", { name: "Download MP4" }).nth(1);
     await download.waitFor({ timeout: 30_000 });
-    await expect(page.locator("video.player").getAttribute("src")).resolves.toMatch(/^http:\/\/localhost:\d+\/api\/v1\/exports\/.+\/download\?/);
+    await expect(page.locator(".line.video video.player").nth(1).getAttribute("src")).resolves.toMatch(/^http:\/\/localhost:\d+\/api\/v1\/exports\/.+\/download\?/);
     const claim = page.getByRole("link", { name: "Open in NemoVideo" });
     await claim.waitFor();
     await expect(claim.getAttribute("href")).resolves.toMatch(/^https:\/\/.*nemovideo/);
@@ -72,12 +75,13 @@ describe("the person's whole path", () => {
     await page.locator(".line.user", { hasText: "a fox running through a snowy forest" }).waitFor();
     await page.locator(".line.assistant").first().waitFor();
     await page.locator(".timeline .track").nth(2).waitFor();
-    await page.getByRole("link", { name: "Download MP4" }).waitFor();
-    // The first export (made when the reply asked for it) is offered again under "Earlier exports".
-    const earlier = page.getByRole("list", { name: "Earlier exports" }).getByRole("link");
-    await earlier.first().waitFor();
-    await expect(earlier.count()).resolves.toBe(1);
-    await expect(earlier.first().getAttribute("href")).resolves.toMatch(/^http:\/\/localhost:\d+\/api\/v1\/exports\/exp_.+sig=/);
+    // Both videos come back where the conversation made them: after the reply that asked for the first.
+    const videos = page.locator('[role="log"] li.video');
+    await videos.nth(1).getByRole("link", { name: "Download MP4" }).waitFor();
+    await expect(videos.count()).resolves.toBe(2);
+    await expect(page.locator('[role="log"] li').nth(1).getAttribute("class")).resolves.toContain("assistant");
+    for (const link of await page.getByRole("link", { name: "Download MP4" }).all())
+      await expect(link.getAttribute("href")).resolves.toMatch(/^http:\/\/localhost:\d+\/api\/v1\/exports\/exp_.+sig=/);
     await expectAccessible(page, "returning visitor");
     await snap(page, "returning");
     await expect(upstreamCalls("/run_sse")).resolves.toHaveLength(1);

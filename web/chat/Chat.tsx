@@ -1,64 +1,60 @@
-import { useEffect, useRef, useState } from "preact/hooks";
+import type { ComponentChild } from "preact";
+import { useEffect, useRef } from "preact/hooks";
 import { t } from "../i18n";
+import { Making } from "../player/Making";
 import type { Line } from "./conversation";
 
 interface ChatProps {
   lines: Line[];
+  /** While a video is being made in the reply: since when. */
+  making?: number;
   busy: boolean;
-  status: string;
   disabled: boolean;
-  onSubmit(text: string): void;
+  /** There is a draft to export: the export suggestion works. */
+  canExport: boolean;
+  video(exportId: string): ComponentChild;
+  onSuggestion(text: string): void;
+  onRetry(text: string): void;
 }
 
-/** The conversation (a live log, so screen readers hear replies as they stream), suggestions, and the prompt box. */
-export function Chat({ lines, busy, status, disabled, onSubmit }: ChatProps) {
-  const [text, setText] = useState("");
+/**
+ * The conversation (a live log, so screen readers hear replies as they stream) with its videos where they were
+ * made, and suggestions while it is empty. The page scrolls, not the log: one scroll, on a phone too.
+ */
+export function Chat({ lines, making, busy, disabled, canExport, video, onSuggestion, onRetry }: ChatProps) {
   const end = useRef<HTMLDivElement>(null);
-  const box = useRef<HTMLTextAreaElement>(null);
   const last = lines.at(-1);
-  useEffect(() => end.current?.scrollIntoView?.({ block: "end" }), [lines.length, last?.text]);
-
-  const submit = (value: string) => {
-    const message = value.trim();
-    // While a reply is written the message stays in the box, as the disabled Send button says.
-    if (!message || disabled || busy) return;
-    onSubmit(message);
-    setText("");
-  };
+  useEffect(() => end.current?.scrollIntoView?.({ block: "end" }), [lines.length, last?.text, making]);
+  const suggestions = canExport ? [...t.suggestions, t.exportSuggestion] : t.suggestions;
 
   return (
     <section class="chat" aria-labelledby="chat-title">
       <h2 id="chat-title" class="visually-hidden">
         {t.conversation}
       </h2>
-      <div class="lines">
-        {lines.length === 0 && (
-          <div class="empty">
-            <p>{t.emptyHint}</p>
-            <h3 id="try-title">{t.trySaying}</h3>
-            <ul class="suggestions" aria-labelledby="try-title">
-              {t.suggestions.map((suggestion) => (
-                <li key={suggestion}>
-                  <button
-                    type="button"
-                    class="suggestion"
-                    disabled={disabled}
-                    onClick={() => {
-                      // The suggestions go once the conversation starts: the box takes the focus they had.
-                      box.current?.focus();
-                      submit(suggestion);
-                    }}
-                  >
-                    {suggestion}
-                  </button>
-                </li>
-              ))}
-            </ul>
-          </div>
-        )}
-        <div role="log" aria-label={t.conversation}>
-          <ol>
-            {lines.map((line) => (
+      {lines.length === 0 && (
+        <div class="empty">
+          <p>{t.emptyHint}</p>
+          <h3 id="try-title">{t.trySaying}</h3>
+          <ul class="suggestions" aria-labelledby="try-title">
+            {suggestions.map((suggestion) => (
+              <li key={suggestion}>
+                <button type="button" class="suggestion" disabled={disabled} onClick={() => onSuggestion(suggestion)}>
+                  {suggestion}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <div role="log" aria-label={t.conversation}>
+        <ol>
+          {lines.map((line) =>
+            line.role === "video" ? (
+              <li key={line.id} class="line video">
+                {video(line.exportId!)}
+              </li>
+            ) : (
               <li key={line.id} class={`line ${line.role}`}>
                 {(line.role === "user" || line.role === "assistant") && (
                   <span class="visually-hidden">{line.role === "user" ? t.you : t.assistant}: </span>
@@ -69,44 +65,18 @@ export function Chat({ lines, busy, status, disabled, onSubmit }: ChatProps) {
                     {line.link.label}
                   </a>
                 )}
+                {line.retry && (
+                  <button type="button" class="retry" disabled={busy} onClick={() => onRetry(line.retry!)}>
+                    {t.retryMessage}
+                  </button>
+                )}
               </li>
-            ))}
-          </ol>
-        </div>
-        <div ref={end} />
+            ),
+          )}
+        </ol>
       </div>
-      <p class="status" role="status">
-        {status && <span class="spinner" aria-hidden="true" />}
-        {status}
-      </p>
-      <form
-        class="composer"
-        onSubmit={(event) => {
-          event.preventDefault();
-          submit(text);
-        }}
-      >
-        <label for="prompt" class="visually-hidden">
-          {t.promptLabel}
-        </label>
-        <textarea
-          ref={box}
-          id="prompt"
-          rows={2}
-          placeholder={t.promptPlaceholder}
-          value={text}
-          onInput={(event) => setText(event.currentTarget.value)}
-          onKeyDown={(event) => {
-            if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
-              event.preventDefault();
-              submit(text);
-            }
-          }}
-        />
-        <button type="submit" class="primary" disabled={disabled || busy || !text.trim()}>
-          {t.send}
-        </button>
-      </form>
+      {making !== undefined && <Making since={making} />}
+      <div ref={end} class="end" />
     </section>
   );
 }

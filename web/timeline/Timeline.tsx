@@ -4,10 +4,13 @@ import { span, type Track, timelineHeading, trackLine, volumeOf } from "./summar
 interface TimelineProps {
   tracks: Track[];
   durationMs: number;
+  /** There is a draft to export. */
+  ready: boolean;
+  onExport(): void;
 }
 
-/** The session's tracks: what each is, when it plays, how loud. */
-export function Timeline({ tracks, durationMs }: TimelineProps) {
+/** The session's tracks: what each is, when it plays, how loud; and the export of them as an MP4. */
+export function Timeline({ tracks, durationMs, ready, onExport }: TimelineProps) {
   const length = Math.max(durationMs, ...tracks.map((track) => track.endMs), 1);
   return (
     <section class="panel timeline" aria-labelledby="timeline-title">
@@ -36,6 +39,10 @@ export function Timeline({ tracks, durationMs }: TimelineProps) {
           ))}
         </ol>
       )}
+      {/* Kept while an export runs, so the focus stays: a second press joins the export already running. */}
+      <button type="button" class="wide" disabled={!ready} onClick={onExport}>
+        {t.export}
+      </button>
     </section>
   );
 }

@@ -46,7 +46,7 @@ export function MyVideos() {
     if (!next) return;
     posterTried.current.add(next.videoId);
     makePoster(next)
-      .then((made) => update(made.videoId, made), (error) => console.warn("no poster for", next.videoId, error))
+      .then((made) => update(made.videoId, made), () => {})
       .finally(() => setPosterTurn((turn) => turn + 1));
   }, [videos === undefined, posterTurn]);
 
@@ -110,7 +110,6 @@ export function MyVideos() {
               onShare={() => share(video)}
               onStopSharing={() => unshare(video)}
               onDelete={() => setDeleting(video)}
-              onSay={setSaid}
             />
           ))}
         </ul>

@@ -27,9 +27,3 @@ async function done(call: Promise<Response | { ok: boolean; status: number }>): 
   const response = (await reach(call)) as Response;
   if (!response.ok) throw await errorOf(response);
 }
-
-/** A length in seconds as m:ss. */
-export function clock(seconds: number): string {
-  const whole = Math.round(seconds);
-  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
-}

@@ -11,6 +11,21 @@ const once = (video: HTMLVideoElement, name: string) =>
     video.addEventListener("error", () => reject(video.error ?? new Error("the video could not be loaded")), { once: true });
   });
 
+/** The frame a video element shows now, as a JPEG at most 640 px wide and 256 KB. */
+export async function jpegOf(video: HTMLVideoElement): Promise<Blob> {
+  const scale = Math.min(1, MAX_WIDTH / video.videoWidth);
+  const canvas = document.createElement("canvas");
+  canvas.width = Math.round(video.videoWidth * scale);
+  canvas.height = Math.round(video.videoHeight * scale);
+  if (!canvas.width || !canvas.height) throw new Error("the video shows no frame yet");
+  canvas.getContext("2d")!.drawImage(video, 0, 0, canvas.width, canvas.height);
+  for (const quality of [0.8, 0.6, 0.4]) {
+    const jpeg = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, "image/jpeg", quality));
+    if (jpeg && jpeg.size <= MAX_BYTES) return jpeg;
+  }
+  throw new Error("the still is too large for a poster");
+}
+
 /**
  * A still of the video as a JPEG: about one second in (the middle of a shorter clip), at most 640 px wide. The
  * MP4 comes from the page's own origin (the API's signed link), so the canvas is not tainted and can be read.
@@ -31,16 +46,7 @@ export async function stillOf(url: string): Promise<Blob> {
     const seeked = once(video, "seeked");
     video.currentTime = video.duration >= 2 ? 1 : video.duration / 2 || 0;
     await seeked;
-    const scale = Math.min(1, MAX_WIDTH / video.videoWidth);
-    const canvas = document.createElement("canvas");
-    canvas.width = Math.round(video.videoWidth * scale);
-    canvas.height = Math.round(video.videoHeight * scale);
-    canvas.getContext("2d")!.drawImage(video, 0, 0, canvas.width, canvas.height);
-    for (const quality of [0.8, 0.6, 0.4]) {
-      const jpeg = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, "image/jpeg", quality));
-      if (jpeg && jpeg.size <= MAX_BYTES) return jpeg;
-    }
-    throw new Error("the still is too large for a poster");
+    return await jpegOf(video);
   } finally {
     video.removeAttribute("src");
     video.load();

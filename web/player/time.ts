@@ -1,0 +1,38 @@
+import { useEffect, useState } from "preact/hooks";
+
+/**
+ * Milliseconds as a clock, minutes and seconds.
+ * @example clock(72_000) // "1:12"
+ */
+export function clock(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+}
+
+/** A progress reading: the percentage, and when the page saw it. */
+export interface Reading {
+  progress: number;
+  at: number;
+}
+
+/**
+ * The time left, from how fast the progress moved between the first reading the page saw and the latest one; undefined
+ * until it has moved (the upstream's first answer is a fixed 5 %, which says nothing about speed).
+ * @example timeLeft({ progress: 10, at: 0 }, { progress: 40, at: 30_000 }) // 70_000
+ */
+export function timeLeft(first: Reading, latest: Reading): number | undefined {
+  const moved = latest.progress - first.progress;
+  if (moved <= 0 || latest.at <= first.at) return undefined;
+  return ((100 - latest.progress) * (latest.at - first.at)) / moved;
+}
+
+/** The time now, again every second while `running`, so that elapsed times move on screen. */
+export function useNow(running: boolean): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (!running) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [running]);
+  return running ? Math.max(now, Date.now()) : now;
+}
