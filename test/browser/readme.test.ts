@@ -32,6 +32,8 @@ describe("the README's quick start", () => {
     const run = spawnSync("bash", ["-euo", "pipefail", "-c", script.replaceAll("curl -s", "curl -fs")], {
       cwd: dir,
       encoding: "utf8",
+      // Nothing on stdin: bash reads /etc/bash.bashrc when stdin is a socket, as it may be under a test runner.
+      stdio: ["ignore", "pipe", "pipe"],
       timeout: 120_000,
     });
     expect(run.stderr).toBe("");

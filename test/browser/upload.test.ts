@@ -5,7 +5,7 @@ import { emulator, expectAccessible, resetEmulator, useBrowser } from "./helpers
 const open = useBrowser();
 beforeEach(resetEmulator);
 
-const clip = readFileSync(new URL("../../emulator/clips/bars.mp4.bin", import.meta.url));
+const clip = readFileSync(new URL("../../emulator/clips/landscape-5s.mp4.bin", import.meta.url));
 const uploadsUpstream = async () =>
   ((await emulator("requests")) as { requests: { path: string }[] }).requests.filter((request) =>
     request.path.startsWith("/api/upload-video/"),

@@ -27,6 +27,12 @@ export function Modal({ labelledBy, class: className, onClose, children }: Modal
       ref={dialog}
       class={`modal ${className}`}
       aria-labelledby={labelledBy}
+      // Escape: closed at once by the page (not later, by the browser's close event), so a key pressed right after
+      // it (Enter on the button that opened it) finds the dialog gone and can open it again.
+      onCancel={(event) => {
+        event.preventDefault();
+        onClose();
+      }}
       onClose={onClose}
       onClick={(event) => {
         // A click on the backdrop reaches the dialog itself, as does one on its padding: only outside closes.
