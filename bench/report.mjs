@@ -123,7 +123,9 @@ function costSection(cost, date) {
     `- Per video: ${video.workerRequests} Worker requests, ${video.doRequests + video.alarms} Durable Object requests, ${video.kvReads} KV reads and ${video.kvWrites} writes, ${video.cpuMs} CPU ms, ${video.doWallSeconds} s of Durable Object time.`,
     `- Prices (USD, Workers Paid, beyond the included ${prices.included}), read ${prices.read} from ${prices.sources.join(", ")}: ` +
       Object.entries(prices.perMillion).map(([key, value]) => `${key} $${value}/M`).join(", ") + `; Durable Object duration at ${prices.doMemoryGB} GB.`,
-    "- Not counted: SQLite rows read and written in the Durable Object (workerd reports none locally) and storage; KV operations made inside the Durable Object.",
+    "- Not counted: SQLite rows read and written in the Durable Object (workerd reports none locally) and storage; KV and R2 operations made inside the Durable Object: " +
+      "the finished video's copy into the `VIDEOS` bucket is one R2 class A operation there ($0.0000045), and keeping it costs R2 storage, $0.015 per GB-month " +
+      "(a 10-second 720p clip of a few MB: about $0.00005 a month).",
   ].join("\n");
 }
 
