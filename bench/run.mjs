@@ -114,10 +114,16 @@ async function measureStreams() {
     ready: async () => (await fetch(`${standinUrl}/api/credits/balance/simple`)).ok,
   });
   const nginx = await startNginx({ port: nginxPort, upstreamPort: standinPort, dir: STATE });
-  // A loopback upstream: the relay signs with its development secret, no other setup needed.
+  // A loopback upstream: the relay signs with its development secret, no other setup needed. A visitor per stream,
+  // each with a free account of the stand-in's and a message in every run: the deployment's weekly budget of free
+  // accounts and the messages a visitor may send a minute (issue 14) are raised for the bench.
   const relay = await startWrangler({
     name: "relay (stand-in)",
-    args: ["-c", "wrangler.toml", "--var", `NEMO_API_BASE:${standinUrl}`, "--persist-to", join(STATE, "streams")],
+    args: [
+      ...["-c", "wrangler.toml", "--var", `NEMO_API_BASE:${standinUrl}`, "--var", "ANONYMOUS_ACCOUNTS_PER_WEEK:1000000"],
+      ...["--var", "MESSAGES_PER_MINUTE:1000000"],
+      ...["--persist-to", join(STATE, "streams")],
+    ],
     port: relayPort,
     inspectorPort,
     readyPath: "/health",
@@ -203,6 +209,8 @@ async function main() {
         // in dist/, which may be stale; the source Worker is what is measured.
         ...["-c", "wrangler.toml"],
         ...["--var", `NEMO_API_BASE:${emulator.url}`],
+        // The chat part sends turn after turn from one visitor: more than the 6 messages a minute a visitor may send.
+        ...["--var", "MESSAGES_PER_MINUTE:1000000"],
         // Job timings (the render poll schedule, backoffs) scaled like the emulator's renders in the export part.
         ...["--var", `JOB_TIME_SCALE:${SETTINGS.exportTimeScale}`],
         ...["--persist-to", STATE],

@@ -2,7 +2,7 @@
  * A NemoVideo stand-in for the load benchmark (`node bench/standin.mjs <port> <events> <intervalMs>`): a plain Node
  * server that answers only what a chat turn needs (an anonymous token, a session, the session's state) and, on
  * `/run_sse`, streams `<events>` ADK text chunks one every `<intervalMs>`, then the whole text. Each chunk is
- * `#<n>@<ms>;`, the epoch milliseconds at which it was written, so whoever reads it (directly, through nginx, or
+ * `#<n>@<ms>; Done. ` (a sentence), the epoch milliseconds at which it was written, so whoever reads it (directly, through nginx, or
  * through the relay, which passes the words on unchanged) knows how late it arrived. It prints `ready` once
  * listening. Not the emulator: nothing here plays NemoVideo's behaviour, it only makes load.
  */
@@ -29,7 +29,9 @@ function stream(response) {
       response.end();
       return;
     }
-    const text = `#${n++}@${now().toFixed(3)};`;
+    // A whole sentence each (it ends with a stop and a space): the relay lets a reply's text out a sentence at a
+    // time (issue 13), so a chunk that ended none would wait for the turn's end and the figure would be that wait.
+    const text = `#${n++}@${now().toFixed(3)}; Done. `;
     chunks.push(text);
     write({ content: { role: "model", parts: [{ text }] }, partial: true });
     setTimeout(next, intervalMs);
