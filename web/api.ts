@@ -39,6 +39,15 @@ export async function ok<R extends ClientResponse<unknown, number, string>>(call
   throw await errorOf(response);
 }
 
+/**
+ * An answer with no body to read (202, 204), or the ApiError of a refusal.
+ * @example await done(api.videos[":id"].$delete({ param: { id } }));
+ */
+export async function done(call: Promise<Response | ClientResponse<unknown>>): Promise<void> {
+  const response = await reach(call);
+  if (!response.ok) throw await errorOf(response);
+}
+
 /** A response that failed, as an ApiError. */
 export async function errorOf(response: Response | ClientResponse<unknown>): Promise<ApiError> {
   const body = (await response.json().catch(() => undefined)) as

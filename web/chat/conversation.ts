@@ -1,6 +1,6 @@
 import { useRef, useState } from "preact/hooks";
 import type { TurnEvent } from "../../worker/chat/schema";
-import { api, errorOf, ok, reach } from "../api";
+import { api, done, ok, reach } from "../api";
 import { t } from "../i18n";
 import { followEvents, type StreamEvent } from "../stream";
 import { type Trouble, troubleFrom, troubleOf } from "../words";
@@ -161,8 +161,7 @@ export function useConversation(sessionId: string | undefined, hooks: TurnHooks)
   async function cancel() {
     if (!sessionId) return;
     try {
-      const answer = await reach(api.sessions[":id"].turn.cancel.$post({ param: { id: sessionId } }));
-      if (!answer.ok) throw await errorOf(answer);
+      await done(api.sessions[":id"].turn.cancel.$post({ param: { id: sessionId } }));
     } catch (error) {
       hooksRef.current.trouble(troubleFrom(error));
     }

@@ -1,5 +1,5 @@
 import type { InferResponseType } from "hono/client";
-import { api, errorOf, ok, reach } from "../api";
+import { api, done, ok } from "../api";
 
 /** A video of the visitor's library, as the API answers it (the type comes from the Worker's zod schema). */
 export type Video = InferResponseType<(typeof api.videos)[":id"]["$get"], 200>;
@@ -21,9 +21,3 @@ export const deleteVideo = (id: string) => done(api.videos[":id"].$delete({ para
 /** Sends the still the page drew. The route takes the JPEG as it is (no JSON), so the body goes in `init`. */
 export const sendPoster = (id: string, jpeg: Blob) =>
   done(api.videos[":id"].poster.$put({ param: { id } }, { headers: { "Content-Type": "image/jpeg" }, init: { body: jpeg } }));
-
-/** An answer with no body (204), or its ApiError. */
-async function done(call: Promise<Response | { ok: boolean; status: number }>): Promise<void> {
-  const response = (await reach(call)) as Response;
-  if (!response.ok) throw await errorOf(response);
-}

@@ -17,6 +17,9 @@ export interface LibraryVideo {
   shareId?: string;
 }
 
+/** Where a video's poster is kept in the `VIDEOS` bucket: beside its MP4 (`fileKey` in exports/file.ts). */
+export const posterKey = (visitorId: string, videoId: string) => `videos/${visitorId}/${videoId}.jpg`;
+
 /** NemoVideo renders 720p: the frame when the draft didn't say. */
 const FRAME = { width: 1280, height: 720 };
 /** A share page's id: 16 random bytes, so it can't be guessed, and it says nothing of the video or its export. */

@@ -2,8 +2,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { AppError, notFound, settle } from "../errors";
 import { type AppEnv, createRouter, errorResponse, keyOrSignature, security, SignedQuery, unauthorized } from "../http";
 import { secretOf } from "../signing";
-import type { LibraryVideo } from "./library";
-import { videoView } from "./view";
+import { type LibraryVideo, posterKey } from "./library";
+import { shareUrlOf, videoView } from "./view";
 import { Share, Video, VideoParams } from "./schema";
 
 const noSuchVideo = errorResponse("No such video for this visitor.");
@@ -106,8 +106,6 @@ const getPoster = createRoute({
 const view = (c: { var: AppEnv["Variables"]; req: { url: string } }, video: LibraryVideo) =>
   videoView(video, new URL(c.req.url).origin, c.var.visitor.visitorId, secretOf(c.var.config));
 
-const posterKey = (visitorId: string, videoId: string) => `videos/${visitorId}/${videoId}.jpg`;
-
 export const videos = createRouter()
   .openapi(list, async (c) => {
     const all = await c.var.visitor.stub.videoList();
@@ -125,7 +123,7 @@ export const videos = createRouter()
   .openapi(share, async (c) => {
     const { visitorId, stub } = c.var.visitor;
     const { shareId, created } = settle(await stub.shareVideo(visitorId, c.req.valid("param").id));
-    return c.json({ shareUrl: `${new URL(c.req.url).origin}/v/${shareId}` }, created ? 201 : 200);
+    return c.json({ shareUrl: shareUrlOf(new URL(c.req.url).origin, shareId) }, created ? 201 : 200);
   })
   .openapi(unshare, async (c) => {
     settle(await c.var.visitor.stub.unshareVideo(c.req.valid("param").id));

@@ -17,6 +17,14 @@ export interface SharedVideo {
 
 const PROVIDER = "PromptReel";
 
+/** Every page's first lines, to its `<title>` ("… · PromptReel"); the page goes on inside `<head>`. */
+const opening = (title: string) => html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} · ${PROVIDER}</title>`;
+
 /** The player's size in a card or an oEmbed frame: 640 wide, the video's shape. */
 export const frameSize = (video: Pick<SharedVideo, "width" | "height">) => ({
   width: 640,
@@ -30,12 +38,7 @@ export const frameSize = (video: Pick<SharedVideo, "width" | "height">) => ({
 export function sharePage(video: SharedVideo): string {
   const { width, height } = frameSize(video);
   const oembed = `${new URL(video.pageUrl).origin}/oembed?url=${encodeURIComponent(video.pageUrl)}`;
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${video.title} · ${PROVIDER}</title>
+  return html`${opening(video.title)}
 <meta name="description" content="A video made with ${PROVIDER}: ${video.title}">
 <meta property="og:site_name" content="${PROVIDER}">
 <meta property="og:title" content="${video.title}">
@@ -70,12 +73,7 @@ export function sharePage(video: SharedVideo): string {
 
 /** The player alone, for a card or an iframe elsewhere (`twitter:player`, oEmbed). */
 export function embedPage(video: SharedVideo): string {
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${video.title} · ${PROVIDER}</title>
+  return html`${opening(video.title)}
 <style>html,body{margin:0;height:100%;background:#000}video{width:100%;height:100%;object-fit:contain}</style>
 </head>
 <body><video controls playsinline preload="metadata" src="${video.videoUrl}" poster="${video.posterUrl}" aria-label="${video.title}"></video></body>
@@ -113,9 +111,9 @@ a{color:#9ab8ff}
 
 /** What a share link answers once it is taken down (or never was): said plainly, with the way to make one. */
 export function notSharedPage(appUrl: string): string {
-  return html`<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Not shared · ${PROVIDER}</title><style>${STYLE}</style></head>
+  return html`${opening("Not shared")}
+<style>${STYLE}</style>
+</head>
 <body><main><h1>This video is not shared</h1><p class="made">Whoever shared it took it down, or deleted it. <a class="own" href="${appUrl}/">Make your own</a></p></main></body>
 </html>`.toString();
 }

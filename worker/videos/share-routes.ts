@@ -4,9 +4,10 @@ import { serveFile } from "../exports/file";
 import type { AppEnv } from "../http";
 import { ownerOfShare } from "./cache";
 import type { LibraryVideo } from "./library";
+import { ShareParams } from "./schema";
 import { embedPage, notSharedPage, oembedOf, type SharedVideo, sharePage } from "./share-page";
+import { shareUrlOf } from "./view";
 
-const SHARE_ID = /^[A-Za-z0-9_-]{22}$/;
 /** The share page's policy: its own video and poster, no script, framed by anyone (it is made to be embedded). */
 const POLICY = "default-src 'none'; media-src 'self'; img-src 'self'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors *";
 
@@ -14,7 +15,7 @@ type Context = { env: AppEnv["Bindings"]; req: { url: string } };
 
 /** The video behind a share page while it is shared, or undefined (never shared, taken down, deleted). */
 async function sharedVideo(c: Context, shareId: string): Promise<LibraryVideo | undefined> {
-  if (!SHARE_ID.test(shareId)) return undefined;
+  if (!ShareParams.shape.shareId.safeParse(shareId).success) return undefined;
   const visitorId = await ownerOfShare(c.env, shareId);
   if (!visitorId) return undefined;
   // The visitor's Object decides: KV only says where to ask.
@@ -23,7 +24,7 @@ async function sharedVideo(c: Context, shareId: string): Promise<LibraryVideo | 
 
 /** A shared video's public addresses, from the origin it was asked at. */
 function addresses(origin: string, shareId: string, video: LibraryVideo): SharedVideo {
-  const page = `${origin}/v/${shareId}`;
+  const page = shareUrlOf(origin, shareId);
   return {
     title: video.title,
     durationS: video.durationS,
