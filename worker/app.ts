@@ -88,7 +88,7 @@ export const app = new OpenAPIHono<AppEnv>()
     // A deployment without a proper signing secret serves nothing rather than something unsafe.
     if (config.setupProblem) {
       console.error("not set up:", config.setupProblem);
-      return sendError(c, new AppError("misconfigured", "This PromptReel server is not set up yet (its signing secret is missing or too short). If you run it, see the README's Deployment section."));
+      return sendError(c, new AppError("misconfigured", "This PromptReel server is not set up yet (its signing secret is missing or too short). If you run it, see the README's Deploying section."));
     }
     c.set("config", config);
     await next();

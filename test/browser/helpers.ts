@@ -104,7 +104,7 @@ export async function tabTo(page: Page, name: string | RegExp) {
 const SCREENS = process.env.SCREENS_DIR;
 
 /**
- * With SCREENS_DIR set (see README), a screenshot of the page at desktop (1280x800) and phone (390x844) width.
+ * With SCREENS_DIR set (see docs/testing.md), a screenshot of the page at desktop (1280x800) and phone (390x844) width.
  */
 export async function snap(page: Page, name: string) {
   if (!SCREENS) return;

@@ -1,5 +1,5 @@
 // `npm run house`: draws worker/'s layers from its own imports (dependency-cruiser) as a Mermaid picture, and writes
-// it into README.md between the `house` markers. `npm test` fails when the README's picture is not today's.
+// it into docs/architecture.md between the `house` markers. `npm test` fails when that picture is not today's.
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -54,16 +54,16 @@ export function drawHouse() {
 const START = "<!-- house: drawn by `npm run house` from the imports -->";
 const END = "<!-- /house -->";
 
-/** README.md with today's picture in its place. */
-export function readmeWithHouse() {
-  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`README.md has no ${START} … ${END} block`);
-  return { readme, drawn: `${readme.slice(0, start + START.length)}\n${drawHouse()}\n${readme.slice(end)}` };
+/** docs/architecture.md with today's picture in its place. */
+export function architectureWithHouse() {
+  const document = readFileSync(join(ROOT, "docs/architecture.md"), "utf8");
+  const start = document.indexOf(START);
+  const end = document.indexOf(END);
+  if (start < 0 || end < start) throw new Error(`docs/architecture.md has no ${START} … ${END} block`);
+  return { document, drawn: `${document.slice(0, start + START.length)}\n${drawHouse()}\n${document.slice(end)}` };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  writeFileSync(join(ROOT, "README.md"), readmeWithHouse().drawn);
-  console.log("README.md: the house is drawn");
+  writeFileSync(join(ROOT, "docs/architecture.md"), architectureWithHouse().drawn);
+  console.log("docs/architecture.md: the house is drawn");
 }

@@ -24,10 +24,10 @@ describe("the house", () => {
     expect(status).toBe(0);
   });
 
-  it("the README's picture of the house is drawn from today's imports (npm run house)", async () => {
-    const { readmeWithHouse } = await import("./draw-house");
-    const { readme, drawn } = readmeWithHouse();
-    expect(readme, "README.md's picture is stale: run npm run house").toBe(drawn);
+  it("the picture of the house in docs/architecture.md is drawn from today's imports (npm run house)", async () => {
+    const { architectureWithHouse } = await import("./draw-house");
+    const { document, drawn } = architectureWithHouse();
+    expect(document, "docs/architecture.md's picture is stale: run npm run house").toBe(drawn);
   });
 
   it("the Env type is what `npm run types` makes of wrangler.toml today", () => {

@@ -42,7 +42,7 @@ export const GenerationRequest = z
       .optional()
       .openapi({
         description:
-          "Where to POST the finished generation (signed; see the README's Webhooks): a public https address. Private, loopback, link-local and metadata addresses, in any spelling, and addresses with a user name are refused with 400.",
+          "Where to POST the finished generation (signed; see Webhooks in docs/api.md): a public https address. Private, loopback, link-local and metadata addresses, in any spelling, and addresses with a user name are refused with 400.",
       }),
   })
   .openapi("GenerationRequest");
