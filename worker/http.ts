@@ -80,7 +80,7 @@ export const requireVisitor = createMiddleware<AppEnv>(async (c, next) => {
  * A job (an export or a generation) as the API shows it: with a fresh signed download link once it is completed,
  * absolute, so that it works wherever it is handed (a player, an agent, a webhook receiver).
  */
-export const signedView = <T extends { status: string; exportId?: string }>(
+export const signedView = <T extends { status: string; exportId?: string; deletedAt?: number }>(
   c: { var: AppEnv["Variables"]; req: { url: string } },
   job: T,
 ) => withDownload(job, c.var.visitor.visitorId, secretOf(c.var.config), new URL(c.req.url).origin);

@@ -76,14 +76,17 @@ export async function checkLink(kind: LinkKind, id: string, visitorId: string, e
   return timingSafeEqual(expected, sig);
 }
 
-/** A job as the API shows it: with a signed `downloadUrl` once it is completed (absolute when `origin` is given). */
-export async function withDownload<T extends { status: string; exportId?: string }>(
+/**
+ * A job as the API shows it: with a signed `downloadUrl` once it is completed (absolute when `origin` is given),
+ * unless its video was deleted since.
+ */
+export async function withDownload<T extends { status: string; exportId?: string; deletedAt?: number }>(
   job: T,
   visitorId: string,
   secret: string,
   origin = "",
 ): Promise<T & { downloadUrl?: string }> {
-  if (job.status !== "completed" || !job.exportId) return job;
+  if (job.status !== "completed" || !job.exportId || job.deletedAt) return job;
   return { ...job, downloadUrl: origin + (await signedLink("download", job.exportId, visitorId, secret)) };
 }
 

@@ -55,7 +55,7 @@ export const shares = new Hono<AppEnv>()
   })
   .get("/v/:shareId/video.mp4", async (c) => {
     const video = await sharedVideo(c, c.req.param("shareId"));
-    const answer = video && (await serveFile(c.env.VIDEOS, video.fileKey, c.req.header("Range")));
+    const answer = video && (await serveFile(c.env.VIDEOS, video.fileKey, c.req.raw));
     if (!answer) throw gone();
     answer.headers.set("Cache-Control", "public, max-age=300");
     return answer;
