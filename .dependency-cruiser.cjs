@@ -6,7 +6,7 @@
  */
 const FEATURES = "(budget|visitors|sessions|chat|uploads|exports|generations|videos|credits|pages|docs|mcp)";
 const ROUTES = "^worker/[a-z]+/(resumable-|share-)?routes\\.ts$";
-const BASE = "^worker/(config|errors|sse|signing|schedule|scope|ids|kv|language|outbound)\\.ts$";
+const BASE = "^worker/(config|errors|sse|signing|schedule|reservations|allowance|scope|ids|kv|language|network|outbound)\\.ts$";
 const ABOVE_LOGIC = `^worker/(visitor/|http\\.ts$|app\\.ts$|index\\.ts$)|${ROUTES}`;
 
 module.exports = {

@@ -65,7 +65,14 @@ export default defineConfig(({ command }) => ({
               main: "./dev-worker.ts",
               // wrangler.toml's "/*" brings /__emulator/* to the Worker; Vite's own module addresses stay with Vite.
               assets: { ...worker.assets, run_worker_first: ["!/@*", "!/web/*", "!/worker/*", "!/node_modules/*"] },
-              vars: { ...worker.vars, NEMO_API_BASE: "http://nemo.emulator", JOB_TIME_SCALE: timeScale },
+              vars: {
+                ...worker.vars,
+                NEMO_API_BASE: "http://nemo.emulator",
+                JOB_TIME_SCALE: timeScale,
+                // Every visitor of `npm start` comes from this machine: one network, whose shares must not lock a trial out.
+                ACCOUNTS_PER_NETWORK_PER_WEEK: "1000000",
+                NETWORK_DAILY_TURNS: "1000000",
+              },
               services: [...(worker.services ?? []), { binding: "NEMO_EMULATOR", service: "nemovideo-emulator" }],
             })
           : undefined,

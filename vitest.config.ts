@@ -38,6 +38,8 @@ function workerProject(name: string, include: string[], bindings: Record<string,
             // Longer than most test turns: their events stay in memory until the turn ends, unless a test waits.
             TURN_BATCH_MS: "2000",
             JOB_TIME_SCALE: "0.005",
+            // A single-request upload whose next 256 KiB take longer than this is cut (30 s in the product).
+            UPLOAD_STALL_MS: "1000",
             ...bindings,
           },
           serviceBindings: { NEMO_EMULATOR: "nemovideo-emulator" },
@@ -61,7 +63,12 @@ export default defineConfig({
   test: {
     projects: [
       workerProject("worker", ["test/worker/**/*.test.ts", "test/emulator/**/*.test.ts"], ROOMY),
-      workerProject("operator", ["test/operator/**/*.test.ts"], { ...ROOMY, NEMO_TOKEN: OPERATOR_TOKEN, VISITOR_DAILY_TURNS: "2" }),
+      workerProject("operator", ["test/operator/**/*.test.ts"], {
+        ...ROOMY,
+        NEMO_TOKEN: OPERATOR_TOKEN,
+        VISITOR_DAILY_TURNS: "2",
+        NETWORK_DAILY_TURNS: "5",
+      }),
       // A deployment as the public meets it: NemoVideo's real address (calls still reach the emulator through its
       // binding), a real secret, the product's own limits, and a budget of 5 free accounts.
       workerProject("public", ["test/public/**/*.test.ts"], {

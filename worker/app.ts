@@ -11,7 +11,7 @@ import { exportDownloads, exports } from "./exports/routes";
 import { generations } from "./generations/routes";
 import { type AppEnv, createRouter, limitBodies, requireVisitor, sendError } from "./http";
 import { mcp } from "./mcp/routes";
-import { framedByPolicy, pages } from "./pages/routes";
+import { framedByPolicy, htmlPolicy, pages } from "./pages/routes";
 import { sessions } from "./sessions/routes";
 import { resumableUploads } from "./uploads/resumable-routes";
 import { uploads } from "./uploads/routes";
@@ -94,6 +94,7 @@ export const app = new OpenAPIHono<AppEnv>()
     await next();
   })
   .use(framedByPolicy)
+  .use(htmlPolicy)
   .use(secureHeaders({ crossOriginResourcePolicy: "cross-origin" }))
   .use("/api/*", async (c, next) =>
     cors({ origin: c.var.config.CORS_ORIGINS, exposeHeaders: ["Content-Disposition"], maxAge: 600 })(c, next),

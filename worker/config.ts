@@ -57,6 +57,8 @@ const ConfigSchema = z
     // R2 wants parts of at least 5 MiB (all but the last); Cloudflare refuses bodies over 100 MB on Free and Pro.
     UPLOAD_PART_BYTES: z.coerce.number().int().min(5 * 1024 * 1024).max(95 * 1024 * 1024).default(32 * 1024 * 1024),
     VISITOR_DAILY_TURNS: z.coerce.number().int().positive().default(30),
+    // With NEMO_TOKEN: the messages all visitors of one network (an IPv4 address, an IPv6 /56) share per UTC day.
+    NETWORK_DAILY_TURNS: z.coerce.number().int().positive().default(90),
     // What one visitor may have or do at once (README, "Limits"): each is answered 429 with when to try again.
     SESSIONS_PER_DAY: z.coerce.number().int().positive().default(20),
     MESSAGES_PER_MINUTE: z.coerce.number().int().positive().default(6),
@@ -66,6 +68,8 @@ const ConfigSchema = z
     GENERATIONS_AT_ONCE: z.coerce.number().int().positive().default(3),
     // The free NemoVideo accounts this whole deployment may make in 7 days (NemoVideo grants 10 per address).
     ANONYMOUS_ACCOUNTS_PER_WEEK: z.coerce.number().int().nonnegative().default(10),
+    // Of those, what the visitors of one network (an IPv4 address, an IPv6 /56) may take in 7 days.
+    ACCOUNTS_PER_NETWORK_PER_WEEK: z.coerce.number().int().nonnegative().default(3),
     // Timings. Defaults are the product's; the tests shrink them.
     UPSTREAM_RETRY_AFTER_MS: ms(30_000),
     UPSTREAM_BACKOFF_MS: ms(400),
@@ -74,6 +78,8 @@ const ConfigSchema = z
     TURN_CAP_MS: ms(15 * 60_000),
     // A chat turn's events go out at once; the copy kept for resuming is written this often (each write is a commit).
     TURN_BATCH_MS: ms(200),
+    // A file sent in one request is cut (408 upload_stalled) when its next 256 KiB take longer than this to arrive.
+    UPLOAD_STALL_MS: z.coerce.number().int().positive().default(30_000),
     // Multiplies every timing of exports and generations (poll schedule, backoffs, caps, webhook retries): 1 in
     // production; `npm start` and the tests match the emulator's TIME_SCALE.
     JOB_TIME_SCALE: z.coerce.number().positive().max(1).default(1),

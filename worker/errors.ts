@@ -9,6 +9,7 @@ export const ERROR_STATUS = {
   turn_running: 409,
   upload_incomplete: 409,
   session_lost: 410,
+  upload_stalled: 408,
   length_required: 411,
   file_too_large: 413,
   body_too_large: 413,
@@ -28,6 +29,13 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+/**
+ * A 429 or a 503 says "not now", so it always says when (`retryAt`, and `Retry-After` on the answer): the moment
+ * its raiser knows, else this soon.
+ */
+export const RETRY_SOON_MS = 30_000;
+const passes = (status: number) => status === 429 || status === 503;
+
 /** An error as it is answered: the body of every error, and the data of the SSE `error` event. */
 export interface ErrorJson {
   code: ErrorCode;
@@ -39,21 +47,23 @@ export interface ErrorJson {
 
 /**
  * The one error type: a stable `code`, a sentence for a person, and optionally a link that is the way out
- * (registration on 2001, for instance) and the moment a refusal passes. Both the HTTP error body and the SSE
+ * (registration on 2001, for instance) and the moment a refusal passes (always, for a 429 or a 503). Both the HTTP error body and the SSE
  * `error` event come from it.
  */
 export class AppError extends Error {
   readonly status: ContentfulStatusCode;
+  readonly retryAt?: number;
 
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly link?: string,
-    readonly retryAt?: number,
+    retryAt?: number,
   ) {
     super(message);
     this.name = "AppError";
     this.status = ERROR_STATUS[code];
+    this.retryAt = retryAt ?? (passes(this.status) ? Date.now() + RETRY_SOON_MS : undefined);
   }
 
   toJSON(): ErrorJson {

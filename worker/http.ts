@@ -4,6 +4,7 @@ import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import type { Bindings, Config } from "./config";
 import { AppError } from "./errors";
+import { networkOf } from "./network";
 import { checkLink, type LinkKind, readKey, secretOf, withDownload } from "./signing";
 import { VisitorContext } from "./visitor/context";
 import { forgotten } from "./visitors/account";
@@ -59,15 +60,17 @@ const NO_KEY =
   "This call needs a valid visitor key: create one with POST /api/v1/visitors and send it as `Authorization: Bearer <key>` (a key works for 30 days).";
 
 /**
- * The visitor that the request's `Authorization: Bearer <visitor key>` names, or a 401 AppError (`refusal` says
- * what to do) for no key, a bad or expired key, or a forgotten visitor.
+ * The visitor that the request's `Authorization: Bearer <visitor key>` names, with the client network it counts
+ * to, or a 401 AppError (`refusal` says what to do) for no key, a bad or expired key, or a forgotten visitor.
  */
 export async function authenticate(c: Context<AppEnv>, refusal = NO_KEY): Promise<VisitorContext> {
   const match = /^Bearer\s+(\S+)$/i.exec(c.req.header("Authorization") ?? "");
-  const visitorId = match ? await readKey(match[1], secretOf(c.var.config)) : undefined;
-  if (!visitorId) throw new AppError("unauthorized", refusal);
-  if (await isForgotten(c.env, visitorId)) throw forgotten();
-  return new VisitorContext(c.env, c.var.config, visitorId);
+  const holder = match ? await readKey(match[1], secretOf(c.var.config)) : undefined;
+  if (!holder) throw new AppError("unauthorized", refusal);
+  if (await isForgotten(c.env, holder.visitorId)) throw forgotten();
+  // A key from before keys carried the network counts to the address it asks from.
+  const network = holder.network ?? networkOf(c.req.header("CF-Connecting-IP"));
+  return new VisitorContext(c.env, c.var.config, holder.visitorId, network);
 }
 
 /** Requires `Authorization: Bearer <visitor key>` and puts the visitor's context on the request. */
@@ -80,7 +83,7 @@ export const requireVisitor = createMiddleware<AppEnv>(async (c, next) => {
  * A job (an export or a generation) as the API shows it: with a fresh signed download link once it is completed,
  * absolute, so that it works wherever it is handed (a player, an agent, a webhook receiver).
  */
-export const signedView = <T extends { status: string; exportId?: string }>(
+export const signedView = <T extends { status: string; exportId?: string; deletedAt?: number }>(
   c: { var: AppEnv["Variables"]; req: { url: string } },
   job: T,
 ) => withDownload(job, c.var.visitor.visitorId, secretOf(c.var.config), new URL(c.req.url).origin);

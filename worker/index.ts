@@ -1,6 +1,6 @@
 import { app, type routes } from "./app";
 
-export { AccountBudget } from "./budget/budget";
+export { AccountBudget, NetworkAllowance } from "./budget/budget";
 export { Visitor } from "./visitor/visitor";
 
 /** The API's type, for the page's typed client (`hc<AppType>`). */

@@ -15,21 +15,30 @@ export function secretOf(config: { signingSecret?: string }): string {
 export const KEY_LIFE_MS = 30 * 24 * 3600_000;
 
 /**
- * A visitor key is a JWT (HS256) whose subject is the visitor id, with an expiry. It holds no NemoVideo token:
- * tokens stay on the server, and the key only says which visitor's Durable Object to ask.
- * @example const key = await issueKey("f3c…", secret) // "eyJhbGciOi…"
+ * A visitor key is a JWT (HS256) whose subject is the visitor id, with an expiry and the client network the visitor
+ * was made in (`net`: an IPv4 address or an IPv6 /56), which its share of the week's free accounts and of the day's
+ * messages counts to wherever it later asks from. It holds no NemoVideo token: tokens stay on the server, and the
+ * key only says which visitor's Durable Object to ask.
+ * @example const key = await issueKey("f3c…", secret, Date.now(), "203.0.113.9") // "eyJhbGciOi…"
  */
-export function issueKey(visitorId: string, secret: string, now = Date.now()) {
+export function issueKey(visitorId: string, secret: string, now = Date.now(), network?: string) {
   const iat = Math.floor(now / 1000);
-  return sign({ sub: visitorId, iat, exp: iat + KEY_LIFE_MS / 1000 }, secret, "HS256");
+  return sign({ sub: visitorId, iat, exp: iat + KEY_LIFE_MS / 1000, ...(network ? { net: network } : {}) }, secret, "HS256");
 }
 
-/** The visitor id of a valid, unexpired key, or undefined. A key from before keys expired lives `KEY_LIFE_MS` from its issue. */
-export async function readKey(key: string, secret: string, now = Date.now()): Promise<string | undefined> {
+/** Who a valid key names: the visitor, and its network when the key carries one (keys from before did not). */
+export interface KeyHolder {
+  visitorId: string;
+  network?: string;
+}
+
+/** Who a valid, unexpired key names, or undefined. A key from before keys expired lives `KEY_LIFE_MS` from its issue. */
+export async function readKey(key: string, secret: string, now = Date.now()): Promise<KeyHolder | undefined> {
   try {
     const payload = await verify(key, secret, "HS256");
     if (payload.exp === undefined && (Number(payload.iat) * 1000 || 0) + KEY_LIFE_MS < now) return undefined;
-    return typeof payload.sub === "string" && /^[0-9a-f-]{36}$/.test(payload.sub) ? payload.sub : undefined;
+    if (typeof payload.sub !== "string" || !/^[0-9a-f-]{36}$/.test(payload.sub)) return undefined;
+    return { visitorId: payload.sub, ...(typeof payload.net === "string" && payload.net ? { network: payload.net } : {}) };
   } catch {
     return undefined;
   }
@@ -76,14 +85,17 @@ export async function checkLink(kind: LinkKind, id: string, visitorId: string, e
   return timingSafeEqual(expected, sig);
 }
 
-/** A job as the API shows it: with a signed `downloadUrl` once it is completed (absolute when `origin` is given). */
-export async function withDownload<T extends { status: string; exportId?: string }>(
+/**
+ * A job as the API shows it: with a signed `downloadUrl` once it is completed (absolute when `origin` is given),
+ * unless its video was deleted since.
+ */
+export async function withDownload<T extends { status: string; exportId?: string; deletedAt?: number }>(
   job: T,
   visitorId: string,
   secret: string,
   origin = "",
 ): Promise<T & { downloadUrl?: string }> {
-  if (job.status !== "completed" || !job.exportId) return job;
+  if (job.status !== "completed" || !job.exportId || job.deletedAt) return job;
   return { ...job, downloadUrl: origin + (await signedLink("download", job.exportId, visitorId, secret)) };
 }
 

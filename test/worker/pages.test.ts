@@ -63,12 +63,15 @@ describe("the page's headers", () => {
     expect(frameAncestors("https://a.example,*")).toBe("*");
   });
 
-  it("the API and its reference page keep X-Frame-Options and carry no page policy", async () => {
-    for (const path of ["/api/v1/health", "/api/docs"]) {
-      const answer = await withEmbedOrigins("https://a.example", path);
-      expect(answer.headers.get("X-Frame-Options")).toBe("SAMEORIGIN");
-      expect(answer.headers.get("Content-Security-Policy")).toBeNull();
-    }
+  it("the API keeps X-Frame-Options and carries no page policy; its reference page has a strict policy of its own, framed by itself only", async () => {
+    const api = await withEmbedOrigins("https://a.example", "/api/v1/health");
+    expect(api.headers.get("X-Frame-Options")).toBe("SAMEORIGIN");
+    expect(api.headers.get("Content-Security-Policy")).toBeNull();
+    const docs = await withEmbedOrigins("https://a.example", "/api/docs");
+    const policy = docs.headers.get("Content-Security-Policy");
+    expect(directive(policy, "default-src")).toBe("default-src 'none'");
+    expect(directive(policy, "frame-ancestors")).toBe("frame-ancestors 'self'");
+    expect(policy).not.toContain("a.example");
   });
 
   it("an unknown API address is still a JSON 404, not the page", async () => {

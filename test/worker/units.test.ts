@@ -425,10 +425,12 @@ describe("checking a multipart upload as it streams", () => {
   const clip: Part = { filename: "clip.mp4", content: "MP4-BYTES-".repeat(20) };
   const song: Part = { filename: "song.mp3", content: "ID3-BYTES-".repeat(10) };
   const LIMIT = 1024;
+  // The product's: these bodies never keep the reader waiting.
+  const STALL_MS = 30_000;
 
   it("passes a valid body through byte for byte and names its files", async () => {
     const bytes = multipart([clip, song]);
-    const inspected = await inspectMultipart(chunked(bytes, 13), CONTENT_TYPE, LIMIT);
+    const inspected = await inspectMultipart(chunked(bytes, 13), CONTENT_TYPE, LIMIT, STALL_MS);
     const out = await readAll(inspected.body);
     const joined = new Uint8Array(out.reduce((n, chunk) => n + chunk.length, 0));
     out.reduce((offset, chunk) => (joined.set(chunk, offset), offset + chunk.length), 0);
@@ -440,7 +442,7 @@ describe("checking a multipart upload as it streams", () => {
   it("refuses a first file of the wrong type before returning anything, and stops reading the request", async () => {
     let cancelled = false;
     const bytes = multipart([{ filename: "notes.txt", content: "hello" }, clip]);
-    const error = await appErrorOf(inspectMultipart(chunked(bytes, 16, () => (cancelled = true)), CONTENT_TYPE, LIMIT));
+    const error = await appErrorOf(inspectMultipart(chunked(bytes, 16, () => (cancelled = true)), CONTENT_TYPE, LIMIT, STALL_MS));
     expect(error.code).toBe("unsupported_format");
     expect(error.message).toContain('"notes.txt"');
     expect(error.message).toContain(FORMATS_SENTENCE);
@@ -448,14 +450,14 @@ describe("checking a multipart upload as it streams", () => {
   });
 
   it("refuses files sent in a field other than `files`", async () => {
-    const error = await appErrorOf(inspectMultipart(chunked(multipart([{ ...clip, field: "file" }]), 16), CONTENT_TYPE, LIMIT));
+    const error = await appErrorOf(inspectMultipart(chunked(multipart([{ ...clip, field: "file" }]), 16), CONTENT_TYPE, LIMIT, STALL_MS));
     expect(error.code).toBe("invalid_request");
     expect(error.message).toContain("`files`");
   });
 
   /** Inspects `bytes` arriving in `size`-byte pieces and forwards the body as far as it goes. */
   async function forward(bytes: Uint8Array, size: number) {
-    const inspected = await inspectMultipart(chunked(bytes, size), CONTENT_TYPE, LIMIT);
+    const inspected = await inspectMultipart(chunked(bytes, size), CONTENT_TYPE, LIMIT, STALL_MS);
     const sent: string[] = [];
     const outcome = inspected.body.pipeTo(new WritableStream({ write: (chunk) => void sent.push(decoder.decode(chunk)) }));
     return { inspected, outcome, sent: () => sent.join("") };
@@ -483,7 +485,7 @@ describe("checking a multipart upload as it streams", () => {
 
   it("refuses a file over the size limit", async () => {
     const big: Part = { filename: "big.mp4", content: "x".repeat(LIMIT + 1) };
-    const work = inspectMultipart(chunked(multipart([big]), 64), CONTENT_TYPE, LIMIT).then((inspected) => readAll(inspected.body));
+    const work = inspectMultipart(chunked(multipart([big]), 64), CONTENT_TYPE, LIMIT, STALL_MS).then((inspected) => readAll(inspected.body));
     const error = await appErrorOf(work);
     expect(error.code).toBe("file_too_large");
   });
@@ -491,7 +493,7 @@ describe("checking a multipart upload as it streams", () => {
   it("refuses a body that ends before its closing boundary", async () => {
     const bytes = multipart([clip, song], { closed: false });
     const truncated = bytes.subarray(0, bytes.length - 30);
-    const inspected = await inspectMultipart(chunked(truncated, 16), CONTENT_TYPE, LIMIT);
+    const inspected = await inspectMultipart(chunked(truncated, 16), CONTENT_TYPE, LIMIT, STALL_MS);
     const error = await appErrorOf(readAll(inspected.body));
     expect(error.code).toBe("invalid_request");
     expect(inspected.failure()).toBe(error);
@@ -499,7 +501,7 @@ describe("checking a multipart upload as it streams", () => {
 
   it("refuses a body without any file", async () => {
     const empty = encoder.encode(`--${BOUNDARY}--\r\n`);
-    const error = await appErrorOf(inspectMultipart(chunked(empty, 16), CONTENT_TYPE, LIMIT));
+    const error = await appErrorOf(inspectMultipart(chunked(empty, 16), CONTENT_TYPE, LIMIT, STALL_MS));
     expect(error.code).toBe("invalid_request");
   });
 });

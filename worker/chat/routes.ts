@@ -83,8 +83,8 @@ export const chat = createRouter()
   .openapi(send, async (c) => {
     const { id } = c.req.valid("param");
     const { text } = c.req.valid("json");
-    const { visitorId, stub } = c.var.visitor;
-    return sseResponse(settle(await stub.startTurn(visitorId, id, text))) as never;
+    const { visitorId, stub, network } = c.var.visitor;
+    return sseResponse(settle(await stub.startTurn(visitorId, id, text, network))) as never;
   })
   .openapi(resume, async (c) => {
     const { id } = c.req.valid("param");

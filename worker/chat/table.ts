@@ -14,8 +14,8 @@ export interface TurnRow {
 
 /**
  * The chat's tables in the visitor's Durable Object: each turn (its message, the reply written to it), the events
- * it sent, kept in batches (a row per batch, each event with its id, for resuming), the ids handed out so far, and
- * the day's count of messages on the shared account. No other file reads or writes them.
+ * it sent, kept in batches (a row per batch, each event with its id, for resuming), and the ids handed out so far.
+ * No other file reads or writes them. (The day's count of messages on the shared account is a DailyAllowance.)
  */
 export class ChatTable {
   constructor(private readonly sql: SqlStorage) {
@@ -26,7 +26,7 @@ export class ChatTable {
       CREATE TABLE IF NOT EXISTS turn_batches (turn_id TEXT NOT NULL, last_id INTEGER NOT NULL, events TEXT NOT NULL,
         PRIMARY KEY (turn_id, last_id)) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS event_ids (reserved INTEGER NOT NULL);
-      CREATE TABLE IF NOT EXISTS daily_turns (day TEXT PRIMARY KEY, count INTEGER NOT NULL);
+      DROP TABLE IF EXISTS daily_turns;
     `);
     this.replaceEventRows();
   }
@@ -113,15 +113,6 @@ export class ChatTable {
     this.sql.exec("DELETE FROM turns WHERE session_id NOT IN (SELECT value FROM json_each(?))", JSON.stringify([...sessionIds]));
   }
 
-  /** Counts one message of `day` against `limit`; false, counting nothing, once the day's are used up. */
-  takeTurn(day: string, limit: number): boolean {
-    const [used] = this.sql.exec("SELECT count FROM daily_turns WHERE day = ?", day).toArray();
-    if (Number(used?.count ?? 0) >= limit) return false;
-    this.sql.exec("DELETE FROM daily_turns WHERE day <> ?", day);
-    this.sql.exec("INSERT INTO daily_turns VALUES (?, 1) ON CONFLICT(day) DO UPDATE SET count = count + 1", day);
-    return true;
-  }
-
   /** When each turn started since `since` was started, oldest first. */
   startedSince(since: number): number[] {
     return this.sql
@@ -130,9 +121,9 @@ export class ChatTable {
       .map((row) => Number(row.started_at));
   }
 
-  /** Forgets every turn, its events, and the day's count (ids go on growing: a page may still hold one). */
+  /** Forgets every turn and its events (ids go on growing: a page may still hold one). */
   deleteAll(): void {
-    this.sql.exec("DELETE FROM turn_batches; DELETE FROM turns; DELETE FROM daily_turns;");
+    this.sql.exec("DELETE FROM turn_batches; DELETE FROM turns;");
   }
 
 

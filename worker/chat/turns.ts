@@ -1,7 +1,8 @@
+import { DailyAllowance, today, tomorrow } from "../allowance";
 import { AppError, notFound, toAppError } from "../errors";
 import { languageOf } from "../language";
-import { registrationLink } from "../nemo/errors";
 import { upstreamEvents } from "../nemo/events";
+import type { Held, Reservation } from "../reservations";
 import type { Scope } from "../scope";
 import type { SessionRecord, SessionView } from "../sessions/schema";
 import { readSession, type Sessions } from "../sessions/sessions";
@@ -9,6 +10,7 @@ import { describeChanges } from "../sessions/timeline";
 import { replayed, type StreamEvent } from "../sse";
 import type { Account } from "../visitors/account";
 import { Journal } from "./journal";
+import { dailyMessagesSent, interruptedByRestart, replyBeingWritten, tooFast } from "./refusals";
 import { errorEvent, relayTurn } from "./relay";
 import type { DoneReason, HistoryMessage, TurnEvent } from "./schema";
 import { ChatTable, type TurnRow } from "./table";
@@ -29,6 +31,8 @@ const topic = (turnId: string) => `turn:${turnId}`;
 export class Turns {
   private readonly table: ChatTable;
   private readonly journal: Journal;
+  /** The visitor's messages today on the operator's shared account. */
+  private readonly allowance: DailyAllowance;
   /** Turns running in this instance (one marked running in storage but not here died with a restart). */
   private readonly live = new Set<string>();
   /** Turns still running when their visitor was forgotten: read to their end, kept nowhere. */
@@ -42,6 +46,7 @@ export class Turns {
     private readonly account: Account,
   ) {
     this.table = new ChatTable(scope.sql);
+    this.allowance = new DailyAllowance(scope.sql);
     this.journal = new Journal(this.table, scope.config.TURN_BATCH_MS);
     scope.schedule.define("keepalive", {
       run: () =>
@@ -52,31 +57,36 @@ export class Turns {
   }
 
   /**
-   * A message from the person: refused while a reply is being written in the session, and, on the operator's
-   * shared account, once the visitor has used its `VISITOR_DAILY_TURNS` for the day. Answers the turn's stream.
+   * A message from the person: refused while a reply is being written in the session (or is about to be), past
+   * `MESSAGES_PER_MINUTE`, and, on the operator's shared account, once the visitor or its network has used the
+   * day's allowance. Answers the turn's stream.
    */
-  begin(visitorId: string, sessionId: string, message: string): ReadableStream<Uint8Array> {
+  async begin(visitorId: string, sessionId: string, message: string): Promise<ReadableStream<Uint8Array>> {
     const session = this.sessions.find(sessionId);
     if (!session) throw notFound("That session");
-    if (this.table.runningIn(sessionId))
-      throw new AppError(
-        "turn_running",
-        "A reply is still being written in this project. Wait for it to finish, then send your next message.",
-      );
-    this.checkPace();
-    if (!this.takeTurn())
-      throw new AppError(
-        "quota_exceeded",
-        `You've sent today's ${this.scope.config.VISITOR_DAILY_TURNS} messages on this site. Come back tomorrow, or register with NemoVideo for an account of your own.`,
-        registrationLink(),
-      );
-    const turn = this.start(visitorId, session, message);
-    return this.scope.live.follow(topic(turn.id), []);
+    const reservation = this.reserve(sessionId, { paced: true });
+    try {
+      await this.allow();
+      const turn = this.start(visitorId, session, message);
+      reservation.confirm();
+      return this.scope.live.follow(topic(turn.id), []);
+    } finally {
+      reservation.release();
+    }
   }
 
   /**
-   * Starts a turn. The caller has checked that none runs in the session. The message goes to NemoVideo once;
-   * nothing here ever sends it again. Listeners follow it with `follow`, other features with `watch`.
+   * Holds the session's next turn while what it needs is asked elsewhere: refused while a reply is being written
+   * there or about to be, and, for a person's message (`paced`), past `MESSAGES_PER_MINUTE`.
+   */
+  reserve(sessionId: string, { paced }: { paced: boolean }): Reservation {
+    return this.scope.reservations.reserve("turn", (starting) => this.refusal(sessionId, starting, paced), { subject: sessionId });
+  }
+
+  /**
+   * Starts a turn in a session reserved for it (`reserve`; the caller confirms the reservation right after, in the
+   * same synchronous stretch). The message goes to NemoVideo once; nothing here ever sends it again. Listeners
+   * follow it with `follow`, other features with `watch`.
    */
   start(visitorId: string, session: SessionRecord, message: string): TurnRow {
     const turn: TurnRow = { id: crypto.randomUUID(), sessionId: session.id, message, status: "running", reply: "", startedAt: Date.now() };
@@ -89,15 +99,26 @@ export class Turns {
     return turn;
   }
 
-  /** Whether a reply is being written in the session now. */
-  runningIn(sessionId: string): boolean {
-    return Boolean(this.table.runningIn(sessionId));
+  /** Whether a reply is being written in the session now, or is about to be. */
+  busy(sessionId: string): boolean {
+    return Boolean(this.refusal(sessionId, this.scope.reservations.held("turn"), false));
   }
 
-  /** Counts one message against the visitor's daily allowance on the shared account; false once it is used up. */
-  takeTurn(): boolean {
+  /**
+   * On the operator's shared account, takes one message of the day's allowance: the visitor's (`VISITOR_DAILY_TURNS`)
+   * and its network's (`NETWORK_DAILY_TURNS`); refused with `quota_exceeded` once either is used up.
+   */
+  async allow(): Promise<void> {
     const { NEMO_TOKEN, VISITOR_DAILY_TURNS } = this.scope.config;
-    return !NEMO_TOKEN || this.table.takeTurn(new Date().toISOString().slice(0, 10), VISITOR_DAILY_TURNS);
+    if (!NEMO_TOKEN) return;
+    const day = today();
+    if (!this.allowance.take(day, VISITOR_DAILY_TURNS)) throw dailyMessagesSent(VISITOR_DAILY_TURNS, tomorrow());
+    try {
+      await this.account.takeNetworkTurn(day);
+    } catch (error) {
+      this.allowance.giveBack(day);
+      throw error;
+    }
   }
 
   /** Calls `watcher` with every event of a running turn, `done` last. */
@@ -167,20 +188,16 @@ export class Turns {
     }
     this.live.clear();
     this.table.deleteAll();
+    this.allowance.forget();
   }
 
-  /** At most `MESSAGES_PER_MINUTE` messages in any minute. */
-  private checkPace(now = Date.now()): void {
+  /** Why no turn may start in the session now (`starting` are those about to), or undefined. */
+  private refusal(sessionId: string, starting: Held[], paced: boolean, now = Date.now()): AppError | undefined {
+    if (this.table.runningIn(sessionId) || starting.some((each) => each.subject === sessionId)) return replyBeingWritten();
+    if (!paced) return undefined;
     const limit = this.scope.config.MESSAGES_PER_MINUTE;
-    const recent = this.table.startedSince(now - 60_000);
-    if (recent.length < limit) return;
-    const retryAt = recent[recent.length - limit] + 60_000;
-    throw new AppError(
-      "rate_limited",
-      `That's ${limit} messages in a minute, as many as we take. Send your next one in ${Math.ceil((retryAt - now) / 1000)} seconds.`,
-      undefined,
-      retryAt,
-    );
+    const recent = [...this.table.startedSince(now - 60_000), ...starting.map((each) => each.takenAt)].sort((a, b) => a - b);
+    return recent.length < limit ? undefined : tooFast(limit, recent[recent.length - limit] + 60_000, now);
   }
 
   private async run(visitorId: string, session: SessionRecord, turn: TurnRow): Promise<void> {
@@ -261,9 +278,3 @@ function timelineEvent(before: SessionView | undefined, after: SessionView | und
   const changed = before ? describeChanges(before.timeline, after.timeline, language) : [];
   return { event: "timeline", data: { summary: after.summary, changed } };
 }
-
-const interruptedByRestart = () =>
-  new AppError(
-    "upstream_unavailable",
-    "Our server restarted while this reply was being written, so the rest of it was lost. NemoVideo may still have finished the work: the timeline shows where it stands.",
-  );

@@ -2,6 +2,7 @@ import { AppError, isTransient, notFound, toAppError } from "../errors";
 import { newId } from "../ids";
 import type { NemoClient } from "../nemo/client";
 import type { RenderJob } from "../nemo/shapes";
+import type { Reservation } from "../reservations";
 import type { Scope } from "../scope";
 import type { SessionRecord } from "../sessions/schema";
 import type { Sessions } from "../sessions/sessions";
@@ -11,6 +12,7 @@ import { replayed, type StreamEvent } from "../sse";
 import type { Account } from "../visitors/account";
 import { fileKey, KeptFiles, keepFile } from "./file";
 import { EXPORT_CAP_MS, MAX_POLL_FAILURES, nextPollIn, POLL, retryIn } from "./poll";
+import { gone, tookTooLong, tooManyExports } from "./refusals";
 import type { ExportRecord, JobError } from "./schema";
 import { type ExportStatus, isFinalExport } from "./statuses";
 import { ExportTable, type ExportRow, toRecord } from "./table";
@@ -59,12 +61,13 @@ export class Exports {
     let starting = this.starting.get(sessionId);
     if (!starting) {
       const limit = this.scope.config.EXPORTS_AT_ONCE;
-      if (this.table.runningCount() + this.starting.size >= limit)
-        throw new AppError(
-          "rate_limited",
-          `You already have ${limit} exports rendering. Wait for one of them to finish (usually a minute or two), then export this one.`,
-        );
-      starting = this.submitNew(visitorId, session, output).finally(() => this.starting.delete(sessionId));
+      const reservation = this.scope.reservations.reserve("export", (submitting) =>
+        this.table.runningCount() + submitting.length >= limit ? tooManyExports(limit) : undefined,
+      );
+      starting = this.submitNew(visitorId, session, output, reservation).finally(() => {
+        reservation.release();
+        this.starting.delete(sessionId);
+      });
       this.starting.set(sessionId, starting);
     }
     return starting;
@@ -125,7 +128,7 @@ export class Exports {
     this.table.deleteAll();
   }
 
-  private async submitNew(visitorId: string, session: SessionRecord, output: Output) {
+  private async submitNew(visitorId: string, session: SessionRecord, output: Output, reservation: Reservation) {
     const nemo = this.account.client(visitorId);
     const { draft, timeline, title, width, height } = await nemo.state(session.upstreamId);
     if (!isExportReady(timeline))
@@ -155,6 +158,7 @@ export class Exports {
       height,
     };
     this.table.insert(row);
+    reservation.confirm();
     await this.scope.schedule.at(key(row.exportId), answeredAt + POLL.firstMs * this.scale);
     return toRecord(row);
   }
@@ -283,13 +287,3 @@ export class Exports {
     return !row || isFinalExport(row.status);
   }
 }
-
-const gone = (): JobError => ({
-  code: "not_found",
-  message: "The project this export belonged to has expired, so the export was stopped.",
-});
-
-const tookTooLong = (): JobError => ({
-  code: "upstream_timeout",
-  message: "NemoVideo took longer than 20 minutes to render this video, so we stopped waiting. Please export again.",
-});

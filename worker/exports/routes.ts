@@ -104,7 +104,7 @@ const download = createRoute({
   responses: {
     200: { content: { "video/mp4": { schema: { type: "string", format: "binary" } } }, description: "The MP4." },
     206: { content: { "video/mp4": { schema: { type: "string", format: "binary" } } }, description: "Part of it." },
-    416: { description: "The range asked for lies beyond the end of the file (`Content-Range: bytes */<size>`)." },
+    416: { description: "The range asked for can't be had: it starts at or past the end, asks for no bytes (`bytes=-0`), or can't be read (`Content-Range: bytes */<size>`)." },
     401: unauthorized,
     404: noSuchExport,
     409: errorResponse("The export has not completed."),
@@ -125,24 +125,21 @@ export const exportDownloads = createRouter().openapi(
       throw new AppError("export_not_ready", "This export has not finished yet: follow its progress, then download it.");
     }
     if (file.deleted) throw fileGone();
-    const range = c.req.header("Range");
     const named = c.req.query("inline") ? undefined : attachmentNamed(file.title ?? `promptreel-${id}`);
-    const kept = file.fileKey && (await serveFile(c.env.VIDEOS, file.fileKey, range, named));
+    const kept = file.fileKey && (await serveFile(c.env.VIDEOS, file.fileKey, c.req.raw, named));
     if (kept) return kept as never;
-    // Finished before videos were kept (or NemoVideo gave no length): its own link, with the player's range.
-    const upstream = await visitor.nemo.renderFile(file.renderId, file.url, range);
+    // Finished before videos were kept (or NemoVideo gave no length): its own link, whole (RFC 9110 lets a server
+    // ignore Range, and a header is never passed on as it came).
+    const upstream = await visitor.nemo.renderFile(file.renderId, file.url);
     const headers = new Headers({
       "Content-Type": "video/mp4",
       ...(named ? { "Content-Disposition": named } : {}),
-      "Accept-Ranges": "bytes",
+      "Accept-Ranges": "none",
       "Cache-Control": "private, max-age=3600",
     });
-    for (const name of ["Content-Length", "Content-Range"]) {
-      const value = upstream.headers.get(name);
-      if (value) headers.set(name, value);
-    }
-    const status = upstream.status === 206 || upstream.status === 416 ? upstream.status : 200;
-    return new Response(upstream.body, { status, headers }) as never;
+    const length = upstream.headers.get("Content-Length");
+    if (length) headers.set("Content-Length", length);
+    return new Response(upstream.body, { status: 200, headers }) as never;
   },
 );
 

@@ -19,6 +19,7 @@ export const ExportRecord = z.object({
   error: JobError.optional(),
   createdAt: z.number(),
   completedAt: z.number().optional(),
+  deletedAt: z.number().optional(),
 });
 export type ExportRecord = z.infer<typeof ExportRecord>;
 
@@ -32,6 +33,9 @@ export const Export = ExportRecord.extend({
   }),
   createdAt: z.number().openapi({ description: "Epoch milliseconds." }),
   completedAt: z.number().optional().openapi({ description: "Epoch milliseconds." }),
+  deletedAt: z.number().optional().openapi({
+    description: "When the person deleted the video (epoch milliseconds): the export has no `url` or `downloadUrl` any more, and its download answers 404.",
+  }),
 }).openapi("Export");
 export type Export = z.infer<typeof Export>;
 

@@ -194,17 +194,19 @@ function toRow(row: Record<string, SqlStorageValue>): ExportRow {
   };
 }
 
-/** An export as the API speaks of it: what only the job needs left out. */
+/** An export as the API speaks of it: what only the job needs left out (and, once its video is deleted, its links). */
 export function toRecord(row: ExportRow): ExportRecord {
-  const { exportId, sessionId, status, progress, url, error, createdAt, completedAt } = row;
+  const { exportId, sessionId, status, progress, url, error, createdAt, completedAt, deletedAt } = row;
   return {
     exportId,
     sessionId,
     status,
     progress,
-    ...(url ? { url } : {}),
+    // A deleted video's export keeps no link to it, NemoVideo's included.
+    ...(url && !deletedAt ? { url } : {}),
     ...(error ? { error } : {}),
     createdAt,
     ...(completedAt ? { completedAt } : {}),
+    ...(deletedAt ? { deletedAt } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import type { Turns } from "../chat/turns";
-import { isTransient, notFound, toAppError } from "../errors";
+import { AppError, isTransient, notFound, toAppError } from "../errors";
 import type { Exports } from "../exports/jobs";
 import type { ExportRecord, JobError } from "../exports/schema";
 import { isFinalExport } from "../exports/statuses";
@@ -62,9 +62,6 @@ export class Generations {
     request: GenerationRequest,
     from?: { sessionId: string; editOf: string },
   ): Promise<GenerationRecord> {
-    // Each opens a NemoVideo session and spends credits.
-    const limit = this.scope.config.GENERATIONS_AT_ONCE;
-    if (this.table.unfinished().length >= limit) throw tooMany(limit);
     const row: GenerationRow = {
       id: newId("gen"),
       visitorId,
@@ -77,7 +74,13 @@ export class Generations {
       createdAt: Date.now(),
       webhookAttempts: 0,
     };
+    // Each opens a NemoVideo session and spends credits. Nothing awaits before the row takes the place reserved.
+    const limit = this.scope.config.GENERATIONS_AT_ONCE;
+    const reservation = this.scope.reservations.reserve("generation", (queueing) =>
+      this.table.unfinished().length + queueing.length >= limit ? tooMany(limit) : undefined,
+    );
     this.table.insert(row);
+    reservation.confirm();
     await this.scope.schedule.at(stepKey(row.id), Date.now());
     return this.record(row);
   }
@@ -164,20 +167,30 @@ export class Generations {
     let session = row.sessionId ? this.sessions.find(row.sessionId) : null;
     if (!session && row.editOf)
       return this.finish(row, "failed", FAILURES.editExpired);
-    if (session && this.turns.runningIn(session.id))
+    if (session && this.turns.busy(session.id))
       return this.scope.schedule.at(stepKey(row.id), Date.now() + BUSY_RECHECK_MS * this.scope.config.JOB_TIME_SCALE);
     if (!session) {
       session = await this.sessions.open(row.visitorId, row.language);
       this.table.setSession(row.id, session.id);
       if (this.ended(row.id)) return; // cancelled meanwhile: nothing is sent
     }
-    if (!this.turns.takeTurn()) {
-      return this.finish(row, "failed", FAILURES.quota);
+    const reservation = this.turns.reserve(session.id, { paced: false });
+    try {
+      try {
+        await this.turns.allow();
+      } catch (error) {
+        if (error instanceof AppError && error.code === "quota_exceeded") return this.finish(row, "failed", FAILURES.quota);
+        throw error;
+      }
+      if (this.ended(row.id)) return;
+      // Storing the turn's id happens in the same synchronous stretch as starting it: a step run again never re-sends.
+      const turn = this.turns.start(row.visitorId, session, row.prompt);
+      reservation.confirm();
+      this.table.generating(row.id, turn.id);
+      this.watchTurn(row.id, turn.id);
+    } finally {
+      reservation.release();
     }
-    // Storing the turn's id happens in the same synchronous stretch as starting it: a step run again never re-sends.
-    const turn = this.turns.start(row.visitorId, session, row.prompt);
-    this.table.generating(row.id, turn.id);
-    this.watchTurn(row.id, turn.id);
     await this.publish(row.id);
     await this.scope.schedule.at(stepKey(row.id), Date.now() + this.scope.config.TURN_CAP_MS + SAFETY_MS);
   }

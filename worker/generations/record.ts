@@ -25,6 +25,7 @@ export function toRecord(row: GenerationRow, turn?: TurnOutcome, exported?: Expo
     messages,
     ...(exported ? { progress: exported.progress } : {}),
     ...(row.status === "completed" && exported?.url ? { url: exported.url } : {}),
+    ...(exported?.deletedAt ? { deletedAt: exported.deletedAt } : {}),
     ...(row.error ? { error: row.error } : {}),
     ...(row.webhookStatus
       ? {

@@ -6,6 +6,8 @@ export const tooMany = (limit: number) =>
   new AppError(
     "rate_limited",
     `You already have ${limit} generations on their way. Wait for one of them to finish (a few minutes), then start the next.`,
+    undefined,
+    Date.now() + 2 * 60_000,
   );
 
 export const stillBusy = () =>

@@ -126,17 +126,17 @@ async function queued(c: { var: AppEnv["Variables"] }, generationId: string, web
 export const generations = createRouter()
   .openapi(start, async (c) => {
     const request = c.req.valid("json");
-    const { visitorId, stub } = c.var.visitor;
+    const { visitorId, stub, network } = c.var.visitor;
     if (request.webhookUrl) checkOutbound("webhookUrl", request.webhookUrl, c.var.config.localDevelopment);
-    const record = settle(await stub.startGeneration(visitorId, new URL(c.req.url).origin, request));
+    const record = settle(await stub.startGeneration(visitorId, new URL(c.req.url).origin, request, network));
     return c.json(await queued(c, record.generationId, request.webhookUrl), 202);
   })
   .openapi(edit, async (c) => {
     const request = c.req.valid("json");
-    const { visitorId, stub } = c.var.visitor;
+    const { visitorId, stub, network } = c.var.visitor;
     if (request.webhookUrl) checkOutbound("webhookUrl", request.webhookUrl, c.var.config.localDevelopment);
     const origin = new URL(c.req.url).origin;
-    const record = settle(await stub.editGeneration(visitorId, origin, c.req.valid("param").id, request));
+    const record = settle(await stub.editGeneration(visitorId, origin, c.req.valid("param").id, request, network));
     return c.json(await queued(c, record.generationId, request.webhookUrl), 202);
   })
   .openapi(list, async (c) => {

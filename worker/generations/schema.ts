@@ -85,6 +85,9 @@ export const GenerationRecord = z.object({
   webhook: WebhookState.optional(),
   createdAt: z.number(),
   completedAt: z.number().optional(),
+  deletedAt: z.number().optional().openapi({
+    description: "When the person deleted its video (epoch milliseconds): no `url` or `downloadUrl` any more.",
+  }),
 });
 export type GenerationRecord = z.infer<typeof GenerationRecord>;
 

@@ -45,6 +45,7 @@ export function describeVideo(video: Video): string {
   if (status === "queued") return `${id} is queued. ${POLL_SENTENCE}`;
   if (status === "generating") return `${id} is generating: NemoVideo is making the clip. ${POLL_SENTENCE}`;
   if (status === "rendering") return `${id} is rendering the MP4 (${video.progress ?? 0}%). ${POLL_SENTENCE}`;
+  if (status === "completed" && !video.downloadUrl) return `${id} was made, then deleted by the person: there is no MP4 any more.`;
   if (status === "completed") return `${id} is ready. The MP4: ${video.downloadUrl} (the link works for 24 hours, no key needed).`;
   if (status === "failed") return `${id} failed: ${video.error?.message ?? "no reason was given."}`;
   return `${id} was cancelled.`;

@@ -47,7 +47,7 @@ const tool =
 /** The MCP server of one request: one visitor's videos as tools, over its Durable Object, as the API has them. */
 function videoServer(c: Context<AppEnv>): McpServer {
   const visitor = c.var.visitor;
-  const { stub, visitorId } = visitor;
+  const { stub, visitorId, network } = visitor;
   const origin = new URL(c.req.url).origin;
   const signed = (record: GenerationRecord) => withDownload(record, visitorId, secretOf(c.var.config), origin);
   const kept = async (exportId?: string) => {
@@ -87,7 +87,7 @@ function videoServer(c: Context<AppEnv>): McpServer {
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
     tool(async (input) => {
-      const record = settle(await stub.startGeneration(visitorId, origin, input));
+      const record = settle(await stub.startGeneration(visitorId, origin, input, network));
       return answer({ id: record.generationId, status: record.status }, `Started ${record.generationId}. ${POLL_SENTENCE}`);
     }),
   );
@@ -153,7 +153,7 @@ function videoServer(c: Context<AppEnv>): McpServer {
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
     tool(async ({ id, ...change }) => {
-      const record = settle(await stub.editGeneration(visitorId, origin, id, change));
+      const record = settle(await stub.editGeneration(visitorId, origin, id, change, network));
       return answer({ id: record.generationId, status: record.status }, `Started ${record.generationId}, a change to ${id}. ${POLL_SENTENCE}`);
     }),
   );

@@ -166,18 +166,18 @@ export class NemoClient {
   }
 
   /**
-   * A finished render's file, streamed, with `range` passed on (206 for a player that seeks): from its output URL
-   * when NemoVideo gave one, else from the render proxy's download endpoint, which answers with the file itself,
-   * a redirect to it, or JSON naming it. The file's own address is fetched without our token.
+   * A finished render's file, streamed whole: from its output URL when NemoVideo gave one, else from the render
+   * proxy's download endpoint, which answers with the file itself, a redirect to it, or JSON naming it. The file's
+   * own address is fetched without our token.
    */
-  async renderFile(renderId: string, url: string | undefined, range?: string): Promise<Response> {
+  async renderFile(renderId: string, url: string | undefined): Promise<Response> {
     if (!url) {
       const answer = await this.transport.exchange({
         method: "GET",
         path: `/api/render/proxy/${encodeURIComponent(renderId)}/download`,
         idempotent: true,
         long: true,
-        download: { range },
+        download: true,
       });
       const location = answer.response.headers.get("Location");
       if (answer.data === undefined && !location) return answer.response;
@@ -186,7 +186,7 @@ export class NemoClient {
       if (!url) throw new AppError("upstream_error", "NemoVideo didn't say where the finished video is. Please export again.");
     }
     const target = new URL(url, this.options.base);
-    const request = new Request(target, { headers: range ? { Range: range } : {}, redirect: "follow" });
+    const request = new Request(target, { redirect: "follow" });
     const sameOrigin = target.origin === new URL(this.options.base).origin;
     let response: Response;
     try {
@@ -194,7 +194,7 @@ export class NemoClient {
     } catch {
       throw new AppError("upstream_unavailable", "The finished video can't be fetched from NemoVideo right now. Please try again.");
     }
-    if (!response.ok && response.status !== 416) {
+    if (!response.ok) {
       await response.body?.cancel();
       throw new AppError("upstream_unavailable", "The finished video can't be fetched from NemoVideo right now. Please try again.");
     }

@@ -12,6 +12,9 @@ export const NemoCode = {
   fileTooLarge: 4002,
 } as const;
 
+/** When "try again in a minute" comes round. */
+const inAMinute = () => Date.now() + 60_000;
+
 export const registrationLink = (userId?: string) =>
   userId ? `https://nemovideo.com/register?bind=${encodeURIComponent(userId)}` : "https://nemovideo.com/register";
 
@@ -22,6 +25,8 @@ export function fromUpstream(code: number | undefined, httpStatus: number, calle
       return new AppError(
         "upstream_unavailable",
         "Your NemoVideo sign-in expired and could not be renewed just now. Please try again in a minute.",
+        undefined,
+        inAMinute(),
       );
     case NemoCode.sessionNotFound:
       return new AppError(
@@ -59,6 +64,8 @@ export function fromUpstream(code: number | undefined, httpStatus: number, calle
     return new AppError(
       "rate_limited",
       "NemoVideo is getting too many requests from us right now. Please try again in a minute.",
+      undefined,
+      inAMinute(),
     );
   if (httpStatus >= 500 || httpStatus === 408)
     return new AppError("upstream_unavailable", "NemoVideo is not answering right now. Please try again in a moment.");

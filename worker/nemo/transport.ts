@@ -34,8 +34,8 @@ export interface Call {
   idempotent?: boolean;
   /** No time limit (chat turns, uploads, downloads). */
   long?: boolean;
-  /** A file: its `Range` passed on, and a redirect answered as it is (to be followed without our token). */
-  download?: { range?: string };
+  /** A file: a redirect is answered as it is (to be followed without our token). */
+  download?: true;
 }
 
 type Outcome = { ok: true; response: Response; data?: unknown } | { ok: false; code?: number; status: number };
@@ -131,7 +131,6 @@ export class Transport {
     const headers = new Headers(attributionHeaders(this.options.attribution));
     headers.set("Authorization", `Bearer ${token}`);
     if (call.accept) headers.set("Accept", call.accept);
-    if (call.download?.range) headers.set("Range", call.download.range);
     let body: BodyInit | undefined;
     if (call.json !== undefined) {
       headers.set("Content-Type", "application/json");
@@ -168,9 +167,8 @@ export async function readOutcome(response: Response): Promise<Outcome> {
 
 async function readEnvelope(response: Response): Promise<Outcome> {
   if (isEventStream(response) && response.ok) return { ok: true, response };
-  // A download's answers: a redirect to the file, or a range beyond its end (the player is told so).
+  // A download's answer may be a redirect to the file.
   if (response.status >= 300 && response.status < 400 && response.headers.has("Location")) return { ok: true, response };
-  if (response.status === 416) return { ok: true, response };
   const type = (response.headers.get("Content-Type") ?? "").toLowerCase();
   if (!type.includes("json")) {
     if (response.ok) return { ok: true, response };

@@ -37,18 +37,42 @@ export function pagePolicy(embedOrigins: string): string {
 }
 
 /**
- * Every page address (anything outside `/api/`): the single-page app from the static assets, with its policy.
- * `run_worker_first` sends page addresses here, so that the policy is on every navigation, deep links included.
- * A 304 carries the policy too: the browser keeps the headers of a revalidated answer.
+ * A share page's policy: its own video and poster, no script, framed by anyone (it is made to be embedded).
+ */
+const SHARE_POLICY =
+  "default-src 'none'; media-src 'self'; img-src 'self'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors *";
+
+/** Every other HTML answer (the API reference, an error page): its own inline styles and nothing else, framed by no one else. */
+const DOCUMENT_POLICY =
+  "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
+
+/** The app's addresses: everything the Worker serves outside the API and the share pages. */
+const isAppPage = (path: string) => !path.startsWith("/api/") && !path.startsWith("/v/") && path !== "/mcp";
+
+/**
+ * The one place a Content-Security-Policy is set: on every HTML answer, errors and 404s included, whichever route
+ * (or error handler) made it. The app gets the page's policy (a 304 of it too: the browser keeps the headers of a
+ * revalidated answer), share pages theirs, and anything else the strictest that still shows it.
+ */
+export const htmlPolicy: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await next();
+  const html = (c.res.headers.get("Content-Type") ?? "").toLowerCase().startsWith("text/html");
+  const path = c.req.path;
+  if (!html && !(c.res.status === 304 && isAppPage(path))) return;
+  const policy = isAppPage(path) ? pagePolicy(c.var.config.EMBED_ORIGINS) : path.startsWith("/v/") ? SHARE_POLICY : DOCUMENT_POLICY;
+  c.res.headers.set("Content-Security-Policy", policy);
+};
+
+/**
+ * Every page address (anything outside `/api/`): the single-page app from the static assets (`htmlPolicy` gives it
+ * its policy). `run_worker_first` sends page addresses here, so that the policy is on every navigation, deep links
+ * included.
  */
 export const pages = new Hono<AppEnv>().get("*", async (c, next) => {
   if (c.req.path.startsWith("/api/") || !c.env.ASSETS) return next();
   const asset = await c.env.ASSETS.fetch(c.req.raw);
-  // A copy: the binding's answer has immutable headers, and secureHeaders sets its own after this.
-  const answer = new Response(asset.body, asset);
-  if (answer.status === 304 || answer.headers.get("Content-Type")?.startsWith("text/html"))
-    answer.headers.set("Content-Security-Policy", pagePolicy(c.var.config.EMBED_ORIGINS));
-  return answer;
+  // A copy: the binding's answer has immutable headers, and the middleware set their own after this.
+  return new Response(asset.body, asset);
 });
 
 /**

@@ -70,7 +70,7 @@ export const sessions = createRouter()
   .openapi(create, async (c) => {
     const body = c.req.valid("json") ?? {};
     const visitor = c.var.visitor;
-    const record = settle(await visitor.stub.createSession(visitor.visitorId, body.language));
+    const record = settle(await visitor.stub.createSession(visitor.visitorId, body.language, visitor.network));
     return c.json({ sessionId: record.id }, 201);
   })
   .openapi(list, async (c) => {

@@ -1,6 +1,7 @@
 import { AppError } from "../errors";
 import { ANONYMOUS_TOKEN_LIFE_MS } from "../nemo/anonymous";
 import type { NemoClient } from "../nemo/client";
+import type { Held } from "../reservations";
 import type { Scope } from "../scope";
 import type { Account } from "../visitors/account";
 import { cacheSession, uncacheSession } from "./cache";
@@ -28,27 +29,34 @@ export class Sessions {
 
   /**
    * Opens a NemoVideo session for this visitor and records it under a public id of our own; refused once the
-   * visitor has opened `SESSIONS_PER_DAY` in the last 24 hours.
+   * visitor has opened (or is opening) `SESSIONS_PER_DAY` in the last 24 hours.
    */
   async open(visitorId: string, language?: string): Promise<SessionRecord> {
-    this.checkDailyLimit();
-    const upstream = await this.account.client(visitorId).createSession(language);
-    const credentials = await this.account.credentials(visitorId);
-    if (upstream.userId && credentials.anonymous) await this.account.learnUserId(visitorId, upstream.userId);
-    const now = Date.now();
-    const record: SessionRecord = {
-      id: crypto.randomUUID(),
-      visitorId,
-      ...upstream,
-      userId: upstream.userId ?? credentials.userId,
-      language,
-      createdAt: now,
-      expiresAt: credentials.anonymous
-        ? (credentials.expiresAt ?? now + ANONYMOUS_TOKEN_LIFE_MS)
-        : now + OPERATOR_SESSION_LIFE_MS,
-    };
-    await this.save(record);
-    return record;
+    const reservation = this.scope.reservations.reserve("session", (opening) => this.dailyRefusal(opening));
+    try {
+      const upstream = await this.account.client(visitorId).createSession(language);
+      const credentials = await this.account.credentials(visitorId);
+      if (upstream.userId && credentials.anonymous) await this.account.learnUserId(visitorId, upstream.userId);
+      const now = Date.now();
+      const record: SessionRecord = {
+        id: crypto.randomUUID(),
+        visitorId,
+        ...upstream,
+        userId: upstream.userId ?? credentials.userId,
+        language,
+        createdAt: now,
+        expiresAt: credentials.anonymous
+          ? (credentials.expiresAt ?? now + ANONYMOUS_TOKEN_LIFE_MS)
+          : now + OPERATOR_SESSION_LIFE_MS,
+      };
+      // The row counts in the reservation's place from the moment it is written.
+      this.table.save(record);
+      reservation.confirm();
+      await cacheSession(this.scope.env, record);
+      return record;
+    } finally {
+      reservation.release();
+    }
   }
 
   find(id: string): SessionRecord | null {
@@ -83,12 +91,13 @@ export class Sessions {
     for (const id of this.table.deleteAll()) await uncacheSession(this.scope.env, id);
   }
 
-  private checkDailyLimit(now = Date.now()): void {
+  /** Why no other session may be opened now (`opening` are those on their way), or undefined. */
+  private dailyRefusal(opening: Held[], now = Date.now()): AppError | undefined {
     const limit = this.scope.config.SESSIONS_PER_DAY;
-    const opened = this.table.openedSince(now - DAY_MS);
-    if (opened.length < limit) return;
+    const opened = [...this.table.openedSince(now - DAY_MS), ...opening.map((each) => each.takenAt)].sort((a, b) => a - b);
+    if (opened.length < limit) return undefined;
     const retryAt = opened[opened.length - limit] + DAY_MS;
-    throw new AppError(
+    return new AppError(
       "rate_limited",
       `You've started ${limit} projects in the last 24 hours. You can start another at ${new Date(retryAt).toISOString().slice(11, 16)} UTC; meanwhile, keep working in one you have.`,
       undefined,

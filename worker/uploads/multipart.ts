@@ -1,7 +1,7 @@
 import * as Multipasta from "multipasta";
 import { AppError } from "../errors";
 import { mediaKindOf } from "../nemo/formats";
-import { tooLarge, unsupported } from "./refusals";
+import { stalled, tooLarge, unsupported } from "./refusals";
 
 export interface InspectedUpload {
   /** The request's bytes, unchanged, released part by part once each part's headers were checked. */
@@ -16,12 +16,14 @@ export interface InspectedUpload {
  * Checks a multipart upload as it streams, without holding it: `multipasta` finds each part's headers, and a
  * chunk is passed on only after the parser has read it. The upstream request starts only once the first file's
  * name and type were accepted, so a wrong first file never reaches NemoVideo; a later wrong part stops the stream
- * before its bytes go out, which aborts the upstream request.
+ * before its bytes go out, which aborts the upstream request. So does a body that trickles: one whose next quarter
+ * megabyte (or its end) keeps us waiting longer than `stallMs` is cut (`upload_stalled`).
  */
 export async function inspectMultipart(
   request: ReadableStream<Uint8Array>,
   contentType: string,
   maxFileBytes: number,
+  stallMs: number,
 ): Promise<InspectedUpload> {
   const files: string[] = [];
   let failure: AppError | undefined;
@@ -69,12 +71,15 @@ export async function inspectMultipart(
     return ready ? [joined.subarray(0, ready)] : [];
   };
 
-  const chunks = largeChunks(request);
+  const chunks = largeChunks(request, stallMs);
   const ready: Uint8Array[] = [];
   let ended = false;
   // Read until the first file's headers are known (the first chunk, nearly always).
   while (files.length === 0 && !failure) {
-    const chunk = await chunks.read();
+    const chunk = await chunks.read().catch(async (error: unknown) => {
+      await chunks.cancel();
+      throw error;
+    });
     if (!chunk) {
       parser.end();
       ended = true;
@@ -91,7 +96,14 @@ export async function inspectMultipart(
   const body = new ReadableStream<Uint8Array>({
     pull: async (controller) => {
       if (ready.length) return controller.enqueue(ready.shift()!);
-      const chunk = ended ? undefined : await chunks.read();
+      let chunk: Uint8Array | undefined;
+      try {
+        chunk = ended ? undefined : await chunks.read();
+      } catch (error) {
+        failure ??= error instanceof AppError ? error : new AppError("invalid_request", "The upload could not be read to its end.");
+        await chunks.cancel();
+        return controller.error(failure);
+      }
       if (!chunk) {
         if (!ended) parser.end();
         ended = true;
@@ -115,17 +127,19 @@ export async function inspectMultipart(
 const LARGE_CHUNK = 1024 * 1024;
 const AT_LEAST = 256 * 1024;
 
-/**
- * Reads a body in chunks of a quarter to a whole megabyte where the runtime allows it (workerd's `readAtLeast`):
- * request bodies otherwise arrive in 4 KiB pieces, and handling each one in JavaScript cost seconds of CPU and
- * a hundred megabytes of short-lived garbage per 200 MB (bench/README.md).
- */
 /** workerd's byte reader, which the DOM typings do not describe. */
 type ByteReader = ReadableStreamBYOBReader & {
   readAtLeast(min: number, view: Uint8Array): Promise<ReadableStreamReadResult<Uint8Array>>;
 };
 
-function largeChunks(stream: ReadableStream<Uint8Array>) {
+/**
+ * Reads a body in chunks of a quarter to a whole megabyte where the runtime allows it (workerd's `readAtLeast`):
+ * request bodies otherwise arrive in 4 KiB pieces, and handling each one in JavaScript cost seconds of CPU and
+ * a hundred megabytes of short-lived garbage per 200 MB (bench/README.md). A read that waits longer than `stallMs`
+ * for its quarter megabyte (or the body's end) fails with `upload_stalled`: slower than 8.7 KB/s at the product's
+ * 30 s. Only time spent waiting for the sender counts; a reader that is slow to ask (NemoVideo) doesn't.
+ */
+function largeChunks(stream: ReadableStream<Uint8Array>, stallMs: number) {
   let bytes: ByteReader | undefined;
   try {
     bytes = stream.getReader({ mode: "byob" }) as ByteReader;
@@ -133,14 +147,25 @@ function largeChunks(stream: ReadableStream<Uint8Array>) {
     // Not a byte stream: read it as it comes.
   }
   const plain = bytes ? undefined : stream.getReader();
+  const next = async (): Promise<Uint8Array | undefined> => {
+    if (plain) {
+      const { done, value } = await plain.read();
+      return done ? undefined : value;
+    }
+    const { done, value } = await bytes!.readAtLeast(AT_LEAST, new Uint8Array(LARGE_CHUNK));
+    return value && value.byteLength > 0 ? value : done ? undefined : new Uint8Array(0);
+  };
   return {
     async read(): Promise<Uint8Array | undefined> {
-      if (plain) {
-        const { done, value } = await plain.read();
-        return done ? undefined : value;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const waited = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(stalled(stallMs)), stallMs);
+      });
+      try {
+        return await Promise.race([next(), waited]);
+      } finally {
+        clearTimeout(timer);
       }
-      const { done, value } = await bytes!.readAtLeast(AT_LEAST, new Uint8Array(LARGE_CHUNK));
-      return value && value.byteLength > 0 ? value : done ? undefined : new Uint8Array(0);
     },
     cancel: () => (bytes ?? plain)!.cancel().catch(() => {}),
   };

@@ -29,6 +29,7 @@ const start = createRoute({
     404: errorResponse("No such session for this visitor."),
     413: errorResponse("Over the size limit."),
     415: errorResponse("Not a supported format."),
+    429: errorResponse("The visitor's uploads at once (or their bytes) are at their limit."),
   },
 });
 

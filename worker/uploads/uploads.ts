@@ -1,5 +1,6 @@
-import { AppError, notFound } from "../errors";
+import { AppError, notFound, RETRY_SOON_MS } from "../errors";
 import { mediaTypeOf } from "../nemo/formats";
+import type { Held, Reservation } from "../reservations";
 import type { Scope } from "../scope";
 import type { Sessions } from "../sessions/sessions";
 import type { UploadedPart, UploadRecord } from "./schema";
@@ -10,9 +11,9 @@ export const ABANDONED_AFTER_MS = 24 * 3600_000;
 const megabytes = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
 /**
- * The visitor's large uploads, inside its Durable Object: which parts of each have arrived in R2 (R2 does not
- * list a multipart upload's parts for us), and how many may be on their way at once. The bytes never pass through
- * here; the Worker streams them to R2.
+ * The visitor's uploads, inside its Durable Object: which parts of each large one have arrived in R2 (R2 does not
+ * list a multipart upload's parts for us), and how many of every kind may be on their way at once. The bytes never
+ * pass through here; the Worker streams them to R2 or NemoVideo.
  */
 export class Uploads {
   private readonly table: UploadTable;
@@ -25,37 +26,52 @@ export class Uploads {
   }
 
   /**
-   * Opens a resumable upload into the session: refused while `UPLOADS_AT_ONCE` are on their way, or when it would
-   * bring those on their way over `UPLOAD_BYTES_AT_ONCE`.
+   * Opens a resumable upload into the session: refused while `UPLOADS_AT_ONCE` are on their way (resumable ones,
+   * and files being sent in one request), or when it would bring those on their way over `UPLOAD_BYTES_AT_ONCE`.
    */
   async start(visitorId: string, sessionId: string, file: { name: string; size: number }): Promise<UploadRecord> {
     if (!this.sessions.find(sessionId)) throw notFound("That session");
-    const { UPLOADS_AT_ONCE, UPLOAD_BYTES_AT_ONCE, UPLOAD_PART_BYTES } = this.scope.config;
-    const open = this.table.all();
-    const bytes = open.reduce((sum, upload) => sum + upload.size, 0);
-    if (open.length >= UPLOADS_AT_ONCE || bytes + file.size > UPLOAD_BYTES_AT_ONCE)
-      throw new AppError(
-        "rate_limited",
-        `You already have ${open.length} upload${open.length === 1 ? "" : "s"} on the way (${megabytes(bytes)} MB); at most ${UPLOADS_AT_ONCE} and ${megabytes(UPLOAD_BYTES_AT_ONCE)} MB at once. Finish or cancel one, then send this file.`,
-        undefined,
-        open.length ? open[0].createdAt + ABANDONED_AFTER_MS : undefined,
-      );
-    const id = crypto.randomUUID();
-    const r2Key = `uploads/${visitorId}/${id}`;
-    const multipart = await this.scope.env.UPLOADS.createMultipartUpload(r2Key, {
-      httpMetadata: { contentType: mediaTypeOf(file.name) },
-    });
-    const upload: UploadRecord = {
-      id,
-      sessionId,
-      ...file,
-      partSize: UPLOAD_PART_BYTES,
-      r2Key,
-      r2UploadId: multipart.uploadId,
-      createdAt: Date.now(),
-    };
-    this.table.add(upload);
-    return upload;
+    const reservation = this.reserve(file.size);
+    try {
+      const id = crypto.randomUUID();
+      const r2Key = `uploads/${visitorId}/${id}`;
+      const multipart = await this.scope.env.UPLOADS.createMultipartUpload(r2Key, {
+        httpMetadata: { contentType: mediaTypeOf(file.name) },
+      });
+      const upload: UploadRecord = {
+        id,
+        sessionId,
+        ...file,
+        partSize: this.scope.config.UPLOAD_PART_BYTES,
+        r2Key,
+        r2UploadId: multipart.uploadId,
+        createdAt: Date.now(),
+      };
+      this.table.add(upload);
+      reservation.confirm();
+      return upload;
+    } finally {
+      reservation.release();
+    }
+  }
+
+  /**
+   * A file sent in one request (`bytes` as declared, 0 for addresses NemoVideo fetches) takes a place among the
+   * uploads at once before its body is read. The Worker streaming it renews the place while it runs (`keepDirect`)
+   * and gives it back at the end (`endDirect`); one whose Worker was cut off lapses after `lifeMs`.
+   */
+  startDirect(sessionId: string, bytes: number): { reservationId: string; lifeMs: number } {
+    if (!this.sessions.find(sessionId)) throw notFound("That session");
+    const lifeMs = this.directLifeMs;
+    return { reservationId: this.reserve(bytes, lifeMs).id, lifeMs };
+  }
+
+  keepDirect(reservationId: string): boolean {
+    return this.scope.reservations.renew(reservationId, this.directLifeMs);
+  }
+
+  endDirect(reservationId: string): void {
+    this.scope.reservations.release(reservationId);
   }
 
   find(id: string): (UploadRecord & { parts: UploadedPart[] }) | null {
@@ -80,6 +96,32 @@ export class Uploads {
   /** The visitor asked to be forgotten: every upload and its parts go. */
   async forget(): Promise<void> {
     for (const upload of this.table.all()) await this.discard(upload);
+  }
+
+  /** Twice the longest a file's body may keep its next bytes waiting: the Worker renews it at half that. */
+  private get directLifeMs() {
+    return 2 * this.scope.config.UPLOAD_STALL_MS;
+  }
+
+  private reserve(bytes: number, lifeMs?: number): Reservation {
+    return this.scope.reservations.reserve("upload", (onTheirWay) => this.refusal(onTheirWay, bytes), { bytes, lifeMs });
+  }
+
+  /** Why a file of `bytes` can't start now, with resumable uploads open and others (`reserved`) on their way. */
+  private refusal(reserved: Held[], bytes: number, now = Date.now()): AppError | undefined {
+    const { UPLOADS_AT_ONCE, UPLOAD_BYTES_AT_ONCE } = this.scope.config;
+    const open = this.table.all();
+    const count = open.length + reserved.length;
+    const total = [...open.map((upload) => upload.size), ...reserved.map((each) => each.bytes)].reduce((sum, size) => sum + size, 0);
+    if (count < UPLOADS_AT_ONCE && total + bytes <= UPLOAD_BYTES_AT_ONCE) return undefined;
+    // The soonest a place may free: a file on its way in one request any moment; a resumable one left alone, in a day.
+    const frees = [...open.map((upload) => upload.createdAt + ABANDONED_AFTER_MS), ...reserved.map(() => now + RETRY_SOON_MS)];
+    return new AppError(
+      "rate_limited",
+      `You already have ${count} upload${count === 1 ? "" : "s"} on the way (${megabytes(total)} MB); at most ${UPLOADS_AT_ONCE} and ${megabytes(UPLOAD_BYTES_AT_ONCE)} MB at once. Finish or cancel one, then send this file.`,
+      undefined,
+      frees.length ? Math.min(...frees) : undefined,
+    );
   }
 
   private async discard(upload: UploadRecord): Promise<void> {

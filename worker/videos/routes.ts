@@ -78,7 +78,7 @@ const putPoster = createRoute({
   path: "/videos/{id}/poster",
   tags: ["Videos"],
   summary: "Give a video its poster (a still, JPEG)",
-  description: `A Worker can't decode video, so the page draws a frame from its player and sends it here (at most ${POSTER_MAX_BYTES / 1024} KB). It shows in the library, on the share page and in link previews.`,
+  description: `A Worker can't decode video, so the page draws a frame from its player and sends it here (a JPEG of at most ${POSTER_MAX_BYTES / 1024} KB: its first and last bytes are checked, anything else is refused with 415 and nothing is kept). It shows in the library, on the share page and in link previews.`,
   security,
   request: { params: VideoParams, body: { ...jpeg, required: true } },
   responses: {
@@ -101,6 +101,21 @@ const getPoster = createRoute({
   request: { params: VideoParams, query: SignedQuery },
   responses: { 200: { ...jpeg, description: "The poster." }, 401: unauthorized, 404: noSuchVideo },
 });
+
+/**
+ * A poster's body, read whole (it is small), if it is a JPEG: it starts with the SOI marker and a segment
+ * (FF D8 FF) and ends with EOI (FF D9), so that nothing else (HTML, say) is ever served as a video's still. Over
+ * `maxBytes`, whatever its Content-Length said, it is refused.
+ */
+async function readJpeg(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<Uint8Array> {
+  const notJpeg = new AppError("unsupported_format", "A poster is a JPEG image: these bytes are not one.");
+  if (!body) throw notJpeg;
+  const bytes = new Uint8Array(await new Response(body).arrayBuffer());
+  if (bytes.length > maxBytes) throw new AppError("file_too_large", `A poster is ${maxBytes / 1024} KB at most.`);
+  const [a, b, c] = bytes;
+  if (a !== 0xff || b !== 0xd8 || c !== 0xff || bytes[bytes.length - 2] !== 0xff || bytes[bytes.length - 1] !== 0xd9) throw notJpeg;
+  return bytes;
+}
 
 /** A video as the API shows it, from the request: absolute, signed addresses, and its share page. */
 const view = (c: { var: AppEnv["Variables"]; req: { url: string } }, video: LibraryVideo) =>
@@ -138,8 +153,9 @@ export const videos = createRouter()
     const length = Number(c.req.header("Content-Length"));
     if (!Number.isSafeInteger(length) || length <= 0) throw new AppError("length_required", "A poster needs a Content-Length.");
     if (length > POSTER_MAX_BYTES) throw new AppError("file_too_large", `A poster is ${POSTER_MAX_BYTES / 1024} KB at most.`);
+    const jpeg = await readJpeg(c.req.raw.body, POSTER_MAX_BYTES);
     const key = posterKey(visitorId, id);
-    await c.env.VIDEOS.put(key, c.req.raw.body!, { httpMetadata: { contentType: "image/jpeg" } });
+    await c.env.VIDEOS.put(key, jpeg, { httpMetadata: { contentType: "image/jpeg" } });
     settle(await stub.posterKept(id, key));
     return c.body(null, 204);
   });

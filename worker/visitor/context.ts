@@ -8,7 +8,10 @@ import { nemoOptions } from "../upstream";
 import { cachedToken } from "../visitors/cache";
 import type { Visitor } from "./visitor";
 
-/** What a request needs to act for one visitor: its Durable Object, its NemoVideo client, its sessions. */
+/**
+ * What a request needs to act for one visitor: its Durable Object, its NemoVideo client, its sessions, and the
+ * client network it counts to (handed to the Object with whatever may need a free account or a message).
+ */
 export class VisitorContext {
   readonly stub: DurableObjectStub<Visitor>;
   readonly nemo: NemoClient;
@@ -17,11 +20,12 @@ export class VisitorContext {
     readonly env: Bindings,
     readonly config: Config,
     readonly visitorId: string,
+    readonly network?: string,
   ) {
     this.stub = env.VISITOR.get(env.VISITOR.idFromName(visitorId));
     this.nemo = new NemoClient(nemoOptions(env, config), {
       current: () => this.currentCredentials(),
-      renew: async (stale) => settle(await this.stub.credentials(visitorId, stale.token)),
+      renew: async (stale) => settle(await this.stub.credentials(visitorId, stale.token, network)),
     });
   }
 
@@ -62,6 +66,6 @@ export class VisitorContext {
     const cached = await cachedToken(this.env, this.visitorId);
     // A token is used for its whole life: NemoVideo gives a client one a week, so renewing early is refused.
     if (cached && (cached.expiresAt ?? 0) > Date.now()) return cached;
-    return settle(await this.stub.credentials(this.visitorId));
+    return settle(await this.stub.credentials(this.visitorId, undefined, this.network));
   }
 }

@@ -6,6 +6,7 @@ import { Exports } from "../exports/jobs";
 import { Generations } from "../generations/jobs";
 import type { EditRequest, GenerationRequest } from "../generations/schema";
 import type { Credentials } from "../nemo/shapes";
+import { Reservations } from "../reservations";
 import { Schedule } from "../schedule";
 import type { Scope } from "../scope";
 import type { SessionRecord } from "../sessions/schema";
@@ -27,6 +28,7 @@ const SWEEP_EVERY_MS = 6 * 3600_000;
  */
 export class Visitor extends DurableObject<Bindings> {
   private readonly schedule: Schedule;
+  private readonly reservations: Reservations;
   private readonly account: Account;
   private readonly sessions: Sessions;
   private readonly uploads: Uploads;
@@ -39,7 +41,15 @@ export class Visitor extends DurableObject<Bindings> {
     super(ctx, env);
     const config = readConfig(env);
     this.schedule = new Schedule(ctx.storage, config.JOB_TIME_SCALE);
-    const scope: Scope = { sql: ctx.storage.sql, env, config, schedule: this.schedule, live: new Live(config.KEEPALIVE_MS) };
+    this.reservations = new Reservations(ctx.storage.sql);
+    const scope: Scope = {
+      sql: ctx.storage.sql,
+      env,
+      config,
+      schedule: this.schedule,
+      reservations: this.reservations,
+      live: new Live(config.KEEPALIVE_MS),
+    };
     this.account = new Account(scope);
     this.sessions = new Sessions(scope, this.account);
     this.uploads = new Uploads(scope, this.sessions);
@@ -56,12 +66,18 @@ export class Visitor extends DurableObject<Bindings> {
     });
   }
 
-  /** The visitor's NemoVideo credentials; `stale` is a token NemoVideo just refused. */
-  async credentials(visitorId: string, stale?: string): Promise<Outcome<Credentials>> {
+  /**
+   * The visitor's NemoVideo credentials; `stale` is a token NemoVideo just refused. Here and in every method that
+   * may need a free account or a message, `network` is the client network the visitor counts to (kept the first
+   * time it is heard of, for the work that runs with nobody asking).
+   */
+  async credentials(visitorId: string, stale?: string, network?: string): Promise<Outcome<Credentials>> {
+    this.account.know(network);
     return outcomeOf(() => this.account.credentials(visitorId, stale));
   }
 
-  async createSession(visitorId: string, language?: string): Promise<Outcome<SessionRecord>> {
+  async createSession(visitorId: string, language?: string, network?: string): Promise<Outcome<SessionRecord>> {
+    this.account.know(network);
     return outcomeOf(() => this.sessions.open(visitorId, language));
   }
 
@@ -78,8 +94,9 @@ export class Visitor extends DurableObject<Bindings> {
   }
 
   /** Starts a chat turn in this object and answers its event stream; the turn goes on if the reader leaves. */
-  async startTurn(visitorId: string, sessionId: string, message: string): Promise<Outcome<ReadableStream<Uint8Array>>> {
-    return outcomeOf(async () => this.turns.begin(visitorId, sessionId, message));
+  async startTurn(visitorId: string, sessionId: string, message: string, network?: string): Promise<Outcome<ReadableStream<Uint8Array>>> {
+    this.account.know(network);
+    return outcomeOf(() => this.turns.begin(visitorId, sessionId, message));
   }
 
   /** The session's running or last turn from the event after `after`, or undefined when there is nothing to resume. */
@@ -119,11 +136,13 @@ export class Visitor extends DurableObject<Bindings> {
     return outcomeOf(() => this.exports.cancel(id));
   }
 
-  async startGeneration(visitorId: string, origin: string, request: GenerationRequest) {
+  async startGeneration(visitorId: string, origin: string, request: GenerationRequest, network?: string) {
+    this.account.know(network);
     return outcomeOf(() => this.generations.create(visitorId, origin, request));
   }
 
-  async editGeneration(visitorId: string, origin: string, id: string, request: EditRequest) {
+  async editGeneration(visitorId: string, origin: string, id: string, request: EditRequest, network?: string) {
+    this.account.know(network);
     return outcomeOf(() => this.generations.edit(visitorId, origin, id, request));
   }
 
@@ -149,6 +168,19 @@ export class Visitor extends DurableObject<Bindings> {
 
   async upload(id: string) {
     return this.uploads.find(id);
+  }
+
+  /** A file sent in one request takes a place among the uploads at once before its body is read. */
+  async startDirectUpload(sessionId: string, bytes: number) {
+    return outcomeOf(async () => this.uploads.startDirect(sessionId, bytes));
+  }
+
+  async keepDirectUpload(reservationId: string): Promise<boolean> {
+    return this.uploads.keepDirect(reservationId);
+  }
+
+  async endDirectUpload(reservationId: string): Promise<void> {
+    this.uploads.endDirect(reservationId);
   }
 
   async recordUploadPart(id: string, part: UploadedPart): Promise<void> {
@@ -196,6 +228,7 @@ export class Visitor extends DurableObject<Bindings> {
     this.turns.forget();
     await this.uploads.forget();
     await this.sessions.forget();
+    this.reservations.forget();
     await this.account.forget(visitorId);
   }
 

@@ -1,4 +1,5 @@
-import { accountBudget } from "../budget/budget";
+import { tomorrow } from "../allowance";
+import { accountBudget, networkAllowance } from "../budget/budget";
 import { AppError } from "../errors";
 import { requestAnonymousToken } from "../nemo/anonymous";
 import { NemoClient } from "../nemo/client";
@@ -22,7 +23,7 @@ const when = (at: number) => new Date(at).toUTCString().replace(/:\d\d GMT$/, " 
  * The visitor's NemoVideo account, inside its Durable Object: the operator's token when one is configured, else
  * the visitor's own free (anonymous) token, asked for once and used for its whole life. A new one is asked for
  * only after it expires or when NemoVideo refuses it (1001/401), never twice at once, never while NemoVideo has
- * said no, and only from the deployment's budget of free accounts (worker/budget/).
+ * said no, and only from the deployment's budget of free accounts and its network's share of it (worker/budget/).
  */
 export class Account {
   private readonly table: AccountTable;
@@ -50,6 +51,24 @@ export class Account {
     return this.renewal;
   }
 
+  /**
+   * The client network the visitor was made in (from its key, or for an old key the address it asks from): the
+   * first one heard of is kept, so that every account it is given, even in an alarm, counts to that network.
+   */
+  know(network: string | undefined): void {
+    if (network) this.table.knowNetwork(network);
+  }
+
+  /**
+   * On the operator's shared account: one of the messages the visitors of this one's network share today
+   * (`NETWORK_DAILY_TURNS`), or `quota_exceeded`. A visitor whose network is not known is held to its own allowance.
+   */
+  async takeNetworkTurn(day: string): Promise<void> {
+    const network = this.table.network();
+    const limit = this.scope.config.NETWORK_DAILY_TURNS;
+    if (network && !(await networkAllowance(this.scope.env, network).take(day, limit))) throw networkMessagesSent(limit);
+  }
+
   /** A NemoVideo client that calls with this visitor's credentials. */
   client(visitorId: string): NemoClient {
     return new NemoClient(nemoOptions(this.scope.env, this.scope.config), {
@@ -74,8 +93,9 @@ export class Account {
 
   private async request(visitorId: string, previous: (Credentials & { expiresAt: number }) | undefined): Promise<Credentials> {
     const budget = accountBudget(this.scope.env);
-    const grant = await budget.take(this.scope.config.ANONYMOUS_ACCOUNTS_PER_WEEK);
-    if (!grant.ok) throw budgetSpent(grant.freesAt, this.scope.config.ANONYMOUS_ACCOUNTS_PER_WEEK);
+    const { ANONYMOUS_ACCOUNTS_PER_WEEK: perWeek, ACCOUNTS_PER_NETWORK_PER_WEEK: perNetwork } = this.scope.config;
+    const grant = await budget.take({ perWeek, perNetwork }, this.table.network());
+    if (!grant.ok) throw grant.network ? networkShareSpent(grant.freesAt, perNetwork) : budgetSpent(grant.freesAt, perWeek);
     let credentials: Credentials;
     try {
       credentials = await requestAnonymousToken(nemoOptions(this.scope.env, this.scope.config), visitorId);
@@ -91,7 +111,7 @@ export class Account {
         this.table.refuseUntil(until);
         throw refusedForThisVisitor(until, previous.userId);
       }
-      throw budgetSpent(await budget.refused(grant.id), this.scope.config.ANONYMOUS_ACCOUNTS_PER_WEEK);
+      throw budgetSpent(await budget.refused(grant.id), perWeek);
     }
     const kept = { ...credentials, expiresAt: credentials.expiresAt! };
     this.table.saveToken(kept);
@@ -107,6 +127,24 @@ const budgetSpent = (freesAt: number, perWeek: number) =>
     `This site has given out all the free NemoVideo accounts it may make this week (${perWeek} every 7 days, as NemoVideo allows). New ones free up on ${when(freesAt)}. To make videos now, register with NemoVideo for an account of your own.`,
     registrationLink(),
     freesAt,
+  );
+
+/** The visitors of this one's network have had their share of the week's free accounts. */
+const networkShareSpent = (freesAt: number, perNetwork: number) =>
+  new AppError(
+    "accounts_exhausted",
+    `Visitors from your network have had this week's free NemoVideo accounts on this site (${perNetwork} every 7 days per network, so that one address can't take what others need). Another frees up on ${when(freesAt)}. To make videos now, register with NemoVideo for an account of your own.`,
+    registrationLink(),
+    freesAt,
+  );
+
+/** The visitors of this one's network have sent the day's messages they share on the operator's account. */
+const networkMessagesSent = (limit: number) =>
+  new AppError(
+    "quota_exceeded",
+    `Visitors from your network have sent today's ${limit} messages on this site (shared by everyone on one network). Come back tomorrow, or register with NemoVideo for an account of your own.`,
+    registrationLink(),
+    tomorrow(),
   );
 
 /** NemoVideo won't give this visitor another free token yet. */

@@ -1,7 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import ipaddr from "ipaddr.js";
+import type { Bindings } from "../config";
 import { AppError } from "../errors";
 import { createRouter, errorResponse, security, unauthorized } from "../http";
+import { networkOf, prefixOf } from "../network";
 import { issueKey, secretOf } from "../signing";
 
 const NewVisitor = z
@@ -22,7 +23,7 @@ const createVisitor = createRoute({
     "Issues a signed key for a new visitor. The visitor's NemoVideo account (an anonymous one, unless the operator configured a shared token) is made on first use and never leaves the server.",
   responses: {
     201: { content: { "application/json": { schema: NewVisitor } }, description: "The new visitor and its key." },
-    429: errorResponse("Too many new visitors from this address just now."),
+    429: errorResponse("Too many new visitors from this network just now."),
   },
 });
 
@@ -51,31 +52,37 @@ const forget = createRoute({
 });
 
 /**
- * Who a request comes from, for the limit on new visitors: the address, or for IPv6 its /64 (one household or
- * one server gets a whole /64, and walking it must not walk around the limit).
+ * Whether one more new visitor may come from `address` this minute: at most `VISITOR_LIMITER`'s count from one
+ * IPv4 address or IPv6 /64 (one home's LAN), and for IPv6 at most `NETWORK_LIMITER`'s from its /56 (one
+ * subscriber's usual allocation), so that walking the /64s of a /56 doesn't walk around the first.
  */
-export function addressKey(address: string): string {
-  if (!ipaddr.isValid(address)) return address;
-  const parsed = ipaddr.parse(address);
-  if (parsed.kind() === "ipv4") return parsed.toString();
-  const v6 = parsed as ipaddr.IPv6;
-  if (v6.isIPv4MappedAddress()) return v6.toIPv4Address().toString();
-  return `${v6.parts.slice(0, 4).map((part) => part.toString(16)).join(":")}::/64`;
+async function mayArrive(env: Bindings, address: string | undefined): Promise<boolean> {
+  const home = prefixOf(address, 64);
+  if (!home || !env.VISITOR_LIMITER) return true;
+  if (!(await env.VISITOR_LIMITER.limit({ key: home })).success) return false;
+  const subscriber = prefixOf(address, 56)!;
+  return subscriber === home || !env.NETWORK_LIMITER || (await env.NETWORK_LIMITER.limit({ key: subscriber })).success;
 }
 
 export const visitors = createRouter()
   .openapi(createVisitor, async (c) => {
     // Each visitor may cost a free NemoVideo account, and the deployment has only a few a week.
     const address = c.req.header("CF-Connecting-IP");
-    if (address && c.env.VISITOR_LIMITER && !(await c.env.VISITOR_LIMITER.limit({ key: addressKey(address) })).success)
-      throw new AppError("rate_limited", "Too many new visitors from your network just now. Please wait a minute and try again.");
+    if (!(await mayArrive(c.env, address)))
+      throw new AppError(
+        "rate_limited",
+        "Too many new visitors from your network just now. Please wait a minute and try again.",
+        undefined,
+        Date.now() + 60_000,
+      );
     const visitorId = crypto.randomUUID();
-    const key = await issueKey(visitorId, secretOf(c.var.config));
+    // The visitor carries its network from now on: its share of the free accounts and messages counts there.
+    const key = await issueKey(visitorId, secretOf(c.var.config), Date.now(), networkOf(address));
     return c.json({ visitorId, key }, 201);
   })
   .openapi(renewKey, async (c) => {
-    const { visitorId } = c.var.visitor;
-    return c.json({ visitorId, key: await issueKey(visitorId, secretOf(c.var.config)) }, 200);
+    const { visitorId, network } = c.var.visitor;
+    return c.json({ visitorId, key: await issueKey(visitorId, secretOf(c.var.config), Date.now(), network) }, 200);
   })
   .openapi(forget, async (c) => {
     const { visitorId, stub } = c.var.visitor;

@@ -2,8 +2,8 @@ import type { Credentials } from "../nemo/shapes";
 
 /**
  * The visitor's NemoVideo account in its Durable Object's SQLite: its token (the consistent copy; KV holds another
- * for the edge, visitors/cache.ts), until when NemoVideo refuses it a new one, and whether the visitor asked to be
- * forgotten. No other file reads or writes these tables.
+ * for the edge, visitors/cache.ts), until when NemoVideo refuses it a new one, the client network it counts to, and
+ * whether the visitor asked to be forgotten. No other file reads or writes these tables.
  */
 export class AccountTable {
   constructor(private readonly sql: SqlStorage) {
@@ -14,6 +14,20 @@ export class AccountTable {
         forgotten_at INTEGER);
       INSERT OR IGNORE INTO account (id) VALUES (1);
     `);
+    // Accounts from before networks were counted have no network column.
+    if (!sql.exec("SELECT name FROM pragma_table_info('account')").toArray().some((column) => column.name === "network"))
+      sql.exec("ALTER TABLE account ADD COLUMN network TEXT");
+  }
+
+  /** The client network the visitor was made in (an IPv4 address, an IPv6 /56), once known. */
+  network(): string | undefined {
+    const value = this.sql.exec("SELECT network FROM account WHERE id = 1").one().network;
+    return value == null ? undefined : String(value);
+  }
+
+  /** Records the visitor's network the first time it is heard of; it never changes after. */
+  knowNetwork(network: string): void {
+    this.sql.exec("UPDATE account SET network = ? WHERE id = 1 AND network IS NULL", network);
   }
 
   token(): (Credentials & { expiresAt: number }) | undefined {
