@@ -15,6 +15,7 @@ import { framedByPolicy, pages } from "./pages/routes";
 import { sessions } from "./sessions/routes";
 import { resumableUploads } from "./uploads/resumable-routes";
 import { uploads } from "./uploads/routes";
+import { playsSampleClips } from "./upstream";
 import { videoPosters, videos } from "./videos/routes";
 import { shares } from "./videos/share-routes";
 import { visitors } from "./visitors/routes";
@@ -52,7 +53,7 @@ const service = createRoute({
 /** The JSON API under /api/v1. Everything but visitors, health and the document needs a visitor key. */
 export const routes = api
   .openapi(health, (c) => c.json({ ok: true as const }, 200))
-  .openapi(service, (c) => c.json({ sampleClips: Boolean(c.env.NEMO_EMULATOR) }, 200))
+  .openapi(service, (c) => c.json({ sampleClips: playsSampleClips(c.env) }, 200))
   .use("/visitors/me", requireVisitor)
   .use("/visitors/me/*", requireVisitor)
   .route("/", visitors)
