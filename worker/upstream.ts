@@ -15,9 +15,3 @@ export function nemoOptions(env: Bindings, config: Config): NemoOptions {
     backoffMs: config.UPSTREAM_BACKOFF_MS,
   };
 }
-
-/**
- * Whether this deployment's NemoVideo is the embedded emulator (`npm start`): then every video is one of its
- * sample clips, not made from the prompt, and wherever a video is shown (the page, share pages, MCP answers) says so.
- */
-export const playsSampleClips = (env: Bindings): boolean => Boolean(env.NEMO_EMULATOR);

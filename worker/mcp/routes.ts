@@ -2,13 +2,13 @@ import { type CallToolResult, McpServer } from "@modelcontextprotocol/server";
 import { createMcpHandler } from "agents/mcp/server";
 import { type Context, Hono } from "hono";
 import { createMiddleware } from "hono/factory";
+import { playsSampleClips } from "../config";
 import { COSTS_SENTENCE, Credits } from "../credits/schema";
 import { notFound, settle, toAppError } from "../errors";
 import type { GenerationRecord } from "../generations/schema";
 import { type AppEnv, authenticate, sendError } from "../http";
 import { secretOf, withDownload } from "../signing";
 import { videoView } from "../videos/view";
-import { playsSampleClips } from "../upstream";
 import { answer, describeVideo, keptVideo, listText, marked, POLL_SENTENCE, refusal, startedAnswer, toVideo, videoLink } from "./answers";
 import { AnyVideoId, CreateVideoInput, EditVideoInput, Started, Video, VideoId, VideoList } from "./schema";
 

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
+import { playsSampleClips } from "../config";
 import { AppError } from "../errors";
 import { serveFile } from "../exports/file";
 import type { AppEnv } from "../http";
-import { playsSampleClips } from "../upstream";
 import { ownerOfShare } from "./cache";
 import type { LibraryVideo } from "./library";
 import { ShareParams } from "./schema";
