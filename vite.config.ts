@@ -7,6 +7,14 @@ import { embed } from "./vite-embed.js";
 /** The emulator's clock in `npm start` (a 3-minute generation takes 18 s); the browser tests set TIME_SCALE lower. */
 const timeScale = process.env.TIME_SCALE ?? "0.1";
 
+/**
+ * Local trials never lock out: every browser, phone, curl walk and MCP key is a new visitor with a free account of
+ * its own, so `npm start` gives the limits on new visitors and free accounts room for any trial, where a deployment
+ * keeps wrangler.toml's. A variable in the environment sets one as it likes; the real ones:
+ * `ANONYMOUS_ACCOUNTS_PER_WEEK=10 NEW_VISITORS_PER_MINUTE=10 ANON_TOKENS_PER_IP=10 npm start`.
+ */
+const trial = (name: string, roomy: string) => process.env[name] ?? roomy;
+
 /** zod's `z.locales` reduced to English (vite-zod-locales.ts): the other languages' messages are never used. */
 const zodEnglishOnly: Plugin = {
   name: "zod-english-only",
@@ -61,28 +69,39 @@ export default defineConfig(({ command }) => ({
       persistState: process.env.PROMPTREEL_STATE_DIR ? { path: process.env.PROMPTREEL_STATE_DIR } : true,
       config:
         command === "serve"
-          ? (worker) => ({
-              main: "./dev-worker.ts",
-              // wrangler.toml's "/*" brings /__emulator/* to the Worker; Vite's own module addresses stay with Vite.
-              assets: { ...worker.assets, run_worker_first: ["!/@*", "!/web/*", "!/worker/*", "!/node_modules/*"] },
-              vars: {
-                ...worker.vars,
-                NEMO_API_BASE: "http://nemo.emulator",
-                JOB_TIME_SCALE: timeScale,
-                // Every visitor of `npm start` comes from this machine: one network, whose shares must not lock a trial out.
-                ACCOUNTS_PER_NETWORK_PER_WEEK: "1000000",
-                NETWORK_DAILY_TURNS: "1000000",
-              },
-              services: [...(worker.services ?? []), { binding: "NEMO_EMULATOR", service: "nemovideo-emulator" }],
-            })
+          ? (worker) => {
+              // VISITOR_LIMITER is a binding: what this answers is merged with arrays joined, so it is set in place.
+              for (const limiter of worker.ratelimits) limiter.simple.limit = Number(trial("NEW_VISITORS_PER_MINUTE", "1000000"));
+              return {
+                main: "./dev-worker.ts",
+                // wrangler.toml's "/*" brings /__emulator/* to the Worker; Vite's own module addresses stay with Vite.
+                assets: { ...worker.assets, run_worker_first: ["!/@*", "!/web/*", "!/worker/*", "!/node_modules/*"] },
+                vars: {
+                  ...worker.vars,
+                  NEMO_API_BASE: "http://nemo.emulator",
+                  JOB_TIME_SCALE: timeScale,
+                  ANONYMOUS_ACCOUNTS_PER_WEEK: trial("ANONYMOUS_ACCOUNTS_PER_WEEK", "1000000"),
+                  // Every visitor of `npm start` comes from this machine: one network, whose shares must not lock a trial out.
+                  ACCOUNTS_PER_NETWORK_PER_WEEK: trial("ACCOUNTS_PER_NETWORK_PER_WEEK", "1000000"),
+                  NETWORK_DAILY_TURNS: trial("NETWORK_DAILY_TURNS", "1000000"),
+                },
+                services: [...(worker.services ?? []), { binding: "NEMO_EMULATOR", service: "nemovideo-emulator" }],
+              };
+            }
           : undefined,
       auxiliaryWorkers: [
         {
           configPath: "./emulator/wrangler.toml",
           devOnly: true,
-          // ANON_CREDITS: emulator/wrangler.toml's 1000, unless `ANON_CREDITS=100 npm start` asks for NemoVideo's own.
+          // ANON_CREDITS: emulator/wrangler.toml's 1000, unless `ANON_CREDITS=100 npm start` asks for NemoVideo's own;
+          // no limit of tokens per address (the relay's one address asks for all of them) unless ANON_TOKENS_PER_IP says.
           config: (worker) => ({
-            vars: { ...worker.vars, TIME_SCALE: timeScale, ...(process.env.ANON_CREDITS ? { ANON_CREDITS: process.env.ANON_CREDITS } : {}) },
+            vars: {
+              ...worker.vars,
+              TIME_SCALE: timeScale,
+              ANON_CREDITS: trial("ANON_CREDITS", String(worker.vars.ANON_CREDITS)),
+              ANON_TOKENS_PER_IP: trial("ANON_TOKENS_PER_IP", "0"),
+            },
           }),
         },
       ],

@@ -30,9 +30,9 @@ export interface WidgetMessage {
 
 const hostOrigin = readHostOrigin();
 
-/** True when the app runs inside the widget; then `<html data-embedded>` lets the page's CSS adapt. */
+/** True when the app runs inside the widget; then `<html data-embedded>` (`="panel"` in the floating panel) lets the page's CSS adapt. */
 export const embedded = hostOrigin !== null;
-if (embedded) document.documentElement.setAttribute("data-embedded", "");
+if (embedded) document.documentElement.setAttribute("data-embedded", new URLSearchParams(location.search).has("panel") ? "panel" : "");
 
 // Escape in the floating widget closes its panel (the loader ignores it inline), unless it closes a dialog of ours.
 if (embedded)
@@ -92,17 +92,24 @@ function keepKeyWithHost(held: unknown): void {
 
 let watching = false;
 
-/** The app is on screen: the host hears `ready`, then `resize` whenever the page's height changes. */
+/**
+ * The app is on screen: the host hears `ready`, then `resize` whenever the page's height changes, read once a
+ * frame (the changes of one frame are one message). Nothing in the page is sized by the frame's height, so the
+ * loader's resize changes nothing here: one message per change of content, never a loop.
+ */
 export function ready(): void {
   if (!hostOrigin) return;
   post("ready");
   if (watching) return;
   watching = true;
   let last = 0;
-  new ResizeObserver(() => {
+  let pending = 0;
+  const report = () => {
+    pending = 0;
     const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
     if (height !== last) post("resize", { height: (last = height) });
-  }).observe(document.documentElement);
+  };
+  new ResizeObserver(() => void (pending ||= requestAnimationFrame(report))).observe(document.documentElement);
 }
 
 /** A finished export the person can watch or download. The host gets absolute URLs: it is on another origin. */

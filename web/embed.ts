@@ -57,7 +57,7 @@ type Listener = (detail: unknown, element: HTMLElement) => void;
 
   const addFrame = (element: HTMLElement, inline: boolean) => {
     const frame = document.createElement("iframe");
-    frame.src = `${app}/?embed=1&origin=${encodeURIComponent(location.origin)}`;
+    frame.src = `${app}/?embed=1&origin=${encodeURIComponent(location.origin)}${inline ? "" : "&panel=1"}`;
     frame.title = "PromptReel: make a video from text";
     frame.allow = "fullscreen; clipboard-write";
     frame.style.cssText = `display:block;width:100%;border:0;${inline ? "height:600px" : "flex:1;min-height:0"}`;

@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import { chat } from "./chat/routes";
-import { readConfig } from "./config";
+import { playsSampleClips, readConfig } from "./config";
 import { credits } from "./credits/routes";
 import { openApiInfo } from "./docs/openapi";
 import { renderDocs } from "./docs/page";
@@ -52,7 +52,7 @@ const service = createRoute({
 /** The JSON API under /api/v1. Everything but visitors, health and the document needs a visitor key. */
 export const routes = api
   .openapi(health, (c) => c.json({ ok: true as const }, 200))
-  .openapi(service, (c) => c.json({ sampleClips: Boolean(c.env.NEMO_EMULATOR) }, 200))
+  .openapi(service, (c) => c.json({ sampleClips: playsSampleClips(c.env) }, 200))
   .use("/visitors/me", requireVisitor)
   .use("/visitors/me/*", requireVisitor)
   .route("/", visitors)

@@ -12,6 +12,12 @@ export type Bindings = Env & {
   NEMO_EMULATOR?: Fetcher;
 };
 
+/**
+ * Whether this deployment's NemoVideo is the embedded emulator (`npm start`): then every video is one of its
+ * sample clips, not made from the prompt, and wherever a video is shown (the page, share pages, MCP answers) says so.
+ */
+export const playsSampleClips = (env: Bindings): boolean => Boolean(env.NEMO_EMULATOR);
+
 const ms = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
 const list = z
   .string()

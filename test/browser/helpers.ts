@@ -1,4 +1,7 @@
-import { mkdirSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, expect, inject } from "vitest";
 import { type Browser, type BrowserContextOptions, chromium, type Page } from "playwright-core";
 
@@ -67,6 +70,32 @@ export async function emulator(path: string, body?: unknown): Promise<unknown> {
 export async function resetEmulator() {
   await emulator("reset");
   await emulator("config", { anonTokensPerIp: 0 });
+}
+
+/** What `npm start` grants each free account (emulator/wrangler.toml); the browser stack keeps NemoVideo's 100. */
+export const npmStartCredits = Number(/^ANON_CREDITS = "(\d+)"/m.exec(readFileSync(new URL("../../emulator/wrangler.toml", import.meta.url), "utf8"))![1]);
+
+/** The README's curl walk, exactly as printed there, pointed at this stack instead of localhost:8787. */
+function quickStart(): string {
+  const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+  const after = readme.slice(readme.indexOf("Try it with curl while `npm start` runs"));
+  const block = /```sh\n([\s\S]*?)```/.exec(after)?.[1];
+  if (!block) throw new Error("README: no curl block after 'Try it with curl'");
+  return block.replaceAll("localhost:8787", new URL(baseUrl).host);
+}
+
+/** Runs the README's curl walk in a directory of its own; every line must work (bash -e, curl -f). */
+export function runQuickStart() {
+  const script = quickStart();
+  const dir = mkdtempSync(join(tmpdir(), "promptreel-readme-"));
+  const run = spawnSync("bash", ["-euo", "pipefail", "-c", script.replaceAll("curl -s", "curl -fs")], {
+    cwd: dir,
+    encoding: "utf8",
+    // Nothing on stdin: bash reads /etc/bash.bashrc when stdin is a socket, as it may be under a test runner.
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: 120_000,
+  });
+  return { script, run, dir };
 }
 
 const axeSource = readFileSync(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url), "utf8");

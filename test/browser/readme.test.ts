@@ -1,41 +1,18 @@
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { readMp4 } from "../emulator/mp4";
-import { baseUrl, emulator, resetEmulator } from "./helpers";
-
-/** What `npm start` grants each free account (emulator/wrangler.toml); the browser stack keeps NemoVideo's 100. */
-const npmStartCredits = Number(/^ANON_CREDITS = "(\d+)"/m.exec(readFileSync(new URL("../../emulator/wrangler.toml", import.meta.url), "utf8"))![1]);
+import { baseUrl, emulator, npmStartCredits, resetEmulator, runQuickStart } from "./helpers";
 
 beforeEach(async () => {
   await resetEmulator();
   await emulator("config", { anonCredits: npmStartCredits });
 });
 
-/** The README's curl walk, exactly as printed there, pointed at this stack instead of localhost:8787. */
-function quickStart(): string {
-  const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
-  const after = readme.slice(readme.indexOf("Try it with curl while `npm start` runs"));
-  const block = /```sh\n([\s\S]*?)```/.exec(after)?.[1];
-  if (!block) throw new Error("README: no curl block after 'Try it with curl'");
-  return block.replaceAll("localhost:8787", new URL(baseUrl).host);
-}
-
 describe("the README's quick start", () => {
   it("works end to end as written: a video, a tweak in words, an export, your videos, a share page, the MP4, a generation", () => {
-    const script = quickStart();
+    const { script, run, dir } = runQuickStart();
     expect(script).toContain("make it square, 5 seconds");
-    const dir = mkdtempSync(join(tmpdir(), "promptreel-readme-"));
-    // Every line must work: bash stops at the first failing command, and curl fails on an HTTP error.
-    const run = spawnSync("bash", ["-euo", "pipefail", "-c", script.replaceAll("curl -s", "curl -fs")], {
-      cwd: dir,
-      encoding: "utf8",
-      // Nothing on stdin: bash reads /etc/bash.bashrc when stdin is a socket, as it may be under a test runner.
-      stdio: ["ignore", "pipe", "pipe"],
-      timeout: 120_000,
-    });
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     const out = run.stdout;

@@ -41,7 +41,10 @@ describe("a shared video, as a browser and a link preview see it", () => {
         ]),
       ),
     ) as Record<string, string>;
-    expect(tags["og:title"]).toBe(title);
+    // Under the emulator the video is a sample clip, and the page and its previews say so.
+    expect(tags["og:title"]).toBe(`${title} (sample clip)`);
+    expect(tags["og:description"]).toMatch(/^A sample clip: .* not made from its prompt\.$/);
+    await page.getByText("A sample clip: this PromptReel runs on its built-in stand-in for NemoVideo").waitFor();
     expect(tags["og:type"]).toMatch(/^video/);
     expect(tags["og:video:type"]).toBe("video/mp4");
     expect(tags["og:video"]).toMatch(new RegExp(`^${shareUrl}/video\\.mp4`));
@@ -87,7 +90,7 @@ describe("a shared video, as a browser and a link preview see it", () => {
     const answer = await fetch(discovery!);
     expect(answer.headers.get("Content-Type")).toMatch(/^application\/json/);
     const oembed = await answer.json();
-    expect(oembed).toMatchObject({ version: "1.0", type: "video", title, provider_name: "PromptReel" });
+    expect(oembed).toMatchObject({ version: "1.0", type: "video", title: `${title} (sample clip)`, provider_name: "PromptReel" });
     expect(oembed.width).toBeGreaterThan(0);
     expect(oembed.height).toBeGreaterThan(0);
 

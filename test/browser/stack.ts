@@ -8,7 +8,8 @@ import type { TestProject } from "vitest/node";
 /**
  * Vitest globalSetup of the `browser` project: the real stack as `npm start` runs it (vite dev with
  * vite.config.ts: page, Worker, Durable Object, emulator), on a free port in 8800–8849 (never 8787, which a
- * person may be using), with the emulator's clock and the job timings scaled down. Stopped after the run.
+ * person may be using), with the emulator's clock and the job timings scaled down, and npm start's room for new
+ * visitors and free accounts (no test raises them). Stopped after the run.
  */
 const TIME_SCALE = "0.005";
 
@@ -58,9 +59,7 @@ async function waitUntilUp(baseUrl: string, server: ChildProcess, log: () => str
  * `TIME_SCALE`, its own Durable Object and KV state (never the one a running `npm start` holds: SQLite locks),
  * and `vars` given to the Worker from the environment. Answers once the page and the API answer.
  */
-export async function startStack(port: number, extra: Record<string, string> = {}) {
-  // Every test makes a visitor, each with its own free account: more than a real deployment's week allows.
-  const vars = { ANONYMOUS_ACCOUNTS_PER_WEEK: "100000", ...extra };
+export async function startStack(port: number, vars: Record<string, string> = {}) {
   const baseUrl = `http://localhost:${port}`;
   const stateDir = mkdtempSync(join(tmpdir(), "promptreel-browser-"));
   const logFile = join(stateDir, "terminal.log");

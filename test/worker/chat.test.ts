@@ -9,7 +9,7 @@ const names = (events: { event?: string }[]) => events.map((e) => e.event);
 const textOf = (events: { event?: string; data: any }[]) =>
   events.filter((e) => e.event === "text").map((e) => e.data.text).join("");
 /** A generation's reply, GUI wording translated ("Preview it in the timeline. Click the Export button…"). */
-const REPLY_EN = /^Your \d+(\.\d)?-second clip ".+" is ready: .+ See it in the timeline\. Choose Export to download it\.$/;
+const REPLY_EN = /^Your \d+(\.\d)?-second clip ".+" is ready: .+ See it in the timeline\. Exporting it now…$/;
 
 describe("a chat turn, as the person sees it", () => {
   it("a generation streams activity, translated text, the export action, the timeline, then done", async () => {
@@ -75,12 +75,12 @@ describe("a chat turn, as the person sees it", () => {
     expect(turn.events.at(-1)!.data.reason).toBe("complete");
   });
 
-  it("the same in Chinese: 点击导出 cut in two still becomes 选择「导出」", async () => {
+  it("the same in Chinese: 点击导出 cut in two still becomes 正在导出…", async () => {
     await emulator.configure({ partialText: true, partialCut: "inside-phrases" });
     const { key, sessionId } = await newSession("zh-CN");
     const turn = await chat(key, sessionId, "生成一段灯塔夜景的视频");
     const text = textOf(turn.events);
-    expect(text).toMatch(/可以在时间线中查看。选择「导出」即可下载。$/);
+    expect(text).toMatch(/可以在时间线中查看。正在导出…$/);
     expect(text).not.toMatch(/点击|预览|按钮/);
   });
 

@@ -83,11 +83,14 @@ describe.each(Object.entries(CLIENTS))("%s", (_name, connect) => {
     const client = await connect((await newVisitor()).key);
     const created = await client.callTool({ name: "create_video", arguments: { prompt: "a fox running through a snowy forest", aspectRatio: "9:16" } });
     expect(created.isError).toBeFalsy();
-    expect(created.structuredContent).toEqual({ id: expect.stringMatching(/^gen_[0-9a-f]{16}$/), status: "queued" });
+    // The tests' NemoVideo is the emulator, as under npm start: every answer says its videos are sample clips.
+    expect(created.structuredContent).toEqual({ id: expect.stringMatching(/^gen_[0-9a-f]{16}$/), status: "queued", sampleClip: true });
     expect(text(created)).toMatch(/get_video/);
+    expect(text(created)).toMatch(/sample clips, not made from the prompt/);
     const { id } = created.structuredContent;
     const done = await settled(client, id);
-    expect(done.structuredContent).toMatchObject({ id, status: "completed", prompt: "a fox running through a snowy forest, 9:16 vertical" });
+    expect(done.structuredContent).toMatchObject({ id, status: "completed", prompt: "a fox running through a snowy forest, 9:16 vertical", sampleClip: true });
+    expect(text(done)).toMatch(/is ready\. .* sample clips, not made from the prompt/);
     const { downloadUrl } = done.structuredContent;
     expect(downloadUrl).toMatch(/^http:\/\/localhost\/api\/v1\/exports\/exp_[0-9a-f]{16}\/download\?.*sig=/);
     expect(done.content).toContainEqual(expect.objectContaining({ type: "resource_link", uri: downloadUrl, mimeType: "video/mp4" }));
@@ -100,7 +103,8 @@ describe.each(Object.entries(CLIENTS))("%s", (_name, connect) => {
     expect(bytes.length).toBeGreaterThan(10_000);
     expect(bytes.length).toBe(Number(file.headers.get("Content-Length")));
     const listed = await client.callTool({ name: "list_videos" });
-    expect(listed.structuredContent.videos).toEqual([expect.objectContaining({ id, status: "completed", downloadUrl: expect.any(String) })]);
+    expect(listed.structuredContent.videos).toEqual([expect.objectContaining({ id, status: "completed", downloadUrl: expect.any(String), sampleClip: true })]);
+    expect(text(listed)).toMatch(new RegExp(`^${id} \\(completed, sample clip\\): `));
     await client.close();
   });
 
@@ -156,7 +160,7 @@ describe("the rest, with the 2026-07-28 client", () => {
     const { structuredContent: first } = await client.callTool({ name: "create_video", arguments: { prompt: "a fox running through a snowy forest" } });
     expect((await settled(client, first.id)).structuredContent.status).toBe("completed");
     const edited = await client.callTool({ name: "edit_video", arguments: { id: first.id, prompt: "make the sky a deep purple", lengthS: 10 } });
-    expect(edited.structuredContent).toEqual({ id: expect.stringMatching(/^gen_/), status: "queued" });
+    expect(edited.structuredContent).toEqual({ id: expect.stringMatching(/^gen_/), status: "queued", sampleClip: true });
     expect(edited.structuredContent.id).not.toBe(first.id);
     const done = await settled(client, edited.structuredContent.id);
     expect(done.structuredContent).toMatchObject({ status: "completed", editOf: first.id, prompt: "make the sky a deep purple, 10 seconds" });

@@ -175,15 +175,21 @@ describe("what changed in the timeline", () => {
 });
 
 describe("NemoVideo's GUI wording, translated into what this product can do", () => {
-  it("turns 'click Export' into the Export action, keeping a capital at the start of a sentence", () => {
-    expect(translateGui("Click Export to download your video.")).toEqual({
-      text: "Choose Export to download your video.",
+  it("turns 'click Export' into the Export action, and its sentence into what happens: the export runs by itself", () => {
+    expect(translateGui("Click Export to download your video.")).toEqual({ text: "Exporting it now…", actions: ["export"] });
+    expect(translateGui('Your clip is ready. When you like it, click the "Export" button. Enjoy!')).toEqual({
+      text: "Your clip is ready. Exporting it now… Enjoy!",
       actions: ["export"],
     });
-    expect(translateGui('When you like it, click the "Export" button.')).toEqual({
-      text: "When you like it, choose Export.",
-      actions: ["export"],
-    });
+    expect(translateGui("It runs 10.5 seconds; press Export to get it.")).toEqual({ text: "Exporting it now…", actions: ["export"] });
+  });
+
+  it("says it is exporting once a reply, however often the Export button is offered", () => {
+    expect(translateGui("Click Export now. If you like, click Export again.")).toEqual({ text: "Exporting it now…", actions: ["export"] });
+    const reply = new ReplyText();
+    expect(reply.partial("Click Export now. Or").text).toBe("Exporting it now…");
+    expect(reply.partial(" click the Export button. Done").text).toBe("");
+    expect(reply.end().text).toBe(" Done");
   });
 
   it("turns panels and timeline previews into showing the state", () => {
@@ -205,11 +211,11 @@ describe("NemoVideo's GUI wording, translated into what this product can do", ()
 
   it("reports each action once, however often it is asked for", () => {
     const { actions } = translateGui("Click Export now. If it fails, click Export again, then open the editor.");
-    expect(actions).toEqual(["export", "state"]);
+    expect(actions).toEqual(["state", "export"]);
   });
 
   it("translates the Chinese phrases", () => {
-    expect(translateGui("请点击导出按钮下载视频。")).toEqual({ text: "请选择「导出」下载视频。", actions: ["export"] });
+    expect(translateGui("视频好了。请点击导出按钮下载视频。")).toEqual({ text: "视频好了。正在导出…", actions: ["export"] });
     expect(translateGui("点击上传添加素材")).toEqual({ text: "添加文件添加素材", actions: ["upload"] });
     expect(translateGui("可以在时间线中预览效果。")).toEqual({ text: "可以在时间线中查看效果。", actions: ["state"] });
     expect(translateGui("打开编辑面板即可调整。")).toEqual({ text: "查看时间线即可调整。", actions: ["state"] });
@@ -238,8 +244,8 @@ describe("a reply streamed in pieces cut anywhere", () => {
 
   it("reads the same, translated, wherever the cuts fall: inside 'Click the Export button', '点击导出', 'preview'", () => {
     for (const [reply, expected] of [
-      ["Your clip is ready. Preview it in the timeline. Click the Export button to download it.", "Your clip is ready. See it in the timeline. Choose Export to download it."],
-      ["视频已生成。可以在时间线中预览。点击导出按钮即可下载。", "视频已生成。可以在时间线中查看。选择「导出」即可下载。"],
+      ["Your clip is ready. Preview it in the timeline. Click the Export button to download it.", "Your clip is ready. See it in the timeline. Exporting it now…"],
+      ["视频已生成。可以在时间线中预览。点击导出按钮即可下载。", "视频已生成。可以在时间线中查看。正在导出…"],
       ["The clip runs 10.5 seconds! Open the audio panel to fine-tune it", "The clip runs 10.5 seconds! Look at the timeline to fine-tune it"],
     ])
       for (let cut = 1; cut < reply.length; cut++)
@@ -253,7 +259,7 @@ describe("a reply streamed in pieces cut anywhere", () => {
     const text = new ReplyText();
     expect(text.partial("Your clip is ready. Click the Exp").text).toBe("Your clip is ready.");
     expect(text.partial("ort button.").text).toBe("");
-    expect(text.partial(" Enjoy").text).toBe(" Choose Export.");
+    expect(text.partial(" Enjoy").text).toBe(" Exporting it now…");
     expect(text.end()).toEqual({ text: " Enjoy", actions: [], notice: false, cut: true });
   });
 

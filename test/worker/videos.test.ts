@@ -98,6 +98,10 @@ describe("share pages", () => {
     expect(html).toContain('<meta property="og:video:type" content="video/mp4">');
     expect(html).toContain(`<meta name="twitter:player" content="${shareUrl}/embed">`);
     expect(html).toContain(`href="http://localhost/oembed?url=${encodeURIComponent(shareUrl)}"`);
+    // The emulator's videos are sample clips, and the page says so: to its visitor and to link previews.
+    expect(html).toContain('<p class="sample">A sample clip: this PromptReel runs on its built-in stand-in for NemoVideo');
+    expect(html).toMatch(/<meta property="og:title" content="[^"]+ \(sample clip\)">/);
+    expect(html).toMatch(/<meta property="og:description" content="A sample clip: /);
     expect(page.headers.get("Content-Security-Policy")).toMatch(/frame-ancestors \*/);
     const range = await get(`${shareUrl}/video.mp4`, { Range: "bytes=0-7" });
     expect(range.status).toBe(206);
@@ -115,7 +119,8 @@ describe("share pages", () => {
     expect(answer.status).toBe(200);
     const oembed = await answer.json<any>();
     expect(oembed).toMatchObject({ version: "1.0", type: "video", provider_name: "PromptReel", width: 640, height: 360 });
-    expect(oembed.title).toBe((await call(`/videos/${videoId}`, { key })).body.title);
+    // The tests' NemoVideo is the emulator: the title says the video is a sample clip.
+    expect(oembed.title).toBe(`${(await call(`/videos/${videoId}`, { key })).body.title} (sample clip)`);
     expect(oembed.html).toMatch(new RegExp(`^<iframe src="${shareUrl}/embed" width="640" height="360"`));
     expect((await get(`http://localhost/oembed?url=${encodeURIComponent("https://elsewhere.example/v/x")}`)).status).toBe(404);
   });

@@ -24,7 +24,8 @@ interface ChatProps {
 export function Chat({ lines, making, busy, disabled, canExport, video, onSuggestion, onRetry }: ChatProps) {
   const end = useRef<HTMLDivElement>(null);
   const last = lines.at(-1);
-  useEffect(() => end.current?.scrollIntoView?.({ block: "end" }), [lines.length, last?.text, making]);
+  // Only once there is something to follow: an empty conversation (a widget's panel just opened) stays at the top.
+  useEffect(() => void (lines.length && end.current?.scrollIntoView?.({ block: "end" })), [lines.length, last?.text, making]);
   const suggestions = canExport ? [...t.suggestions, t.exportSuggestion] : t.suggestions;
 
   return (

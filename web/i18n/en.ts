@@ -92,7 +92,7 @@ export const en = {
   anyStyle: "Any style",
   sampleClipsTitle: "Sample clips.",
   sampleClips:
-    "Videos here come from PromptReel's built-in NemoVideo emulator, not from your prompt. For real ones, see “Use the real NemoVideo” in the README.",
+    "This PromptReel runs on a stand-in for NemoVideo: each video is a sample clip of the shape and length you ask for, not made from your words. Everything else works: describe, change it in words, download, share.",
   // Errors and ways out
   error: "Something went wrong",
   register: "Register with NemoVideo",
@@ -108,8 +108,8 @@ export const en = {
   } as Record<string, string>,
   language: "中文",
   languageHref: "?lang=zh-CN",
-  footer: "Video work by NemoVideo's cloud API. PromptReel is not affiliated with Hugging Face.",
-  apiDocs: "API",
+  footer: "Videos are made by NemoVideo.",
+  apiDocs: "API docs",
   // My videos
   myVideos: "My videos",
   makeVideo: "Make a video",

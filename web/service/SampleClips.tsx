@@ -12,7 +12,7 @@ const sampleClips: Promise<boolean> = ok(api.service.$get()).then(
   () => false,
 );
 
-/** On the built-in emulator (`npm start`) the videos are sample clips: a slim banner says so, and how to get real ones. */
+/** On the built-in emulator (`npm start`) the videos are sample clips: a slim banner says so, and what a visitor can do. */
 export function SampleClips() {
   const [sample, setSample] = useState(known);
   useEffect(() => void sampleClips.then(setSample), []);

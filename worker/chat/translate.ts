@@ -6,36 +6,58 @@ interface Rule {
   pattern: RegExp;
   replace: string | ((...groups: string[]) => string);
   action?: GuiAction;
+  /** The whole sentence becomes `replace`, said once a reply (its pattern takes the sentence and the space before it). */
+  sentence?: true;
 }
+
+/** A character of a sentence: anything but a stop that ends one (before white space or the end), or a line break. */
+const IN_SENTENCE = String.raw`(?:[^.!?…。！？\n]|[.!?…](?!\s|$))`;
+/** The sentence around `phrase`, with the white space before it (group 1). */
+const sentenceWith = (phrase: string, flags: string) =>
+  new RegExp(String.raw`(\s*)${IN_SENTENCE}*?${phrase}${IN_SENTENCE}*[.!?…。！？]*`, flags);
 
 /**
  * NemoVideo's agent writes as if the person sat in its editor ("click Export", "点击导出", "open the panel",
- * "drag the clip"). Here there is a chat and an Export button instead: each phrase becomes what works here,
- * and the step the backend asked for becomes an `action` the page can perform.
+ * "drag the clip"). Here there is a chat instead: each phrase becomes what works here, and the step the backend
+ * asked for becomes an `action` the page performs. The export is one it runs at once, so the sentence that offers
+ * the button says so instead ("Click Export to download it." → "Exporting it now…").
  */
 const RULES: Rule[] = [
-  { pattern: /\b(?:click|press|tap|hit)(?: on)? (?:the )?["“']?export["”']?(?: button)?/gi, replace: "choose Export", action: "export" },
   { pattern: /\b(?:click|press|tap)(?: on)? (?:the )?["“']?upload["”']?(?: button)?/gi, replace: "add a file", action: "upload" },
   { pattern: /\bpreview (?:it |this )?in (?:the )?timeline\b/gi, replace: "see it in the timeline", action: "state" },
   { pattern: /\bopen (?:the )?(?:[\w-]+ ){0,2}(?:panel|timeline|editor)\b/gi, replace: "look at the timeline", action: "state" },
+  {
+    pattern: sentenceWith(String.raw`\b(?:click|press|tap|hit)(?: on)? (?:the )?["“']?export["”']?(?: button)?`, "gi"),
+    replace: "Exporting it now…",
+    action: "export",
+    sentence: true,
+  },
   { pattern: /\b(?:click|press|tap)(?: on)? (?:the )?["“']?([\w -]{1,30}?)["”']? button\b/gi, replace: (_m, name) => `ask me to ${name.toLowerCase()}` },
   { pattern: /\bdrag(?:ging)?(?: and drop(?:ping)?)?\b/gi, replace: "ask me to move" },
-  { pattern: /点击?\s*[「“"]?导出[」”"]?(?:按钮)?/g, replace: "选择「导出」", action: "export" },
   { pattern: /点击?\s*[「“"]?上传[」”"]?(?:按钮)?/g, replace: "添加文件", action: "upload" },
   { pattern: /在时间线(?:中|里|上)?预览/g, replace: "在时间线中查看", action: "state" },
   { pattern: /打开[^，。,.!！]{0,8}?(?:面板|时间线|编辑器)/g, replace: "查看时间线", action: "state" },
+  { pattern: sentenceWith(String.raw`点击?\s*[「“"]?导出[」”"]?(?:按钮)?`, "g"), replace: "正在导出…", action: "export", sentence: true },
   { pattern: /拖拽|拖动|拖放/g, replace: "告诉我如何移动" },
 ];
 
-/** Rewrites GUI wording and reports which steps the backend asked for. Phrases are matched within `text` only. */
-export function translateGui(text: string): { text: string; actions: GuiAction[] } {
+/**
+ * Rewrites GUI wording and reports which steps the backend asked for. Phrases are matched within `text` only;
+ * `said` holds the whole-sentence rules already used in this reply, whose sentence is then left out.
+ */
+export function translateGui(text: string, said = new Set<Rule>()): { text: string; actions: GuiAction[] } {
   const actions = new Set<GuiAction>();
   let result = text;
   for (const rule of RULES) {
     result = result.replace(rule.pattern, (...args: string[]) => {
       if (rule.action) actions.add(rule.action);
+      if (rule.sentence) {
+        if (said.has(rule)) return "";
+        said.add(rule);
+        return args[1] + rule.replace;
+      }
       const replacement = typeof rule.replace === "string" ? rule.replace : rule.replace(...args);
-      // "Click Export…" at the start of a sentence stays capitalised: "Choose Export…".
+      // "Click Upload…" at the start of a sentence stays capitalised: "Add a file…".
       return /^[A-Z]/.test(args[0]) ? replacement[0].toUpperCase() + replacement.slice(1) : replacement;
     });
   }
@@ -85,6 +107,8 @@ export class ReplyText {
   /** This message's partial chunks as they came, to tell what its final event adds. */
   private streamed = "";
   private inNotice = false;
+  /** The whole-sentence translations this reply has given ("Exporting it now…" once). */
+  private readonly said = new Set<Rule>();
 
   partial(chunk: string): Released {
     this.streamed += chunk;
@@ -138,7 +162,7 @@ export class ReplyText {
         out.notice = true;
         continue;
       }
-      const { text, actions } = translateGui(sentence);
+      const { text, actions } = translateGui(sentence, this.said);
       out.text += text;
       out.actions.push(...actions.filter((action) => !out.actions.includes(action)));
     }

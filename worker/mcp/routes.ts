@@ -2,13 +2,14 @@ import { type CallToolResult, McpServer } from "@modelcontextprotocol/server";
 import { createMcpHandler } from "agents/mcp/server";
 import { type Context, Hono } from "hono";
 import { createMiddleware } from "hono/factory";
+import { playsSampleClips } from "../config";
 import { COSTS_SENTENCE, Credits } from "../credits/schema";
 import { notFound, settle, toAppError } from "../errors";
 import type { GenerationRecord } from "../generations/schema";
 import { type AppEnv, authenticate, sendError } from "../http";
 import { secretOf, withDownload } from "../signing";
 import { videoView } from "../videos/view";
-import { answer, describeVideo, keptVideo, POLL_SENTENCE, refusal, toVideo, videoLink } from "./answers";
+import { answer, describeVideo, keptVideo, listText, marked, POLL_SENTENCE, refusal, startedAnswer, toVideo, videoLink } from "./answers";
 import { AnyVideoId, CreateVideoInput, EditVideoInput, Started, Video, VideoId, VideoList } from "./schema";
 
 const NO_KEY =
@@ -49,18 +50,19 @@ function videoServer(c: Context<AppEnv>): McpServer {
   const visitor = c.var.visitor;
   const { stub, visitorId, network } = visitor;
   const origin = new URL(c.req.url).origin;
+  const sampleClips = playsSampleClips(c.env);
   const signed = (record: GenerationRecord) => withDownload(record, visitorId, secretOf(c.var.config), origin);
   const kept = async (exportId?: string) => {
     const video = exportId && (await stub.video(exportId));
     return video ? videoView(video, origin, visitorId, secretOf(c.var.config)) : undefined;
   };
   const view = async (record: GenerationRecord) =>
-    toVideo(await signed(record), record.status === "completed" ? await kept(record.exportId) : undefined);
+    marked(toVideo(await signed(record), record.status === "completed" ? await kept(record.exportId) : undefined), sampleClips);
   const find = async (id: string) => {
     if (id.startsWith("exp_")) {
       const video = await kept(id);
       if (!video) throw notFound("That video");
-      return keptVideo(video);
+      return marked(keptVideo(video), sampleClips);
     }
     const record = await stub.generation(id);
     if (!record) throw notFound("That video");
@@ -73,7 +75,7 @@ function videoServer(c: Context<AppEnv>): McpServer {
     const fromTools = new Set(records.map((record) => record.exportId));
     const own = await Promise.all(records.map(async (record) => toVideo(await signed(record), views.get(record.exportId ?? ""))));
     const others = [...views.values()].filter((video) => !fromTools.has(video.videoId)).map(keptVideo);
-    return [...own, ...others].sort((a, b) => b.createdAt - a.createdAt);
+    return [...own, ...others].sort((a, b) => b.createdAt - a.createdAt).map((video) => marked(video, sampleClips));
   };
   const server = new McpServer({ name: "promptreel", title: "PromptReel", version: "0.1.0" }, { instructions: INSTRUCTIONS });
 
@@ -88,7 +90,7 @@ function videoServer(c: Context<AppEnv>): McpServer {
     },
     tool(async (input) => {
       const record = settle(await stub.startGeneration(visitorId, origin, input, network));
-      return answer({ id: record.generationId, status: record.status }, `Started ${record.generationId}. ${POLL_SENTENCE}`);
+      return startedAnswer(marked({ id: record.generationId, status: record.status }, sampleClips), `Started ${record.generationId}.`);
     }),
   );
 
@@ -138,8 +140,7 @@ function videoServer(c: Context<AppEnv>): McpServer {
     },
     tool(async () => {
       const videos = await listVideos();
-      const lines = videos.map((video) => `${video.id} (${video.status}): ${video.prompt}`);
-      return answer({ videos }, videos.length ? lines.join("\n") : "No videos yet: make one with create_video.");
+      return answer({ videos }, listText(videos));
     }),
   );
 
@@ -154,7 +155,7 @@ function videoServer(c: Context<AppEnv>): McpServer {
     },
     tool(async ({ id, ...change }) => {
       const record = settle(await stub.editGeneration(visitorId, origin, id, change, network));
-      return answer({ id: record.generationId, status: record.status }, `Started ${record.generationId}, a change to ${id}. ${POLL_SENTENCE}`);
+      return startedAnswer(marked({ id: record.generationId, status: record.status }, sampleClips), `Started ${record.generationId}, a change to ${id}.`);
     }),
   );
 

@@ -22,10 +22,18 @@ export const EditVideoInput = EditRequest.omit({ webhookUrl: true }).extend({
   id: GenerationParams.shape.id.describe("The video to change (from create_video or list_videos)."),
 });
 
+/** Said of every video where this server runs on the emulator (`npm start`), absent elsewhere. */
+const SampleClip = z
+  .literal(true)
+  .optional()
+  .describe("Present when this server runs on PromptReel's built-in NemoVideo emulator: the video is a sample clip, not made from its prompt.");
+
 export const Started = z.object({
   id: z.string().describe("The new video's id: poll get_video with it."),
   status: GenerationStatus,
+  sampleClip: SampleClip,
 });
+export type Started = z.infer<typeof Started>;
 
 export const Video = z.object({
   id: z.string().describe("The video's id: gen_… for one made with create_video, exp_… for one made in the app's chat."),
@@ -43,6 +51,7 @@ export const Video = z.object({
   shareUrl: z.string().optional().describe("Its public page, when the person shared it (in the app or the API)."),
   error: JobError.optional().describe("When failed: why, in words."),
   editOf: z.string().optional().describe("The video this one changes (edit_video)."),
+  sampleClip: SampleClip,
   createdAt: z.number().describe("When it was asked for, epoch milliseconds."),
 });
 export type Video = z.infer<typeof Video>;

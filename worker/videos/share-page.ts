@@ -13,6 +13,8 @@ export interface SharedVideo {
   posterUrl: string;
   /** Where "Make your own" leads: the app. */
   appUrl: string;
+  /** Made by the embedded emulator (`npm start`): a sample clip, not made from its prompt, and the page says so. */
+  sampleClip: boolean;
 }
 
 const PROVIDER = "PromptReel";
@@ -31,6 +33,15 @@ export const frameSize = (video: Pick<SharedVideo, "width" | "height">) => ({
   height: Math.round((640 * video.height) / video.width),
 });
 
+/** What a sample clip is, for a person who meets one on a share page or in a link preview. */
+const SAMPLE_CLIP = "A sample clip: this PromptReel runs on its built-in stand-in for NemoVideo, so the video was not made from its prompt.";
+
+/** The title a share page gives elsewhere (its tab, link previews, oEmbed): a sample clip says it is one. */
+const titleOf = (video: Pick<SharedVideo, "title" | "sampleClip">) => (video.sampleClip ? `${video.title} (sample clip)` : video.title);
+
+/** A box of the video's own shape, as wide as the page allows and at most 70% of the screen's height. */
+const fitted = ({ width, height }: Pick<SharedVideo, "width" | "height">) => `max-width:min(100%, calc(70vh * ${width} / ${height}))`;
+
 /**
  * The share page: plays with no script (`<video src>` of the public MP4), and carries what link previews read:
  * Open Graph (a video), a Twitter player card pointing at the player-only page, and oEmbed discovery.
@@ -38,10 +49,13 @@ export const frameSize = (video: Pick<SharedVideo, "width" | "height">) => ({
 export function sharePage(video: SharedVideo): string {
   const { width, height } = frameSize(video);
   const oembed = `${new URL(video.pageUrl).origin}/oembed?url=${encodeURIComponent(video.pageUrl)}`;
-  return html`${opening(video.title)}
-<meta name="description" content="A video made with ${PROVIDER}: ${video.title}">
+  const title = titleOf(video);
+  const description = video.sampleClip ? SAMPLE_CLIP : `A video made with ${PROVIDER}: ${video.title}`;
+  return html`${opening(title)}
+<meta name="description" content="${description}">
 <meta property="og:site_name" content="${PROVIDER}">
-<meta property="og:title" content="${video.title}">
+<meta property="og:title" content="${title}">
+<meta property="og:description" content="${description}">
 <meta property="og:type" content="video.other">
 <meta property="og:url" content="${video.pageUrl}">
 <meta property="og:image" content="${video.posterUrl}">
@@ -51,20 +65,21 @@ export function sharePage(video: SharedVideo): string {
 <meta property="og:video:width" content="${video.width}">
 <meta property="og:video:height" content="${video.height}">
 <meta name="twitter:card" content="player">
-<meta name="twitter:title" content="${video.title}">
+<meta name="twitter:title" content="${title}">
 <meta name="twitter:image" content="${video.posterUrl}">
 <meta name="twitter:player" content="${video.embedUrl}">
 <meta name="twitter:player:width" content="${width}">
 <meta name="twitter:player:height" content="${height}">
 <meta name="twitter:player:stream" content="${video.videoUrl}">
 <meta name="twitter:player:stream:content_type" content="video/mp4">
-<link rel="alternate" type="application/json+oembed" href="${oembed}" title="${video.title}">
+<link rel="alternate" type="application/json+oembed" href="${oembed}" title="${title}">
 <style>${STYLE}</style>
 </head>
 <body>
 <main>
   <h1>${video.title}</h1>
-  <video controls playsinline preload="metadata" src="${video.videoUrl}" poster="${video.posterUrl}" width="${video.width}" height="${video.height}"></video>
+  ${video.sampleClip ? html`<p class="sample">${SAMPLE_CLIP}</p>` : ""}
+  <video controls playsinline preload="metadata" src="${video.videoUrl}" poster="${video.posterUrl}" width="${video.width}" height="${video.height}" style="${fitted(video)}"></video>
   <p class="made">Made with <a href="${video.appUrl}">${PROVIDER}</a>: describe a video, and it is made for you. <a class="own" href="${video.appUrl}">Make your own</a></p>
 </main>
 </body>
@@ -73,21 +88,21 @@ export function sharePage(video: SharedVideo): string {
 
 /** The player alone, for a card or an iframe elsewhere (`twitter:player`, oEmbed). */
 export function embedPage(video: SharedVideo): string {
-  return html`${opening(video.title)}
+  return html`${opening(titleOf(video))}
 <style>html,body{margin:0;height:100%;background:#000}video{width:100%;height:100%;object-fit:contain}</style>
 </head>
-<body><video controls playsinline preload="metadata" src="${video.videoUrl}" poster="${video.posterUrl}" aria-label="${video.title}"></video></body>
+<body><video controls playsinline preload="metadata" src="${video.videoUrl}" poster="${video.posterUrl}" aria-label="${titleOf(video)}"></video></body>
 </html>`.toString();
 }
 
 /** The oEmbed answer (version 1.0, type video): an iframe of the player-only page. */
 export function oembedOf(video: SharedVideo) {
   const { width, height } = frameSize(video);
-  const title = video.title.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const title = titleOf(video);
   return {
     version: "1.0" as const,
     type: "video" as const,
-    title: video.title,
+    title,
     provider_name: PROVIDER,
     provider_url: video.appUrl,
     width,
@@ -95,7 +110,7 @@ export function oembedOf(video: SharedVideo) {
     thumbnail_url: video.posterUrl,
     thumbnail_width: width,
     thumbnail_height: height,
-    html: `<iframe src="${video.embedUrl}" width="${width}" height="${height}" title="${title}" frameborder="0" allow="fullscreen; picture-in-picture" allowfullscreen></iframe>`,
+    html: `<iframe src="${video.embedUrl}" width="${width}" height="${height}" title="${title.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)}" frameborder="0" allow="fullscreen; picture-in-picture" allowfullscreen></iframe>`,
   };
 }
 
@@ -103,9 +118,10 @@ const STYLE = `
 body{margin:0;font:16px/1.5 system-ui,sans-serif;background:#0f1115;color:#f2f3f5}
 main{max-width:56rem;margin:0 auto;padding:1.5rem 1rem}
 h1{font-size:1.4rem;margin:0 0 1rem}
-video{display:block;width:100%;height:auto;max-height:80vh;background:#000;border-radius:.5rem}
+video{display:block;width:100%;height:auto;margin:0 auto;background:#000;border-radius:.5rem}
 a{color:#9ab8ff}
 .made{color:#c5c8ce}
+.sample{margin:0 0 1rem;padding:.5rem .75rem;border-radius:.4rem;background:#2a2410;color:#f5e2a8}
 .own{display:inline-block;margin-left:.5rem;padding:.35rem .8rem;border-radius:.4rem;background:#3b5bdb;color:#fff;text-decoration:none;font-weight:600}
 `;
 

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { playsSampleClips } from "../config";
 import { AppError } from "../errors";
 import { serveFile } from "../exports/file";
 import type { AppEnv } from "../http";
@@ -20,7 +21,8 @@ async function sharedVideo(c: Context, shareId: string): Promise<LibraryVideo | 
 }
 
 /** A shared video's public addresses, from the origin it was asked at. */
-function addresses(origin: string, shareId: string, video: LibraryVideo): SharedVideo {
+function addresses(c: Context, shareId: string, video: LibraryVideo): SharedVideo {
+  const origin = new URL(c.req.url).origin;
   const page = shareUrlOf(origin, shareId);
   return {
     title: video.title,
@@ -32,6 +34,7 @@ function addresses(origin: string, shareId: string, video: LibraryVideo): Shared
     videoUrl: `${page}/video.mp4`,
     posterUrl: `${page}/poster.jpg`,
     appUrl: `${origin}/`,
+    sampleClip: playsSampleClips(c.env),
   };
 }
 
@@ -46,12 +49,12 @@ export const shares = new Hono<AppEnv>()
   .get("/v/:shareId", async (c) => {
     const video = await sharedVideo(c, c.req.param("shareId"));
     if (!video) return c.html(notSharedPage(new URL(c.req.url).origin), 404);
-    return c.html(sharePage(addresses(new URL(c.req.url).origin, c.req.param("shareId"), video)));
+    return c.html(sharePage(addresses(c, c.req.param("shareId"), video)));
   })
   .get("/v/:shareId/embed", async (c) => {
     const video = await sharedVideo(c, c.req.param("shareId"));
     if (!video) throw gone();
-    return c.html(embedPage(addresses(new URL(c.req.url).origin, c.req.param("shareId"), video)));
+    return c.html(embedPage(addresses(c, c.req.param("shareId"), video)));
   })
   .get("/v/:shareId/video.mp4", async (c) => {
     const video = await sharedVideo(c, c.req.param("shareId"));
@@ -75,5 +78,5 @@ export const shares = new Hono<AppEnv>()
       throw new AppError("invalid_request", "oEmbed answers JSON only (format=json).");
     const video = await sharedVideo(c, shareId);
     if (!video) throw gone();
-    return c.json(oembedOf(addresses(origin, shareId, video)));
+    return c.json(oembedOf(addresses(c, shareId, video)));
   });
