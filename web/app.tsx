@@ -35,7 +35,6 @@ export function App() {
   const sessionId = use(() => store.sessionId.value);
   const session = use(() => store.session.value);
   const credits = use(() => store.credits.value);
-  const exporting = use(() => Object.values(store.exports.value).some(({ view }) => view.status === "pending" || view.status === "processing"));
   const sent = use(() => promptWithChoices(store.text.value.trim(), store.choices.value, languageTag));
 
   const start = () => {
@@ -188,8 +187,7 @@ export function App() {
             <Timeline
               tracks={session?.timeline.tracks ?? []}
               durationMs={session?.timeline.durationMs ?? 0}
-              ready={(session?.exportReady ?? false) && !exporting}
-              exporting={exporting}
+              ready={session?.exportReady ?? false}
               onExport={() => void startExport()}
             />
             <Uploads

@@ -6,6 +6,9 @@ import { send } from "./conversation";
 import { VariationCard, VideoCard } from "./VideoCard";
 import "./chat.css";
 
+/** A finished video whose library entry is gone (deleted): an export still on its way is not in the library yet. */
+const gone = (videoId: string) => videoOf(videoId) === null && [undefined, "completed"].includes(store.exports.value[videoId]?.view.status);
+
 interface ChatProps {
   onSuggestion(text: string): void;
   /** The offer's two ways: the prompt as a new video in a fresh conversation, or as a change to this one. */
@@ -18,7 +21,7 @@ interface ChatProps {
  */
 export function Chat({ onSuggestion, onNewVideo }: ChatProps) {
   // A video deleted in My videos is gone from here too: no dead player, no download that answers 404.
-  const lines = use(() => store.lines.value.filter((line) => !line.videoId || videoOf(line.videoId) !== null));
+  const lines = use(() => store.lines.value.filter((line) => !line.videoId || !gone(line.videoId)));
   const making = use(() => store.making.value);
   const busy = use(() => Boolean(store.turn.value));
   const offer = use(() => store.offer.value);

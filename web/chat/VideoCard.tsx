@@ -70,7 +70,8 @@ export function VariationCard({ generationId }: { generationId: string }) {
 }
 
 function Finished({ video, busy, claimUrl }: { video: NonNullable<ReturnType<typeof videoOf>>; busy: boolean; claimUrl?: string }) {
-  const cost = Number(recall("videoCost")) || undefined;
+  // Read again when the credits change: the cost of the last video is measured as they do.
+  const cost = use(() => (store.credits.value, Number(recall("videoCost")) || undefined));
   return (
     <div class="reel">
       <p class="reel-title" role="status">

@@ -112,11 +112,12 @@ function end(): void {
   current.turn = turn = undefined;
   if (making && !ended?.failed) measured("making", Date.now() - making);
   void refreshSession().catch(() => {});
-  void refreshCredits()
+  ok(api.credits.$get())
     .then(({ available }) => {
-      // What a video cost this visitor, measured: the credits a turn that made one took.
+      // What a video cost this visitor, measured: the credits a turn that made one took (kept before it shows).
       const before = ended?.credits;
       if (making && before !== undefined && before > available) remember("videoCost", String(before - available));
+      store.credits.value = available;
     })
     .catch(() => {});
 }

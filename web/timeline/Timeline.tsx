@@ -6,13 +6,11 @@ interface TimelineProps {
   durationMs: number;
   /** There is a draft to export. */
   ready: boolean;
-  /** An export is running (the reply's own, or one asked for): the button says so rather than offering another. */
-  exporting: boolean;
   onExport(): void;
 }
 
 /** The session's tracks: what each is, when it plays, how loud; and the export of them as an MP4. */
-export function Timeline({ tracks, durationMs, ready, exporting, onExport }: TimelineProps) {
+export function Timeline({ tracks, durationMs, ready, onExport }: TimelineProps) {
   const length = Math.max(durationMs, ...tracks.map((track) => track.endMs), 1);
   return (
     <section class="panel timeline" aria-labelledby="timeline-title">
@@ -43,7 +41,7 @@ export function Timeline({ tracks, durationMs, ready, exporting, onExport }: Tim
       )}
       {/* Kept while an export runs, so the focus stays: a second press joins the export already running. */}
       <button type="button" class="wide" disabled={!ready} onClick={onExport}>
-        {exporting ? t.exporting : t.export}
+        {t.export}
       </button>
     </section>
   );
