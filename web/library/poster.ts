@@ -56,8 +56,12 @@ export async function stillOf(url: string): Promise<Blob> {
       const seeked = once(video, "seeked");
       video.currentTime = (video.duration || 1) * at;
       await seeked;
-      // The seek is done when the frame is ready to be shown; the next painted frame is surely the one sought.
-      await new Promise((resolve) => (video.requestVideoFrameCallback ? video.requestVideoFrameCallback(resolve) : setTimeout(resolve, 100)));
+      // The seek is done when the frame is ready to be shown; the next frame presented is surely the one sought
+      // (an element off-screen may present none: then a moment's wait).
+      await new Promise((resolve) => {
+        video.requestVideoFrameCallback?.(resolve);
+        setTimeout(resolve, 150);
+      });
       const { canvas, brightness } = draw(video);
       if (brightness < DARK) continue;
       const jpeg = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.8));
