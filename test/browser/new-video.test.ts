@@ -11,7 +11,7 @@ const send = async (page: Page, text: string) => {
   await box(page).fill(text);
   await box(page).press("Enter");
 };
-const finished = (page: Page, n: number) => page.locator(".line.video video.player").nth(n - 1).waitFor({ timeout: 30_000 });
+const finished = (page: Page, n: number) => page.locator(".line.video video.player").nth(n - 1).waitFor({ timeout: 45_000 });
 const titles = (page: Page) =>
   page.evaluate(async () => {
     const headers = { Authorization: `Bearer ${localStorage.getItem("promptreel:visitorKey")}` };

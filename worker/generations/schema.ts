@@ -41,6 +41,7 @@ export const GenerationRequest = z
       .uuid()
       .optional()
       .openapi({
+        example: "0b7d2c1e-5a8f-4c3b-9e21-7f4d6a1b2c3d",
         description:
           "The conversation (a session id of this visitor) the generation was asked from, such as a variation of its video: kept with the generation and answered as it is, so that the conversation finds it again. The generation still runs in a project of its own.",
       }),
@@ -86,7 +87,10 @@ export const GenerationRecord = z.object({
   sessionId: z.string().optional(),
   exportId: z.string().optional(),
   editOf: z.string().optional().openapi({ description: "The generation whose video this one changes (POST /generations/{id}/edit)." }),
-  conversationId: z.string().optional().openapi({ description: "The conversation it was asked from, as given." }),
+  conversationId: z
+    .string()
+    .optional()
+    .openapi({ example: "0b7d2c1e-5a8f-4c3b-9e21-7f4d6a1b2c3d", description: "The conversation it was asked from, as given." }),
   messages: z.array(HistoryMessage),
   progress: z.number().optional(),
   url: z.string().optional(),

@@ -20,7 +20,10 @@ export const SessionSummary = z
     sessionId: z.uuid(),
     language: z.string().optional(),
     createdAt: z.number(),
-    title: z.string().optional().openapi({ description: "Its first message, cut to 60 characters; none before one is sent." }),
+    title: z
+      .string()
+      .optional()
+      .openapi({ example: "a lighthouse at dusk", description: "Its first message, cut to 60 characters; none before one is sent." }),
   })
   .openapi("SessionSummary");
 
