@@ -83,8 +83,6 @@ function Finished({ video, busy, claimUrl }: { video: NonNullable<ReturnType<typ
         preload="metadata"
         src={video.url}
         poster={video.posterUrl}
-        width={video.width}
-        height={video.height}
         aria-label={`${t.player}: ${video.title}`}
       />
       <div class="actions">
