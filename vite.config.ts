@@ -25,15 +25,13 @@ const zodEnglishOnly: Plugin = {
       : undefined,
 };
 
-/** Hono's cookie helpers reduced to what its typed client calls (vite-hono-cookie.ts), for the page only. */
-const honoClientCookie: Plugin = {
-  name: "hono-client-cookie",
+/** Hono's typed client's runtime reduced to what the page asks of it (vite-hono-client.ts), for the page only. */
+const honoClientRuntime: Plugin = {
+  name: "hono-client-runtime",
   enforce: "pre",
   applyToEnvironment: (environment) => environment.name === "client",
   resolveId: (source, importer) =>
-    source === "../utils/cookie.js" && importer?.includes("/node_modules/hono/dist/client/")
-      ? fileURLToPath(new URL("./vite-hono-cookie.ts", import.meta.url))
-      : undefined,
+    source === "hono/client" && importer?.includes("/web/") ? fileURLToPath(new URL("./vite-hono-client.ts", import.meta.url)) : undefined,
 };
 
 /**
@@ -48,7 +46,7 @@ export default defineConfig(({ command }) => ({
   publicDir: "web/public",
   // The page's dependencies, optimised when vite dev starts rather than on the first visit (which would reload it).
   optimizeDeps: {
-    include: ["preact", "preact/hooks", "preact/jsx-dev-runtime", "hono/client", "eventsource-parser/stream"],
+    include: ["preact", "preact/hooks", "preact/jsx-dev-runtime"],
   },
   // The Worker as `npm run deploy` ships it (Vite's bundle), minified and with zod's English messages only: 221 KB
   // gzipped before (bench/results.md, "Sizes").
@@ -58,7 +56,7 @@ export default defineConfig(({ command }) => ({
   build: { modulePreload: { polyfill: false } },
   plugins: [
     zodEnglishOnly,
-    honoClientCookie,
+    honoClientRuntime,
     preact(),
     embed(),
     cloudflare({

@@ -1,4 +1,3 @@
-import { EventSourceParserStream } from "eventsource-parser/stream";
 import type { ClientResponse } from "hono/client";
 import { ApiError, errorOf, reach } from "./api";
 
@@ -46,25 +45,58 @@ export async function followEvents(stream: {
   return { finished, lost };
 }
 
+/**
+ * Follows a job (an export, a generation) by its `status` events, from the view `start` to a final status, showing
+ * each; answers the last view seen and, when it isn't final, why the stream was given up.
+ * @example const { latest } = await followStatus(start, isFinal, show, () => api.exports[":id"].events.$get(…));
+ */
+export async function followStatus<T>(start: T, isFinal: (view: T) => boolean, show: (view: T) => void, open: () => Promise<Answer>) {
+  let latest = start;
+  show(start);
+  const { lost, error } = isFinal(start)
+    ? {}
+    : await followEvents({
+        open,
+        onEvent({ event, data }) {
+          if (event === "status") show((latest = data as T));
+          return isFinal(latest);
+        },
+      });
+  return { latest, trouble: error ?? lost };
+}
+
+/** One event of the API's `text/event-stream` (`id:`, `event:`, `data:` lines), or undefined for a keep-alive comment. */
+function parseEvent(block: string): { id?: string; event: string; data: string } | undefined {
+  const fields: Record<string, string> = {};
+  for (const line of block.split("\n")) {
+    const colon = line.indexOf(":");
+    if (colon > 0) fields[line.slice(0, colon)] = line.slice(colon + 1).trim();
+  }
+  return fields.data === undefined ? undefined : { id: fields.id, event: fields.event || "message", data: fields.data };
+}
+
 /** Reads a `text/event-stream` answer, handing each event over as it arrives. Resolves when the stream ends. */
 async function readEvents(response: Answer, onEvent: (event: StreamEvent) => void) {
   if (!response.ok) throw await errorOf(response);
   if (!response.body) return;
-  const reader = response.body
-    .pipeThrough(new TextDecoderStream())
-    .pipeThrough(new EventSourceParserStream())
-    .getReader();
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffered = "";
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) return;
-      let data: unknown;
-      try {
-        data = JSON.parse(value.data);
-      } catch {
-        continue;
+      const blocks = (buffered + value).split("\n\n");
+      buffered = blocks.pop()!;
+      for (const block of blocks) {
+        const event = parseEvent(block);
+        let data: unknown;
+        try {
+          data = event && JSON.parse(event.data);
+        } catch {
+          continue;
+        }
+        if (event) onEvent({ id: event.id, event: event.event, data });
       }
-      onEvent({ id: value.id, event: value.event ?? "message", data });
     }
   } catch (error) {
     if (error instanceof DOMException && error.name === "AbortError") throw error;

@@ -13,24 +13,21 @@ export interface Trouble {
   link?: Link;
 }
 
-const WAY_OUT: Record<string, () => string> = {
-  no_credits: () => t.register,
-  accounts_exhausted: () => t.register,
-  quota_exceeded: () => t.register,
-  export_blocked: () => t.upgrade,
-};
 
 /**
- * The API's sentence (English) or the page's own (Chinese, when it has one), plus what to do next:
+ * The page's own sentence for the error's code (for `invalid_request`, for the field the API names), in the page's
+ * language; the API's English sentence only on the English page, where the page has none. Plus what to do next:
  * registration on no credits, "register or upgrade" on a blocked export, the formats on an unsupported file.
  */
 export function troubleOf(error: Pick<ApiError, "code" | "message" | "link"> & { retryAt?: number }): Trouble {
-  const own = language === "zh" || error.code === "network" ? t.errors[error.code] : undefined;
-  let text = own ?? error.message ?? t.error;
+  const field = error.code === "invalid_request" ? /\((\w+)[.:]/.exec(error.message ?? "")?.[1] : undefined;
+  const own = (field && t.fields[field]) || t.errors[error.code];
+  let text = own ?? ((language === "en" && error.message) || t.error);
   if (error.code === "unsupported_format" && !text.includes(t.formats)) text = `${t.errors[error.code] ?? text} ${t.formats}`;
   // The API's own sentence says when; the page's own sentences are told it.
   if (own && error.retryAt) text = `${text} ${t.tryAgainAt(new Date(error.retryAt))}`;
-  const label = WAY_OUT[error.code]?.() ?? t.register;
+  // Registration is the way out of no credits, no accounts left, a day's quota; a blocked export needs an upgrade.
+  const label = error.code === "export_blocked" ? t.upgrade : t.register;
   return { code: error.code, text, link: error.link ? { href: error.link, label } : undefined };
 }
 

@@ -57,9 +57,8 @@ describe("the person's whole path", () => {
     const download = page.getByRole("link", { name: "Download MP4" }).nth(1);
     await download.waitFor({ timeout: 30_000 });
     await expect(page.locator(".line.video video.player").nth(1).getAttribute("src")).resolves.toMatch(/^http:\/\/localhost:\d+\/api\/v1\/exports\/.+\/download\?/);
-    const claim = page.getByRole("link", { name: "Open in NemoVideo" });
-    await claim.waitFor();
-    await expect(claim.getAttribute("href")).resolves.toMatch(/^https:\/\/.*nemovideo/);
+    // Under the emulator there is no project in the real NemoVideo to open: no link into it.
+    await expect(page.getByRole("link", { name: "Open in NemoVideo" }).count()).resolves.toBe(0);
     await expectAccessible(page, "finished export");
     await snap(page, "export-done");
 

@@ -1,31 +1,35 @@
-import type { ComponentChild } from "preact";
 import { useEffect, useRef } from "preact/hooks";
 import { t } from "../i18n";
-import { Making } from "../player/Making";
-import type { Line } from "./conversation";
+import { store, use, videoOf } from "../state";
+import { Making } from "./Making";
+import { send } from "./conversation";
+import { VariationCard, VideoCard } from "./VideoCard";
+import "./chat.css";
+
+/** A finished video whose library entry is gone (deleted): an export still on its way is not in the library yet. */
+const gone = (videoId: string) => videoOf(videoId) === null && [undefined, "completed"].includes(store.exports.value[videoId]?.view.status);
 
 interface ChatProps {
-  lines: Line[];
-  /** While a video is being made in the reply: since when. */
-  making?: number;
-  busy: boolean;
-  disabled: boolean;
-  /** There is a draft to export: the export suggestion works. */
-  canExport: boolean;
-  video(exportId: string): ComponentChild;
   onSuggestion(text: string): void;
-  onRetry(text: string): void;
+  /** The offer's two ways: the prompt as a new video in a fresh conversation, or as a change to this one. */
+  onNewVideo(words: string): void;
 }
 
 /**
  * The conversation (a live log, so screen readers hear replies as they stream) with its videos where they were
  * made, and suggestions while it is empty. The page scrolls, not the log: one scroll, on a phone too.
  */
-export function Chat({ lines, making, busy, disabled, canExport, video, onSuggestion, onRetry }: ChatProps) {
+export function Chat({ onSuggestion, onNewVideo }: ChatProps) {
+  // A video deleted in My videos is gone from here too: no dead player, no download that answers 404.
+  const lines = use(() => store.lines.value.filter((line) => !line.videoId || !gone(line.videoId)));
+  const making = use(() => store.making.value);
+  const busy = use(() => Boolean(store.turn.value));
+  const offer = use(() => store.offer.value);
+  const canExport = use(() => store.session.value?.exportReady ?? false);
   const end = useRef<HTMLDivElement>(null);
   const last = lines.at(-1);
   // Only once there is something to follow: an empty conversation (a widget's panel just opened) stays at the top.
-  useEffect(() => void (lines.length && end.current?.scrollIntoView?.({ block: "end" })), [lines.length, last?.text, making]);
+  useEffect(() => void (lines.length && end.current?.scrollIntoView?.({ block: "end" })), [lines.length, last?.text, making, offer]);
   const suggestions = canExport ? [...t.suggestions, t.exportSuggestion] : t.suggestions;
 
   return (
@@ -40,7 +44,7 @@ export function Chat({ lines, making, busy, disabled, canExport, video, onSugges
           <ul class="suggestions" aria-labelledby="try-title">
             {suggestions.map((suggestion) => (
               <li key={suggestion}>
-                <button type="button" class="suggestion" disabled={disabled} onClick={() => onSuggestion(suggestion)}>
+                <button type="button" class="suggestion" onClick={() => onSuggestion(suggestion)}>
                   {suggestion}
                 </button>
               </li>
@@ -53,7 +57,7 @@ export function Chat({ lines, making, busy, disabled, canExport, video, onSugges
           {lines.map((line) =>
             line.role === "video" ? (
               <li key={line.id} class="line video">
-                {video(line.exportId!)}
+                {line.generationId ? <VariationCard generationId={line.generationId} /> : <VideoCard videoId={line.videoId!} />}
               </li>
             ) : (
               <li key={line.id} class={`line ${line.role}`}>
@@ -67,7 +71,15 @@ export function Chat({ lines, making, busy, disabled, canExport, video, onSugges
                   </a>
                 )}
                 {line.retry && (
-                  <button type="button" class="retry" disabled={busy} onClick={() => onRetry(line.retry!)}>
+                  <button
+                    type="button"
+                    class="retry"
+                    disabled={busy}
+                    onClick={() => {
+                      if (line.retry!.startsWith(store.text.value.trim())) store.text.value = "";
+                      void send(line.retry!);
+                    }}
+                  >
                     {t.retryMessage}
                   </button>
                 )}
@@ -77,6 +89,25 @@ export function Chat({ lines, making, busy, disabled, canExport, video, onSugges
         </ol>
       </div>
       {making !== undefined && <Making since={making} />}
+      {offer && (
+        <div class="offer" role="group" aria-labelledby="offer-title">
+          <p id="offer-title">{t.offerQuestion}</p>
+          <div class="actions">
+            <button type="button" class="primary" onClick={() => onNewVideo(offer.words)}>
+              {t.newVideo}
+            </button>
+            <button
+              type="button"
+              onClick={() => {
+                store.offer.value = undefined;
+                void send(offer.sent, offer.words);
+              }}
+            >
+              {t.changeThisOne}
+            </button>
+          </div>
+        </div>
+      )}
       <div ref={end} class="end" />
     </section>
   );

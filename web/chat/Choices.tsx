@@ -1,14 +1,10 @@
 import { ASPECT_RATIOS, type Choices, CHOICE_WORDS, LENGTHS_S, STYLES } from "../../worker/generations/choices";
 import { language, t } from "../i18n";
-
-interface ChoicesProps {
-  choices: Choices;
-  disabled: boolean;
-  onChange(choices: Choices): void;
-}
+import { store, use } from "../state";
 
 /** The video's shape, length and style, beside the prompt box; they go as words after the prompt. */
-export function ChoiceControls({ choices, disabled, onChange }: ChoicesProps) {
+export function ChoiceControls({ disabled }: { disabled: boolean }) {
+  const choices = use(() => store.choices.value);
   const words = CHOICE_WORDS[language];
   const pick = <K extends keyof Choices>(name: K, options: readonly NonNullable<Choices[K]>[], label: string, any: string, show: (option: NonNullable<Choices[K]>) => string) => (
     <label class="choice">
@@ -19,7 +15,7 @@ export function ChoiceControls({ choices, disabled, onChange }: ChoicesProps) {
         onChange={(event) => {
           const value = event.currentTarget.value;
           const chosen = options.find((option) => String(option) === value);
-          onChange({ ...choices, [name]: chosen });
+          store.choices.value = { ...choices, [name]: chosen };
         }}
       >
         <option value="">{any}</option>

@@ -1,31 +1,24 @@
-import type { Link } from "../words";
+import type { Line } from "../state";
 
-/** One line of the conversation as the page shows it. */
-export interface Line {
-  id: number;
-  role: "user" | "assistant" | "activity" | "notice" | "error" | "video";
-  text: string;
-  link?: Link;
-  /** A video line: the export it shows. */
-  exportId?: string;
-  /** An error that failed a message: the message as sent, which Retry sends again. */
-  retry?: string;
-}
+type Placed = Omit<Line, "id">;
 
 /**
  * The conversation as it was: each message, and each video after the message that made it (the last message sent
  * before the video was).
- * @example placeVideos([{ role: "user", text: "a fox", at: 1 }, { role: "user", text: "hi", at: 9 }], [{ exportId: "exp_1", at: 5 }])
+ * @example placeVideos([{ role: "user", text: "a fox", at: 1 }, { role: "user", text: "hi", at: 9 }], [{ videoId: "exp_1", at: 5 }])
  * // the fox, the video, "hi"
  */
 export function placeVideos(
-  messages: { role: "user" | "assistant"; text: string; at: number }[],
-  videos: { exportId: string; at: number }[],
-): Omit<Line, "id">[] {
+  messages: { role: Line["role"]; text: string; at: number }[],
+  videos: (Pick<Line, "videoId" | "generationId"> & { at: number })[],
+): Placed[] {
   const waiting = [...videos].sort((a, b) => a.at - b.at);
-  const lines: Omit<Line, "id">[] = [];
+  const lines: Placed[] = [];
   const placeBefore = (at: number) => {
-    while (waiting.length && waiting[0].at < at) lines.push({ role: "video", text: "", exportId: waiting.shift()!.exportId });
+    while (waiting.length && waiting[0].at < at) {
+      const { at: _at, ...video } = waiting.shift()!;
+      lines.push({ role: "video", text: "", ...video });
+    }
   };
   for (const message of messages) {
     if (message.role === "user") placeBefore(message.at);

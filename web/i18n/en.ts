@@ -64,14 +64,11 @@ export const en = {
   player: "Your video",
   // The video in the conversation
   making: "Making your video",
-  soFar: (elapsed: string, usual: string) => `${elapsed} so far — usually ${usual}`,
-  usualMaking: "2–5 min",
-  usualExport: "under 2 min",
+  soFar: (elapsed: string, usualMin?: number) => `${elapsed} so far${usualMin ? ` — about ${usualMin} min last times` : ""}`,
   timeLeft: (left: string) => `about ${left} left`,
   cancelExport: "Cancel export",
   exportAgain: "Export again",
   variations: "Two more like this",
-  variationsMessage: "Make two more videos like this one, as variations of it.",
   share: "Share",
   shareLink: "Public link",
   copy: "Copy",
@@ -80,7 +77,7 @@ export const en = {
   shareFailed: "That didn't work. Try again.",
   // The prompt box
   stop: "Stop",
-  cancelled: "Stopped waiting for the reply. NemoVideo may still finish the work: the timeline will show it.",
+  cancelled: "Stopped. What NemoVideo already did stays, with the credits it spent; if it still finishes the change, the timeline shows it.",
   retryMessage: "Retry",
   exportSuggestion: "export 720p MP4",
   choices: "Video choices",
@@ -98,13 +95,10 @@ export const en = {
   register: "Register with NemoVideo",
   upgrade: "Register or upgrade",
   tryAgainAt: (at: Date) => `Try again after ${at.toLocaleString("en", { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" })}.`,
+  // The page's own sentence where the API's English one won't do; otherwise the API's is shown.
   errors: {
-    no_credits: "You've used all your free credits. Register with NemoVideo to get more and keep this project.",
-    export_blocked: "Register or upgrade your plan to unlock export.",
-    unsupported_format: "That file type can't be used.",
-    file_too_large: "That file is too large (200 MB at most). Try compressing or trimming it first.",
-    turn_running: "A reply is still being written. Wait for it to finish, then send your next message.",
     network: "We lost the connection. Check your network and try again.",
+    invalid_request: "That couldn't be sent as it is. Change it and try again.",
   } as Record<string, string>,
   language: "中文",
   languageHref: "?lang=zh-CN",
@@ -129,6 +123,21 @@ export const en = {
   cancel: "Cancel",
   deleted: (title: string) => `Deleted “${title}”.`,
   close: "Close",
+  // Issue 20: new video, variations, limits, notices (one block, to keep merges easy)
+  newVideo: "New video",
+  conversations: "Your conversations",
+  recent: "Earlier videos",
+  offerQuestion: "A different video? Start a new one, or change the one above.",
+  changeThisOne: "Change this one",
+  openConversation: "Open its conversation",
+  sampleClip: "Sample clip",
+  variationFailed: "This one couldn't be made.",
+  variationsCost: (n: number, cost?: number) => `${n} new videos: ${cost ? `about ${n * cost} credits, as your last one took ${cost}` : "credits as for new ones"}.`,
+  videoReady: "Your video is ready",
+  charactersLeft: (n: number) => `${n} characters left`,
+  tooLong: (length: number, max: number) => `Too long to send: ${length} of ${max} characters.`,
+  // The API's own words name the field well enough in English.
+  fields: {} as Record<string, string>,
 };
 
 export type Messages = typeof en;

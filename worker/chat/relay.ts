@@ -4,7 +4,7 @@ import { fromUpstream } from "../nemo/errors";
 import type { UpstreamEvent } from "../nemo/events";
 import type { Caller } from "../nemo/shapes";
 import type { DoneReason, TurnEvent } from "./schema";
-import { activityLabel, type GuiAction, type Released, ReplyText, STILL_WORKING } from "./translate";
+import { activityLabel, type GuiAction, MAKES_VIDEO, type Released, ReplyText, STILL_WORKING } from "./translate";
 
 export interface RelayOptions {
   language: Language;
@@ -83,7 +83,7 @@ export async function relayTurn(
         const label = activityLabel(event.name, options.language);
         if (label === lastActivity) return;
         lastActivity = label;
-        return send({ event: "activity", data: { tool: event.name, label } });
+        return send({ event: "activity", data: { tool: event.name, label, makesVideo: MAKES_VIDEO.test(event.name) } });
       }
       case "tool_result":
         pendingTools = Math.max(0, pendingTools - 1);

@@ -1,11 +1,18 @@
 import { z } from "@hono/zod-openapi";
+import { MESSAGE_MAX_CHARS } from "./limits";
 
 /** The events of a chat turn, as the person's page receives them. Each goes out with an `id:` line. */
 export const TurnEvent = z.discriminatedUnion("event", [
   z.object({ event: z.literal("text"), data: z.object({ text: z.string() }).openapi({ example: { text: "Here is a 10-second 16:9 draft of " } }) }),
   z.object({
     event: z.literal("activity"),
-    data: z.object({ tool: z.string(), label: z.string() }).openapi({ example: { tool: "generate_video", label: "Generating video" } }),
+    data: z
+      .object({
+        tool: z.string(),
+        label: z.string(),
+        makesVideo: z.boolean().openapi({ description: "The tool makes a video clip (a page shows the time so far)." }),
+      })
+      .openapi({ example: { tool: "generate_video", label: "Generating video", makesVideo: true } }),
   }),
   z.object({
     event: z.literal("working"),
@@ -52,7 +59,15 @@ export type DoneReason = Extract<TurnEvent, { event: "done" }>["data"]["reason"]
 
 /** One line of a conversation: a message the person sent, or the reply written to it. */
 export const HistoryMessage = z
-  .object({ role: z.enum(["user", "assistant"]), text: z.string(), at: z.number() })
+  .object({
+    role: z.enum(["user", "assistant"]),
+    text: z.string(),
+    at: z.number(),
+    stopped: z
+      .literal(true)
+      .optional()
+      .openapi({ description: "On a message whose reply the person stopped waiting for (POST /sessions/{id}/turn/cancel)." }),
+  })
   .openapi("HistoryMessage");
 export type HistoryMessage = z.infer<typeof HistoryMessage>;
 
@@ -62,7 +77,7 @@ export const Message = z
       .string()
       .trim()
       .min(1, "write a message")
-      .max(4000, "keep a message under 4000 characters")
+      .max(MESSAGE_MAX_CHARS, `keep a message under ${MESSAGE_MAX_CHARS} characters`)
       .openapi({ example: "a fox running through a snowy forest" }),
   })
   .openapi("Message");
@@ -71,5 +86,6 @@ export const Conversation = z
   .object({
     messages: z.array(HistoryMessage),
     running: z.boolean().openapi({ description: "A reply is being written now: follow it with GET /sessions/{id}/turn." }),
+    runningSince: z.number().optional().openapi({ description: "While one runs: when its message was sent (epoch milliseconds)." }),
   })
   .openapi("Conversation");

@@ -58,6 +58,12 @@ export class ChatTable {
     return this.sql.exec("SELECT * FROM turns WHERE session_id = ? ORDER BY started_at", sessionId).toArray().map(toTurn);
   }
 
+  /** The first message sent in a session. */
+  firstMessageIn(sessionId: string): string | undefined {
+    const [row] = this.sql.exec("SELECT message FROM turns WHERE session_id = ? ORDER BY started_at LIMIT 1", sessionId).toArray();
+    return row ? String(row.message) : undefined;
+  }
+
   /** Turns marked running in storage. */
   running(): TurnRow[] {
     return this.sql.exec("SELECT * FROM turns WHERE status = 'running'").toArray().map(toTurn);

@@ -64,8 +64,11 @@ export function translateGui(text: string, said = new Set<Rule>()): { text: stri
   return { text: result, actions: [...actions] };
 }
 
+/** The backend tools that make a video clip (`generate_video_with_seedance`): their activity says so (`makesVideo`). */
+export const MAKES_VIDEO = /video|seedance|clip/i;
+
 const ACTIVITIES: [RegExp, Record<Language, string>][] = [
-  [/video|seedance|clip/i, { en: "Generating video", zh: "正在生成视频" }],
+  [MAKES_VIDEO, { en: "Generating video", zh: "正在生成视频" }],
   [/music|bgm|audio|sound/i, { en: "Composing music", zh: "正在生成音乐" }],
   [/title|text|subtitle|caption/i, { en: "Writing titles", zh: "正在添加文字" }],
   [/image|picture|photo/i, { en: "Generating image", zh: "正在生成图片" }],

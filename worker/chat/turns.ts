@@ -149,16 +149,24 @@ export class Turns {
   }
 
   /** The conversation so far in a session: each message and the reply written to it. */
-  history(sessionId: string): { messages: HistoryMessage[]; running: boolean } {
+  history(sessionId: string): { messages: HistoryMessage[]; running: boolean; runningSince?: number } {
     if (!this.sessions.find(sessionId)) throw notFound("That session");
     const turns = this.table.allIn(sessionId);
     const messages: HistoryMessage[] = [];
     for (const turn of turns) {
-      messages.push({ role: "user", text: turn.message, at: turn.startedAt });
+      const stopped = turn.reason === "cancelled" ? { stopped: true as const } : {};
+      messages.push({ role: "user", text: turn.message, at: turn.startedAt, ...stopped });
       const reply = turn.reply + this.journal.unwrittenReply(turn.id);
-      if (reply) messages.push({ role: "assistant", text: reply, at: turn.endedAt ?? turn.startedAt });
+      if (reply) messages.push({ role: "assistant", text: reply, at: turn.endedAt ?? turn.startedAt, ...stopped });
     }
-    return { messages, running: turns.some((turn) => turn.status === "running") };
+    const running = turns.find((turn) => turn.status === "running");
+    return { messages, running: Boolean(running), ...(running ? { runningSince: running.startedAt } : {}) };
+  }
+
+  /** A session's title for a list of conversations: its first message, cut to a line. */
+  title(sessionId: string): string | undefined {
+    const first = this.table.firstMessageIn(sessionId);
+    return first && (first.length > 60 ? `${first.slice(0, 59).trimEnd()}…` : first);
   }
 
   /**

@@ -50,3 +50,4 @@ export function promptWithChoices(prompt: string, { aspectRatio, lengthS, style 
   if (!added.length) return prompt;
   return [prompt.replace(/[\s.,;。，；！!]+$/u, ""), ...added].join(words.comma);
 }
+

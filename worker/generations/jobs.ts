@@ -69,6 +69,7 @@ export class Generations {
       prompt: promptWithChoices(request.prompt, request, request.language),
       language: request.language,
       webhookUrl: request.webhookUrl,
+      conversationId: request.conversationId,
       ...from,
       status: "queued",
       createdAt: Date.now(),

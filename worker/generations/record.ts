@@ -22,6 +22,7 @@ export function toRecord(row: GenerationRow, turn?: TurnOutcome, exported?: Expo
     ...(row.sessionId ? { sessionId: row.sessionId } : {}),
     ...(row.exportId ? { exportId: row.exportId } : {}),
     ...(row.editOf ? { editOf: row.editOf } : {}),
+    ...(row.conversationId ? { conversationId: row.conversationId } : {}),
     messages,
     ...(exported ? { progress: exported.progress } : {}),
     ...(row.status === "completed" && exported?.url ? { url: exported.url } : {}),

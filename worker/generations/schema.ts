@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { MESSAGE_MAX_CHARS } from "../chat/limits";
 import { HistoryMessage } from "../chat/schema";
 import { JobError } from "../exports/schema";
 import { idPattern } from "../ids";
@@ -14,7 +15,7 @@ export const GenerationRequest = z
       .string()
       .trim()
       .min(1, "describe the video you want")
-      .max(4000, "keep the prompt under 4000 characters")
+      .max(MESSAGE_MAX_CHARS, `keep the prompt under ${MESSAGE_MAX_CHARS} characters`)
       .openapi({ example: "a fox running through a snowy forest, 5 seconds" })
       .describe("The video you want, in plain words."),
     language: z
@@ -36,6 +37,14 @@ export const GenerationRequest = z
       .enum(STYLES)
       .optional()
       .describe("The video's look: cinematic, animated, watercolour or documentary. Sent to NemoVideo as words after the prompt."),
+    conversationId: z
+      .uuid()
+      .optional()
+      .openapi({
+        example: "0b7d2c1e-5a8f-4c3b-9e21-7f4d6a1b2c3d",
+        description:
+          "The conversation (a session id of this visitor) the generation was asked from, such as a variation of its video: kept with the generation and answered as it is, so that the conversation finds it again. The generation still runs in a project of its own.",
+      }),
     webhookUrl: z
       .url({ protocol: /^https?$/, error: "webhookUrl must be an http(s) address" })
       .max(2000)
@@ -49,7 +58,7 @@ export const GenerationRequest = z
 export type GenerationRequest = z.infer<typeof GenerationRequest>;
 
 /** A change to a video made before, in plain words; the language is the video's own. */
-export const EditRequest = GenerationRequest.omit({ language: true })
+export const EditRequest = GenerationRequest.omit({ language: true, conversationId: true })
   .extend({
     prompt: GenerationRequest.shape.prompt
       .openapi({ example: "make the sky a deep purple and add gentle piano music" })
@@ -78,6 +87,10 @@ export const GenerationRecord = z.object({
   sessionId: z.string().optional(),
   exportId: z.string().optional(),
   editOf: z.string().optional().openapi({ description: "The generation whose video this one changes (POST /generations/{id}/edit)." }),
+  conversationId: z
+    .string()
+    .optional()
+    .openapi({ example: "0b7d2c1e-5a8f-4c3b-9e21-7f4d6a1b2c3d", description: "The conversation it was asked from, as given." }),
   messages: z.array(HistoryMessage),
   progress: z.number().optional(),
   url: z.string().optional(),

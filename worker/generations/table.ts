@@ -11,6 +11,8 @@ export interface GenerationRow {
   webhookUrl?: string;
   /** The generation whose video this one changes, in that one's session. */
   editOf?: string;
+  /** The conversation it was asked from (a variation of its video), as the request gave it. */
+  conversationId?: string;
   status: GenerationStatus;
   sessionId?: string;
   turnId?: string;
@@ -31,16 +33,18 @@ export class GenerationTable {
     sql.exec(`CREATE TABLE IF NOT EXISTS generations (id TEXT PRIMARY KEY, visitor_id TEXT NOT NULL,
       origin TEXT NOT NULL, prompt TEXT NOT NULL, language TEXT, webhook_url TEXT, status TEXT NOT NULL,
       session_id TEXT, turn_id TEXT, export_id TEXT, error TEXT, created_at INTEGER NOT NULL, completed_at INTEGER,
-      webhook_status TEXT, webhook_attempts INTEGER NOT NULL DEFAULT 0, webhook_last_status INTEGER, edit_of TEXT)`);
-    // Tables made before edits had no edit_of.
-    if (!sql.exec("PRAGMA table_info(generations)").toArray().some((column) => column.name === "edit_of"))
-      sql.exec("ALTER TABLE generations ADD COLUMN edit_of TEXT");
+      webhook_status TEXT, webhook_attempts INTEGER NOT NULL DEFAULT 0, webhook_last_status INTEGER, edit_of TEXT,
+      conversation_id TEXT)`);
+    // Tables made before edits had no edit_of, and before variations no conversation_id.
+    const columns = sql.exec("PRAGMA table_info(generations)").toArray().map((column) => column.name);
+    if (!columns.includes("edit_of")) sql.exec("ALTER TABLE generations ADD COLUMN edit_of TEXT");
+    if (!columns.includes("conversation_id")) sql.exec("ALTER TABLE generations ADD COLUMN conversation_id TEXT");
   }
 
   insert(row: GenerationRow): void {
     this.sql.exec(
-      `INSERT INTO generations (id, visitor_id, origin, prompt, language, webhook_url, status, created_at, session_id, edit_of)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO generations (id, visitor_id, origin, prompt, language, webhook_url, status, created_at, session_id, edit_of,
+        conversation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       row.id,
       row.visitorId,
       row.origin,
@@ -51,6 +55,7 @@ export class GenerationTable {
       row.createdAt,
       row.sessionId ?? null,
       row.editOf ?? null,
+      row.conversationId ?? null,
     );
   }
 
@@ -139,6 +144,7 @@ function toRow(row: Record<string, SqlStorageValue>): GenerationRow {
     language: text(row.language),
     webhookUrl: text(row.webhook_url),
     editOf: text(row.edit_of),
+    conversationId: text(row.conversation_id),
     status: String(row.status) as GenerationStatus,
     sessionId: text(row.session_id),
     turnId: text(row.turn_id),

@@ -16,7 +16,7 @@ export const AnyVideoId = z.object({
     .describe("The video's id, from create_video, edit_video or list_videos."),
 });
 
-export const CreateVideoInput = GenerationRequest.omit({ webhookUrl: true });
+export const CreateVideoInput = GenerationRequest.omit({ webhookUrl: true, conversationId: true });
 
 export const EditVideoInput = EditRequest.omit({ webhookUrl: true }).extend({
   id: GenerationParams.shape.id.describe("The video to change (from create_video or list_videos)."),

@@ -76,7 +76,7 @@ export const sessions = createRouter()
   .openapi(list, async (c) => {
     const records = await c.var.visitor.stub.sessionList();
     return c.json(
-      { sessions: records.map((r) => ({ sessionId: r.id, language: r.language, createdAt: r.createdAt })) },
+      { sessions: records.map((r) => ({ sessionId: r.id, language: r.language, createdAt: r.createdAt, ...(r.title ? { title: r.title } : {}) })) },
       200,
     );
   })

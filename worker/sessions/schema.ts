@@ -16,7 +16,15 @@ export const NewSession = z
   .openapi("NewSession");
 
 export const SessionSummary = z
-  .object({ sessionId: z.uuid(), language: z.string().optional(), createdAt: z.number() })
+  .object({
+    sessionId: z.uuid(),
+    language: z.string().optional(),
+    createdAt: z.number(),
+    title: z
+      .string()
+      .optional()
+      .openapi({ example: "a lighthouse at dusk", description: "Its first message, cut to 60 characters; none before one is sent." }),
+  })
   .openapi("SessionSummary");
 
 /** A session as `GET /sessions/{id}` answers it. */

@@ -8,6 +8,8 @@ export const Video = z
     title: z.string().openapi({ example: "A fox running through a snowy forest" }),
     createdAt: z.number().openapi({ description: "Epoch milliseconds." }),
     durationS: z.number().optional().openapi({ description: "Its length in seconds, when known." }),
+    width: z.number().openapi({ example: 1280, description: "Its frame in pixels (1280x720 when NemoVideo's draft didn't say)." }),
+    height: z.number().openapi({ example: 720 }),
     posterUrl: z.string().optional().openapi({ description: "A still of it (JPEG), once the page has made one." }),
     url: z.string().openapi({
       description: "Absolute: the MP4 to play (`<video src>`), answers byte ranges, works without the key for 24 hours.",

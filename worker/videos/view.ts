@@ -16,6 +16,8 @@ export async function videoView(video: LibraryVideo, origin: string, visitorId: 
     title: video.title,
     createdAt: video.createdAt,
     ...(video.durationS ? { durationS: video.durationS } : {}),
+    width: video.width,
+    height: video.height,
     ...(video.posterKey ? { posterUrl: origin + (await signedLink("poster", video.videoId, visitorId, secret)) } : {}),
     url: `${downloadUrl}&inline=1`,
     downloadUrl,

@@ -85,8 +85,9 @@ export class Visitor extends DurableObject<Bindings> {
     return this.sessions.find(id);
   }
 
-  async sessionList(): Promise<SessionRecord[]> {
-    return this.sessions.list();
+  /** The visitor's sessions, newest first, each titled by its first message (when one was sent). */
+  async sessionList(): Promise<(SessionRecord & { title?: string })[]> {
+    return this.sessions.list().map((record) => ({ ...record, title: this.turns.title(record.id) }));
   }
 
   async replaceUpstream(visitorId: string, id: string, staleUpstreamId: string) {

@@ -1,34 +1,31 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { t } from "../i18n";
 import { follow, hrefOf } from "../route";
+import { store, use } from "../state";
 import { troubleFrom } from "../words";
 import { ConfirmDelete } from "./ConfirmDelete";
-import { listVideos, shareVideo, stopSharing, type Video } from "./library";
 import { Player } from "./Player";
-import { makePoster } from "./poster";
 import { VideoCard } from "./VideoCard";
+import { loadLibrary, shareVideo, stopSharing, type Video } from "./videos";
 import "./videos.css";
 
 /**
  * My videos (`/videos`): every finished video of the visitor, newest first, to play large, download, share by a
- * public link, or delete. A video listed without a poster gets one: the page draws a still and keeps it.
+ * public link, open the conversation that made it, or delete. The list is the store's library, so a video made or
+ * deleted anywhere shows here at once; a video listed without a poster gets one (library/poster.ts).
  */
-export function MyVideos() {
-  const [videos, setVideos] = useState<Video[] | undefined>(undefined);
+export function MyVideos({ onOpen }: { onOpen(sessionId: string): void }) {
+  const videos = use(() => store.library.value);
+  const sessions = use(() => store.videoSessions.value);
   const [failed, setFailed] = useState<string | undefined>(undefined);
   const [playing, setPlaying] = useState<Video | undefined>(undefined);
   const [deleting, setDeleting] = useState<Video | undefined>(undefined);
   const [said, setSaid] = useState("");
   const heading = useRef<HTMLHeadingElement>(null);
-  const posterTried = useRef(new Set<string>());
-  const [posterTurn, setPosterTurn] = useState(0);
 
-  /** Changes one video in the list (fields merged, so a poster made meanwhile is kept). */
-  const update = (videoId: string, fields: Partial<Video>) =>
-    setVideos((all) => all?.map((each) => (each.videoId === videoId ? { ...each, ...fields } : each)));
   const load = () => {
     setFailed(undefined);
-    listVideos().then(setVideos, (error) => setFailed(troubleFrom(error).text));
+    loadLibrary().catch((error) => setFailed(troubleFrom(error).text));
   };
   useEffect(() => {
     const title = document.title;
@@ -39,36 +36,20 @@ export function MyVideos() {
     return () => void (document.title = title);
   }, []);
 
-  // One poster at a time, each tried once (a still that can't be drawn leaves the plain frame); each turn ends,
-  // made or not, by starting the next.
-  useEffect(() => {
-    const next = videos?.find((video) => !video.posterUrl && !posterTried.current.has(video.videoId));
-    if (!next) return;
-    posterTried.current.add(next.videoId);
-    makePoster(next)
-      .then((made) => update(made.videoId, made), () => {})
-      .finally(() => setPosterTurn((turn) => turn + 1));
-  }, [videos === undefined, posterTurn]);
-
-  const act = async (video: Video, step: () => Promise<Partial<Video>>, words?: string) => {
+  const act = async (step: Promise<void>, words?: string) => {
     try {
-      update(video.videoId, await step());
+      await step;
       if (words) setSaid(words);
     } catch (error) {
       setSaid(troubleFrom(error).text);
     }
   };
-  const share = (video: Video) => act(video, async () => ({ shareUrl: await shareVideo(video.videoId) }));
-  const unshare = (video: Video) =>
-    act(video, async () => (await stopSharing(video.videoId), { shareUrl: undefined }), t.sharingStopped(video.title));
   const deleted = (video: Video) => {
     setDeleting(undefined);
-    setVideos((all) => all?.filter((each) => each.videoId !== video.videoId));
     setSaid(t.deleted(video.title));
     // The card and its Delete button are gone: the focus goes to the list's heading.
     requestAnimationFrame(() => heading.current?.focus());
   };
-
   return (
     <main class="my-videos">
       <div class="videos-head">
@@ -107,9 +88,10 @@ export function MyVideos() {
               key={video.videoId}
               video={video}
               onPlay={() => setPlaying(video)}
-              onShare={() => share(video)}
-              onStopSharing={() => unshare(video)}
+              onShare={() => act(shareVideo(video.videoId))}
+              onStopSharing={() => act(stopSharing(video.videoId), t.sharingStopped(video.title))}
               onDelete={() => setDeleting(video)}
+              onOpen={sessions[video.videoId] ? () => onOpen(sessions[video.videoId]) : undefined}
             />
           ))}
         </ul>

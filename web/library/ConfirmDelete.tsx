@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import { t } from "../i18n";
 import { troubleFrom } from "../words";
-import { deleteVideo, type Video } from "./library";
+import { deleteVideo, type Video } from "./videos";
 import { Modal } from "./Modal";
 
 interface ConfirmProps {

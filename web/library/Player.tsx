@@ -1,6 +1,6 @@
 import { useEffect, useRef } from "preact/hooks";
 import { t } from "../i18n";
-import type { Video } from "./library";
+import type { Video } from "./videos";
 import { Modal } from "./Modal";
 
 /** One video, large, playing at once (the person just pressed Play), with its download beside Close. */

@@ -1,4 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
+import { recall, remember } from "./saved";
+import type { Reading } from "./state";
 
 /**
  * Milliseconds as a clock, minutes and seconds.
@@ -7,12 +9,6 @@ import { useEffect, useState } from "preact/hooks";
 export function clock(ms: number): string {
   const seconds = Math.max(0, Math.round(ms / 1000));
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
-}
-
-/** A progress reading: the percentage, and when the page saw it. */
-export interface Reading {
-  progress: number;
-  at: number;
 }
 
 /**
@@ -35,4 +31,30 @@ export function useNow(running: boolean): number {
     return () => clearInterval(timer);
   }, [running]);
   return running ? Math.max(now, Date.now()) : now;
+}
+
+/** How many past durations of each kind are kept: the usual one is their median. */
+const KEPT = 5;
+
+/**
+ * How long a step took this time (making a video, exporting one), kept in this browser: the page's time estimates
+ * come only from what this deployment took for this visitor, never from a fixed range.
+ */
+export function measured(kind: "making" | "export", ms: number): void {
+  if (!(ms > 0)) return;
+  remember(kind, JSON.stringify([ms, ...usualList(kind)].slice(0, KEPT)));
+}
+
+const usualList = (kind: string): number[] => {
+  try {
+    return JSON.parse(recall(kind) ?? "[]");
+  } catch {
+    return [];
+  }
+};
+
+/** The usual duration of a step in whole minutes (at least 1), from past measurements; undefined before any. */
+export function usualMinutes(kind: "making" | "export"): number | undefined {
+  const past = usualList(kind).sort((a, b) => a - b);
+  return past.length ? Math.max(1, Math.round(past[past.length >> 1] / 60_000)) : undefined;
 }

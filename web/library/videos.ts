@@ -1,0 +1,38 @@
+import { api, done, ok } from "../api";
+import { store, updateVideo, type Video } from "../state";
+import { makePosters } from "./poster";
+
+export type { Video };
+
+/** Reads every finished video (newest first) into the store; then gives those without a poster one. */
+export async function loadLibrary(): Promise<Video[]> {
+  const { videos } = await ok(api.videos.$get());
+  store.library.value = videos;
+  void makePosters();
+  return videos;
+}
+
+/** One video read again (after it was made), put in its place in the library, newest first. */
+export async function refreshVideo(id: string): Promise<Video> {
+  const video = await ok(api.videos[":id"].$get({ param: { id } }));
+  const others = (store.library.value ?? []).filter((each) => each.videoId !== id);
+  store.library.value = [video, ...others].sort((a, b) => b.createdAt - a.createdAt);
+  void makePosters();
+  return video;
+}
+
+/** Its public page's absolute address (the same one when it is shared already), shown wherever it is. */
+export async function shareVideo(id: string): Promise<void> {
+  updateVideo(id, { shareUrl: (await ok(api.videos[":id"].share.$post({ param: { id } }))).shareUrl });
+}
+
+export async function stopSharing(id: string): Promise<void> {
+  await done(api.videos[":id"].share.$delete({ param: { id } }));
+  updateVideo(id, { shareUrl: undefined });
+}
+
+/** Deletes our copy (its download, poster and share page answer 404 from then on); it leaves every screen at once. */
+export async function deleteVideo(id: string): Promise<void> {
+  await done(api.videos[":id"].$delete({ param: { id } }));
+  store.library.value = store.library.value?.filter((video) => video.videoId !== id);
+}

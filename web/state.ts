@@ -1,0 +1,176 @@
+import type { InferResponseType } from "hono/client";
+import { useEffect, useRef, useState } from "preact/hooks";
+import type { Choices } from "../worker/generations/choices";
+import type { api } from "./api";
+import type { Link } from "./words";
+
+/**
+ * A value that tells who read it when it changes: `.value` reads (and, inside `effect`, subscribes), a write
+ * re-runs the effects that read it. The part of Preact signals the page uses: @preact/signals-core would be
+ * 1.6 KB of the page's 25 KB gzipped budget, this is a tenth of that.
+ */
+export interface Signal<T> {
+  value: T;
+}
+
+let reading: Set<() => void>[] | undefined;
+let held: Set<() => void> | undefined;
+
+export function signal<T>(initial: T): Signal<T> {
+  let current = initial;
+  const readers = new Set<() => void>();
+  return {
+    get value() {
+      reading?.push(readers);
+      return current;
+    },
+    set value(next) {
+      if (next === current) return;
+      current = next;
+      for (const reader of [...readers]) held ? held.add(reader) : reader();
+    },
+  };
+}
+
+/** Runs `run` now and again whenever a value it read changes; answers the function that stops it. */
+export function effect(run: () => void): () => void {
+  let sources: Set<() => void>[] = [];
+  const again = () => {
+    for (const source of sources) source.delete(again);
+    const outer = reading;
+    reading = sources = [];
+    try {
+      run();
+    } finally {
+      reading = outer;
+    }
+    for (const source of sources) source.add(again);
+  };
+  again();
+  return () => {
+    for (const source of sources) source.delete(again);
+    sources = [];
+  };
+}
+
+/** Makes several changes at once: each effect that read any of them runs once, after the last. */
+export function batch(change: () => void): void {
+  if (held) return change();
+  const waiting = (held = new Set());
+  try {
+    change();
+  } finally {
+    held = undefined;
+    for (const reader of waiting) reader();
+  }
+}
+
+/** The API's answers the page keeps (types from the Worker's zod schemas). */
+export type ExportView = InferResponseType<(typeof api.exports)[":id"]["$get"], 200>;
+export type GenerationView = InferResponseType<(typeof api.generations)[":id"]["$get"], 200>;
+export type Video = InferResponseType<(typeof api.videos)[":id"]["$get"], 200>;
+export type SessionView = InferResponseType<(typeof api.sessions)[":id"]["$get"], 200>;
+export type Conversation = InferResponseType<typeof api.sessions.$get, 200>["sessions"][number];
+
+/** One line of the conversation as the page shows it. */
+export interface Line {
+  id: number;
+  role: "user" | "assistant" | "activity" | "notice" | "error" | "video";
+  text: string;
+  link?: Link;
+  /** A video line: the export that made it, or the generation (a variation) that is making it. */
+  videoId?: string;
+  generationId?: string;
+  /** An error that failed a message: the message as sent, which Retry sends again. */
+  retry?: string;
+}
+
+/** A progress reading: the percentage, and when the page saw it. */
+export interface Reading {
+  progress: number;
+  at: number;
+}
+
+/** An export as the conversation shows it: the API's view, and the readings the time left comes from. */
+export interface Shown {
+  view: ExportView;
+  first: Reading;
+  latest: Reading;
+}
+
+/**
+ * The page's one state, read by every screen: the conversation (its lines, its running turn), its videos (exports
+ * and variations), the library, the credits and the recent conversations. A change made anywhere (a delete in My
+ * videos, a stop, a new video) shows everywhere at once, because every screen reads it here.
+ */
+export const store = {
+  sessionId: signal<string | undefined>(undefined),
+  lines: signal<Line[]>([]),
+  /** A reply is being written: since when (the turn's start, from the API after a reload). */
+  turn: signal<{ since: number; status: string } | undefined>(undefined),
+  /** While the running turn makes a video: since when. */
+  making: signal<number | undefined>(undefined),
+  exports: signal<Record<string, Shown>>({}),
+  generations: signal<Record<string, GenerationView>>({}),
+  /** Every finished video of the visitor, newest first (undefined until read). */
+  library: signal<Video[] | undefined>(undefined),
+  /** Which conversation made each video: `Open its conversation` in My videos. */
+  videoSessions: signal<Record<string, string>>({}),
+  credits: signal<number | undefined>(undefined),
+  recent: signal<Conversation[]>([]),
+  session: signal<SessionView | undefined>(undefined),
+  /** The newest video's project in NemoVideo's own editor (a claim link), where that is real. */
+  claimUrl: signal<string | undefined>(undefined),
+  /** The emulator answers (`GET /service`): its videos are sample clips. */
+  sampleClips: signal(false),
+  /** The prompt box, and the choices beside it. */
+  text: signal(""),
+  choices: signal<Choices>({}),
+  /** A prompt that reads as a new subject in a conversation whose video is done: New video, or Change this one. */
+  offer: signal<{ words: string; sent: string } | undefined>(undefined),
+};
+
+let nextLine = 1;
+
+/** Adds a line to the conversation; answers its id. */
+export function addLine(line: Omit<Line, "id">): number {
+  const id = nextLine++;
+  store.lines.value = [...store.lines.value, { ...line, id }];
+  return id;
+}
+
+/** Gives lines that have none an id of their own. */
+export const numbered = (lines: Omit<Line, "id">[]): Line[] => lines.map((line) => ({ ...line, id: nextLine++ }));
+
+/** A video of the library, once the library is read: undefined while unknown, null when it is gone (deleted). */
+export function videoOf(videoId: string): Video | null | undefined {
+  const library = store.library.value;
+  return library && (library.find((video) => video.videoId === videoId) ?? null);
+}
+
+/** Changes one video of the library (fields merged, so a poster made meanwhile is kept). */
+export function updateVideo(videoId: string, fields: Partial<Video>): void {
+  store.library.value = store.library.value?.map((video) => (video.videoId === videoId ? { ...video, ...fields } : video));
+}
+
+/**
+ * What a component shows of the store: `read` runs again whenever a signal it read changes, and the component
+ * renders again when the answer differs.
+ * @example const credits = use(() => store.credits.value);
+ */
+export function use<T>(read: () => T): T {
+  const [, rerender] = useState(0);
+  const reader = useRef(read);
+  reader.current = read;
+  useEffect(() => {
+    let last: T | undefined;
+    let first = true;
+    return effect(() => {
+      const value = reader.current();
+      if (!first && value !== last) rerender((n) => n + 1);
+      first = false;
+      last = value;
+    });
+  }, []);
+  return read();
+}
