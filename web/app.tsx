@@ -55,7 +55,11 @@ export function App() {
         setPhase("failed");
       });
   };
-  useEffect(start, []);
+  useEffect(() => {
+    start();
+    // Credits got elsewhere (NemoVideo's own site, in another tab) count when the person comes back.
+    addEventListener("visibilitychange", () => document.hidden || void refreshCredits().catch(() => {}));
+  }, []);
 
   /** A conversation of its own for a new video; with `words`, the prompt that asked for it is sent there. */
   const newVideo = (words?: string) => {

@@ -32,10 +32,15 @@ export function signal<T>(initial: T): Signal<T> {
   };
 }
 
-/** Runs `run` now and again whenever a value it read changes; answers the function that stops it. */
+/**
+ * Runs `run` now and again whenever a value it read changes, reading afresh each time (a value it no longer reads
+ * no longer wakes it); answers the function that stops it, after which it never runs, even where a batch had it waiting.
+ */
 export function effect(run: () => void): () => void {
   let sources: Set<() => void>[] = [];
+  let on = true;
   const again = () => {
+    if (!on) return;
     for (const source of sources) source.delete(again);
     const outer = reading;
     reading = sources = [];
@@ -48,8 +53,8 @@ export function effect(run: () => void): () => void {
   };
   again();
   return () => {
+    on = false;
     for (const source of sources) source.delete(again);
-    sources = [];
   };
 }
 
@@ -155,22 +160,16 @@ export function updateVideo(videoId: string, fields: Partial<Video>): void {
 
 /**
  * What a component shows of the store: `read` runs again whenever a signal it read changes, and the component
- * renders again when the answer differs.
+ * renders again when the answer differs from the one it last rendered (also for a change that came between its
+ * render and its effect, which a busy page can leave a while apart).
  * @example const credits = use(() => store.credits.value);
  */
 export function use<T>(read: () => T): T {
   const [, rerender] = useState(0);
   const reader = useRef(read);
-  reader.current = read;
-  useEffect(() => {
-    let last: T | undefined;
-    let first = true;
-    return effect(() => {
-      const value = reader.current();
-      if (!first && value !== last) rerender((n) => n + 1);
-      first = false;
-      last = value;
-    });
-  }, []);
-  return read();
+  const value = (reader.current = read)();
+  const shown = useRef(value);
+  shown.current = value;
+  useEffect(() => effect(() => void (reader.current() !== shown.current && rerender((n) => n + 1))), []);
+  return value;
 }

@@ -1,5 +1,6 @@
 import type { ClientResponse } from "hono/client";
 import { ApiError, errorOf, reach } from "./api";
+import { readSse } from "./sse";
 
 export interface StreamEvent {
   id?: string;
@@ -65,43 +66,22 @@ export async function followStatus<T>(start: T, isFinal: (view: T) => boolean, s
   return { latest, trouble: error ?? lost };
 }
 
-/** One event of the API's `text/event-stream` (`id:`, `event:`, `data:` lines), or undefined for a keep-alive comment. */
-function parseEvent(block: string): { id?: string; event: string; data: string } | undefined {
-  const fields: Record<string, string> = {};
-  for (const line of block.split("\n")) {
-    const colon = line.indexOf(":");
-    if (colon > 0) fields[line.slice(0, colon)] = line.slice(colon + 1).trim();
-  }
-  return fields.data === undefined ? undefined : { id: fields.id, event: fields.event || "message", data: fields.data };
-}
-
-/** Reads a `text/event-stream` answer, handing each event over as it arrives. Resolves when the stream ends. */
+/** Reads an event stream answer, handing each event over (its data parsed) as it arrives. Resolves when the stream ends. */
 async function readEvents(response: Answer, onEvent: (event: StreamEvent) => void) {
   if (!response.ok) throw await errorOf(response);
   if (!response.body) return;
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffered = "";
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      const blocks = (buffered + value).split("\n\n");
-      buffered = blocks.pop()!;
-      for (const block of blocks) {
-        const event = parseEvent(block);
-        let data: unknown;
-        try {
-          data = event && JSON.parse(event.data);
-        } catch {
-          continue;
-        }
-        if (event) onEvent({ id: event.id, event: event.event, data });
+    await readSse(response.body, ({ id, event, data }) => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(data);
+      } catch {
+        return;
       }
-    }
+      onEvent({ id, event, data: parsed });
+    });
   } catch (error) {
     if (error instanceof DOMException && error.name === "AbortError") throw error;
     throw new ApiError("network", String(error));
-  } finally {
-    reader.releaseLock();
   }
 }

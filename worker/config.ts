@@ -65,7 +65,7 @@ const ConfigSchema = z
     VISITOR_DAILY_TURNS: z.coerce.number().int().positive().default(30),
     // With NEMO_TOKEN: the messages all visitors of one network (an IPv4 address, an IPv6 /56) share per UTC day.
     NETWORK_DAILY_TURNS: z.coerce.number().int().positive().default(90),
-    // What one visitor may have or do at once (README, "Limits"): each is answered 429 with when to try again.
+    // What one visitor may have or do at once (docs/security.md, "Limits"): each is answered 429 with when to try again.
     SESSIONS_PER_DAY: z.coerce.number().int().positive().default(20),
     MESSAGES_PER_MINUTE: z.coerce.number().int().positive().default(6),
     UPLOADS_AT_ONCE: z.coerce.number().int().positive().default(3),

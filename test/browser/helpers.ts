@@ -115,6 +115,19 @@ export async function expectAccessible(page: Page, screen: string) {
   expect(violations, `axe on the ${screen} screen`).toEqual([]);
 }
 
+/**
+ * The person leaves the tab (for NemoVideo's site in another one) and comes back to it. Headless Chromium keeps
+ * every tab visible, so the page is told as a browser tells it: `document.hidden` and a `visibilitychange` each way.
+ */
+export async function comeBack(page: Page) {
+  await page.evaluate(() => {
+    for (const hidden of [true, false]) {
+      Object.defineProperty(document, "hidden", { configurable: true, get: () => hidden });
+      document.dispatchEvent(new Event("visibilitychange", { bubbles: true }));
+    }
+  });
+}
+
 /** Presses Tab until the focused element has this accessible name (or role text); fails after 40 presses. */
 export async function tabTo(page: Page, name: string | RegExp) {
   for (let presses = 0; presses < 40; presses++) {

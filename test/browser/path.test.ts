@@ -38,7 +38,7 @@ describe("the person's whole path", () => {
     // The timeline panel shows the new tracks with their times and volume; credits went down.
     await page.locator(".timeline .track").nth(2).waitFor();
     await expect(page.locator(".timeline").textContent()).resolves.toMatch(/BGM.*0–\d+s · 35%/);
-    await page.getByText("0 credits").waitFor();
+    await page.getByText("0 credits", { exact: true }).waitFor();
     await expectAccessible(page, "timeline");
     await snap(page, "timeline");
 

@@ -70,7 +70,8 @@ describe("uploads", () => {
       await route.continue();
     });
     await page.reload();
-    await page.getByText("Try saying…").waitFor();
+    // The box is there while the history is still on its way (no suggestions for a returning visitor meanwhile).
+    await page.getByLabel("Describe your video").waitFor();
     await page.locator("#file-input").setInputFiles({ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hi") });
     const error = page.locator(".line.error");
     await error.waitFor();

@@ -1,11 +1,16 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { emulator, expectAccessible, resetEmulator, snap, useBrowser } from "./helpers";
+import { comeBack, emulator, expectAccessible, resetEmulator, snap, useBrowser } from "./helpers";
 
 const open = useBrowser();
 beforeEach(resetEmulator);
 
 const box = (page: Page) => page.getByLabel("Describe your video");
+/** Credits got on NemoVideo's own site, in another tab: every free account of this test now has 1000. */
+const topUp = async () => {
+  const { tokens } = (await emulator("tokens")) as { tokens: { userId: string }[] };
+  for (const { userId } of tokens) await emulator("users/credits", { userId, available: 1000 });
+};
 const library = (page: Page) =>
   page.evaluate(async () => {
     const headers = { Authorization: `Bearer ${localStorage.getItem("promptreel:visitorKey")}` };
@@ -23,8 +28,8 @@ for (const width of [1280, 390]) {
       // The choices go back to "any" once sent.
       await expect(page.getByLabel("Shape").inputValue()).resolves.toBe("");
       await page.locator(".line.video video.player").waitFor({ timeout: 30_000 });
-      const { tokens } = (await emulator("tokens")) as { tokens: { userId: string }[] };
-      for (const { userId } of tokens) await emulator("users/credits", { userId, available: 1000 });
+      await topUp();
+      await comeBack(page);
       // The cost, measured: what this visitor's first video took (100 credits on the emulator, as on NemoVideo).
       await page.getByText("2 new videos: about 200 credits, as your last one took 100.").waitFor();
       const requests = (await emulator("requests")) as { requests: { path: string }[] };
@@ -46,5 +51,31 @@ for (const width of [1280, 390]) {
       await expect(page.locator(".video-card").count()).resolves.toBe(3);
       await page.context().close();
     }, 120_000);
+
+    it("with too few credits for two more, says so and where to get more, and asks for nothing; credits got elsewhere count on coming back", async () => {
+      const page = await open("/", { viewport: { width, height: 844 } });
+      await box(page).fill("a fox running through a snowy forest");
+      await box(page).press("Enter");
+      await page.locator(".line.video video.player").waitFor({ timeout: 30_000 });
+      // NemoVideo's 100 free credits went on the first video: two more can't be paid for, and the card says so.
+      await page.getByText("0 credits", { exact: true }).waitFor();
+      const more = page.getByRole("button", { name: "Two more like this" });
+      await page.getByText("Not enough credits for 2 new videos: you have 0.").waitFor();
+      await expect(more.isDisabled()).resolves.toBe(true);
+      await expect(page.getByText(/about 200 credits/).count()).resolves.toBe(0);
+      const register = page.locator(".reel").getByRole("link", { name: "Register with NemoVideo" });
+      await expect(register.getAttribute("href")).resolves.toMatch(/^https:\/\/nemovideo\.com\/register/);
+      await expectAccessible(page, "too few credits for more");
+      await snap(page, `variations-short-${width}`);
+
+      await topUp();
+      await comeBack(page);
+      await page.getByText("1000 credits", { exact: true }).waitFor();
+      await page.getByText("2 new videos: about 200 credits, as your last one took 100.").waitFor();
+      await expect(more.isEnabled()).resolves.toBe(true);
+      const asked = ((await emulator("requests")) as { requests: { path: string }[] }).requests.filter((request) => request.path === "/run_sse");
+      expect(asked, "one chat turn, and no generation asked for").toHaveLength(1);
+      await page.context().close();
+    }, 90_000);
   });
 }

@@ -25,19 +25,20 @@ export function Chat({ onSuggestion, onNewVideo }: ChatProps) {
   const making = use(() => store.making.value);
   const busy = use(() => Boolean(store.turn.value));
   const offer = use(() => store.offer.value);
-  const canExport = use(() => store.session.value?.exportReady ?? false);
+  const session = use(() => store.session.value);
   const end = useRef<HTMLDivElement>(null);
   const last = lines.at(-1);
   // Only once there is something to follow: an empty conversation (a widget's panel just opened) stays at the top.
   useEffect(() => void (lines.length && end.current?.scrollIntoView?.({ block: "end" })), [lines.length, last?.text, making, offer]);
-  const suggestions = canExport ? [...t.suggestions, t.exportSuggestion] : t.suggestions;
+  const suggestions = session?.exportReady ? [...t.suggestions, t.exportSuggestion] : t.suggestions;
 
   return (
     <section class="chat" aria-labelledby="chat-title">
       <h2 id="chat-title" class="visually-hidden">
         {t.conversation}
       </h2>
-      {lines.length === 0 && (
+      {/* Once the conversation is known to be empty: a returning visitor's history never comes after suggestions. */}
+      {lines.length === 0 && session && (
         <div class="empty">
           <p>{t.emptyHint}</p>
           <h3 id="try-title">{t.trySaying}</h3>

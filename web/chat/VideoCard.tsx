@@ -1,12 +1,15 @@
 import { t } from "../i18n";
 import { Share } from "../library/Share";
-import { shareVideo, stopSharing } from "../library/videos";
+import { shapeOf, shareVideo, stopSharing } from "../library/videos";
 import { recall } from "../saved";
 import { store, use, videoOf } from "../state";
 import { clock, timeLeft, usualMinutes, useNow } from "../time";
 import { cancelExport, startExport } from "./exports";
 import { Making } from "./Making";
 import { makeVariations, VARIATIONS } from "./variations";
+
+/** Where more credits come from: NemoVideo's registration, as the API's no-credits refusals say (worker/nemo/errors.ts). */
+const REGISTER = "https://nemovideo.com/register";
 
 const STATUS_WORDS = {
   pending: () => t.exporting,
@@ -70,8 +73,11 @@ export function VariationCard({ generationId }: { generationId: string }) {
 }
 
 function Finished({ video, busy, claimUrl }: { video: NonNullable<ReturnType<typeof videoOf>>; busy: boolean; claimUrl?: string }) {
+  const credits = use(() => store.credits.value);
   // Read again when the credits change: the cost of the last video is measured as they do.
-  const cost = use(() => (store.credits.value, Number(recall("videoCost")) || undefined));
+  const cost = Number(recall("videoCost")) || undefined;
+  // Never offered to a balance that can't pay for it: what it would cost, or at least a credit a video.
+  const short = credits !== undefined && credits < VARIATIONS * (cost ?? 1);
   return (
     <div class="reel">
       <p class="reel-title" role="status">
@@ -79,6 +85,7 @@ function Finished({ video, busy, claimUrl }: { video: NonNullable<ReturnType<typ
       </p>
       <video
         class="player"
+        style={shapeOf(video)}
         controls
         preload="metadata"
         src={video.url}
@@ -89,7 +96,7 @@ function Finished({ video, busy, claimUrl }: { video: NonNullable<ReturnType<typ
         <a class="button primary" href={video.downloadUrl} download>
           {t.download}
         </a>
-        <button type="button" disabled={busy} aria-describedby={`cost-${video.videoId}`} onClick={() => void makeVariations()}>
+        <button type="button" disabled={busy || short} aria-describedby={`cost-${video.videoId}`} onClick={() => void makeVariations()}>
           {t.variations}
         </button>
         {claimUrl && (
@@ -98,10 +105,16 @@ function Finished({ video, busy, claimUrl }: { video: NonNullable<ReturnType<typ
           </a>
         )}
       </div>
-      <p class="muted" id={`cost-${video.videoId}`}>
-        {t.variationsCost(VARIATIONS, cost)}
-      </p>
       <Share videoId={video.videoId} shareUrl={video.shareUrl} onShare={() => shareVideo(video.videoId)} onStop={() => stopSharing(video.videoId)} />
+      {/* Under the row of actions, so that Share stays on it. */}
+      <p class="muted" id={`cost-${video.videoId}`}>
+        {short ? t.cantAfford(VARIATIONS, credits) : t.variationsCost(VARIATIONS, cost)}
+        {short && (
+          <a class="way-out" href={REGISTER} target="_blank" rel="noopener noreferrer">
+            {t.register}
+          </a>
+        )}
+      </p>
     </div>
   );
 }

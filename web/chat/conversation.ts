@@ -18,6 +18,8 @@ const LOOK_AGAIN_MS = [3000, 10_000, 30_000, 60_000];
 /** The running turn: the message as sent and in the person's own words, whether it failed, and its reply line. */
 let turn: { sent: string; words: string; failed: boolean; reply?: number; credits?: number } | undefined;
 let lastEvent: string | undefined;
+/** The history of the conversation being opened, on its way. */
+let opened: Promise<unknown> | undefined;
 
 /** The session's timeline and media, read again into the store. */
 export async function refreshSession(): Promise<void> {
@@ -149,7 +151,10 @@ async function follow(sessionId: string, first: Response | undefined): Promise<v
 /** Sends a message to the assistant and streams the reply; `words` is what the person typed, before any choices. */
 export async function send(text: string, words = text): Promise<void> {
   const sessionId = store.sessionId.value;
-  if (!sessionId || store.turn.value) return;
+  // After the conversation's history: sent before it came, the message would show twice (the history has it too)
+  // and its turn would be followed twice (the history says it runs).
+  await opened;
+  if (!sessionId || store.sessionId.value !== sessionId || store.turn.value) return void (store.text.value ||= words);
   batch(() => {
     // Only the newest failure offers Retry.
     store.lines.value = store.lines.value.map((line) => (line.retry ? { ...line, retry: undefined } : line));
@@ -188,19 +193,25 @@ export async function openConversation(sessionId: string): Promise<void> {
     store.generations.value = {};
   });
   remember("session", sessionId);
-  void refreshSession().catch(() => {});
-  const [{ messages, running, runningSince }, videos, variations] = await Promise.all([
+  const loading = Promise.all([
     ok(api.sessions[":id"].messages.$get({ param: { id: sessionId } })),
     loadExports(sessionId),
     loadVariations(sessionId),
+    ok(api.sessions[":id"].$get({ param: { id: sessionId } })),
   ]);
-  if (store.sessionId.value !== sessionId) return;
+  const mine = (opened = loading.catch(() => {}));
+  const [{ messages, running, runningSince }, videos, variations, session] = await loading;
+  // Another conversation was opened meanwhile (or this one again): the history shown is the last one asked for.
+  if (opened !== mine) return;
   // A stopped reply says so after a reload too: after the turn's last message.
   const history = messages.flatMap((message, index) =>
     message.stopped && !messages[index + 1]?.stopped ? [message, { role: "notice" as const, text: t.cancelled, at: message.at }] : [message],
   );
-  // Before what the page already said (a file refused while the history was on its way), never instead of it.
-  store.lines.value = [...numbered(placeVideos(history, [...videos, ...variations])), ...store.lines.value];
+  batch(() => {
+    store.session.value = session;
+    // Before what the page already said (a file refused while the history was on its way), never instead of it.
+    store.lines.value = [...numbered(placeVideos(history, [...videos, ...variations])), ...store.lines.value];
+  });
   if (!running) return;
   // The history has no reply for the running turn yet: the turn is replayed from its start, its timer from then.
   store.turn.value = { since: runningSince ?? Date.now(), status: t.resuming };

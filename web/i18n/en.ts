@@ -21,7 +21,7 @@ export const en = {
   send: "Send",
   working: "Working…",
   stillWorking: "Still working…",
-  interrupted: "The connection to NemoVideo dropped before the reply finished. Your timeline is as shown on the right.",
+  interrupted: "The connection to NemoVideo dropped before the reply finished. The timeline shows where it got to.",
   timedOut: "This took too long and was stopped. Try a shorter or simpler request.",
   resuming: "Picking up where you left off…",
   // Timeline
@@ -133,6 +133,7 @@ export const en = {
   sampleClip: "Sample clip",
   variationFailed: "This one couldn't be made.",
   variationsCost: (n: number, cost?: number) => `${n} new videos: ${cost ? `about ${n * cost} credits, as your last one took ${cost}` : "credits as for new ones"}.`,
+  cantAfford: (n: number, have: number) => `Not enough credits for ${n} new videos: you have ${have}.`,
   videoReady: "Your video is ready",
   charactersLeft: (n: number) => `${n} characters left`,
   tooLong: (length: number, max: number) => `Too long to send: ${length} of ${max} characters.`,

@@ -1,5 +1,4 @@
-import { en, type Messages } from "./en";
-import { zh } from "./zh";
+import type { Messages } from "./en";
 
 export type Language = "en" | "zh";
 
@@ -11,8 +10,13 @@ export function pickLanguage(search: string, browserLanguages: readonly string[]
 
 export const language: Language = pickLanguage(location.search, navigator.languages ?? [navigator.language]);
 
-/** The page's words in its language. */
-export const t: Messages = language === "zh" ? zh : en;
+/** The page's words in its language, once `loadWords` has brought them. */
+export let t: Messages;
+
+/** Brings the page's words in its language, and only those: the other language's are never fetched. */
+export async function loadWords(): Promise<void> {
+  t = language === "zh" ? (await import("./zh")).zh : (await import("./en")).en;
+}
 
 /** The language tag for `<html lang>` and for new sessions. */
 export const languageTag = language === "zh" ? "zh-CN" : "en";

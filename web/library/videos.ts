@@ -4,6 +4,13 @@ import { makePosters } from "./poster";
 
 export type { Video };
 
+/**
+ * A player's shape, from the API's width and height (styles.css sizes it by `--ratio`): never from what the
+ * browser knows of the clip or its poster, which is nothing while they load (a box of 0x0) and the wrong shape
+ * when a poster fails (300x150).
+ */
+export const shapeOf = (video: Video) => ({ "--ratio": video.width / video.height });
+
 /** Reads every finished video (newest first) into the store; then gives those without a poster one. */
 export async function loadLibrary(): Promise<Video[]> {
   const { videos } = await ok(api.videos.$get());

@@ -12,9 +12,9 @@ export const ONE_REQUEST_MAX_BYTES = 32 * 1024 * 1024;
 /** What NemoVideo made of the files sent (the upload route's answer). */
 type Uploaded = InferResponseType<(typeof api.sessions)[":id"]["uploads"]["$post"], 200>;
 
-/** Why a file can't go up (format, then size), or undefined when it can. */
+/** Why a file can't go up (format, then size), or undefined when it can; the formats are said with it (words.ts). */
 export function refusal(file: { name: string; size: number }): ApiError | undefined {
-  if (!mediaKindOf(file.name)) return new ApiError("unsupported_format", `${t.badFormat(file.name)} ${t.formats}`);
+  if (!mediaKindOf(file.name)) return new ApiError("unsupported_format", t.badFormat(file.name));
   if (file.size > MAX_BYTES) return new ApiError("file_too_large", t.tooLarge(file.name));
   return undefined;
 }
@@ -70,7 +70,7 @@ export async function uploadFile(sessionId: string, file: File, onProgress: (fra
 /** Media by link: NemoVideo fetches it. */
 export async function uploadUrls(sessionId: string, urls: string[]) {
   const bad = urls.find((url) => !mediaKindOf(new URL(url).pathname));
-  if (bad) throw new ApiError("unsupported_format", `${t.badFormat(bad)} ${t.formats}`);
+  if (bad) throw new ApiError("unsupported_format", t.badFormat(bad));
   // The route declares its bodies as plain OpenAPI (so large ones stream): the JSON form goes in `init`.
   const options = { headers: { "Content-Type": "application/json" }, init: { body: JSON.stringify({ urls }) } };
   return (await ok(api.sessions[":id"].uploads.$post({ param: { id: sessionId } }, options))).files;
