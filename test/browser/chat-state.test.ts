@@ -91,8 +91,10 @@ for (const width of [1280, 390]) {
     it("a video finished while the tab is hidden says so in the tab's title, back when seen", async () => {
       await emulator("config", { timeScale: 0.02 });
       const page = await open("/", { viewport: { width, height: 844 } });
-      const title = await page.title();
       await box(page).fill(FOX);
+      // The page's own title, in its language, once the page is there.
+      const title = await page.title();
+      expect(title).toMatch(/^PromptReel: /);
       await box(page).press("Enter");
       await page.locator(".reel.making").waitFor();
       await page.evaluate(() => {
