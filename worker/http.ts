@@ -2,18 +2,18 @@ import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
+import { isForgotten } from "./account/cache";
+import { forgotten } from "./account/refusals";
+import { Caller } from "./caller";
 import type { Bindings, Config } from "./config";
 import { AppError } from "./errors";
 import { networkOf } from "./network";
 import { checkLink, type LinkKind, readKey, secretOf, withDownload } from "./signing";
-import { VisitorContext } from "./visitor/context";
-import { forgotten } from "./visitors/account";
-import { isForgotten } from "./visitors/cache";
 
 /** What every route of the API sees: the bindings, the configuration, and (behind a key) the visitor. */
 export interface AppEnv {
   Bindings: Bindings;
-  Variables: { config: Config; visitor: VisitorContext };
+  Variables: { config: Config; visitor: Caller };
 }
 
 /** The body of every error answer. */
@@ -63,14 +63,14 @@ const NO_KEY =
  * The visitor that the request's `Authorization: Bearer <visitor key>` names, with the client network it counts
  * to, or a 401 AppError (`refusal` says what to do) for no key, a bad or expired key, or a forgotten visitor.
  */
-export async function authenticate(c: Context<AppEnv>, refusal = NO_KEY): Promise<VisitorContext> {
+export async function authenticate(c: Context<AppEnv>, refusal = NO_KEY): Promise<Caller> {
   const match = /^Bearer\s+(\S+)$/i.exec(c.req.header("Authorization") ?? "");
   const holder = match ? await readKey(match[1], secretOf(c.var.config)) : undefined;
   if (!holder) throw new AppError("unauthorized", refusal);
   if (await isForgotten(c.env, holder.visitorId)) throw forgotten();
   // A key from before keys carried the network counts to the address it asks from.
   const network = holder.network ?? networkOf(c.req.header("CF-Connecting-IP"));
-  return new VisitorContext(c.env, c.var.config, holder.visitorId, network);
+  return new Caller(c.env, c.var.config, holder.visitorId, network);
 }
 
 /** Requires `Authorization: Bearer <visitor key>` and puts the visitor's context on the request. */
@@ -122,6 +122,6 @@ export const keyOrSignature = (kind: LinkKind) =>
     const id = c.req.param("id") ?? "";
     if (!v || !exp || !sig || !(await checkLink(kind, id, v, Number(exp), sig, secretOf(c.var.config))))
       throw new AppError("unauthorized", "This link is not valid or has expired. Open the video again for a fresh link.");
-    c.set("visitor", new VisitorContext(c.env, c.var.config, v));
+    c.set("visitor", new Caller(c.env, c.var.config, v));
     await next();
   });

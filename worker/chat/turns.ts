@@ -5,10 +5,11 @@ import { upstreamEvents } from "../nemo/events";
 import type { Held, Reservation } from "../reservations";
 import type { Scope } from "../scope";
 import type { SessionRecord, SessionView } from "../sessions/schema";
+import { recovering } from "../sessions/lost";
 import { readSession, type Sessions } from "../sessions/sessions";
 import { describeChanges } from "../sessions/timeline";
 import { replayed, type StreamEvent } from "../sse";
-import type { Account } from "../visitors/account";
+import type { Account } from "../account/account";
 import { Journal } from "./journal";
 import { dailyMessagesSent, interruptedByRestart, replyBeingWritten, tooFast } from "./refusals";
 import { errorEvent, relayTurn } from "./relay";
@@ -214,11 +215,14 @@ export class Turns {
     let reason: DoneReason = "error";
     try {
       const before = readSession(nemo, session).catch(() => undefined);
-      const upstream = await nemo.runTurn(session.upstreamId, turn.message).catch(async (error) => {
-        if (error instanceof AppError && error.code === "session_lost")
-          await this.sessions.replace(visitorId, session.id, session.upstreamId);
-        throw error;
-      });
+      const upstream = await recovering(
+        session,
+        (current) => {
+          session = current;
+          return nemo.runTurn(current.upstreamId, turn.message);
+        },
+        (stale) => this.sessions.replace(visitorId, stale.id, stale.upstreamId),
+      );
       // Cancel stops reading NemoVideo's stream; what the relay says of the cut is not the person's news.
       const stop = new AbortController();
       this.stops.set(turn.id, stop);

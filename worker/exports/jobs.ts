@@ -9,7 +9,7 @@ import type { Sessions } from "../sessions/sessions";
 import { isExportReady } from "../sessions/timeline";
 import { secretOf, withDownload } from "../signing";
 import { replayed, type StreamEvent } from "../sse";
-import type { Account } from "../visitors/account";
+import type { Account } from "../account/account";
 import { fileKey, KeptFiles, keepFile } from "./file";
 import { EXPORT_CAP_MS, MAX_POLL_FAILURES, nextPollIn, POLL, retryIn } from "./poll";
 import { gone, tookTooLong, tooManyExports } from "./refusals";

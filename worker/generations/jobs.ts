@@ -9,7 +9,7 @@ import type { Sessions } from "../sessions/sessions";
 import { isExportReady } from "../sessions/timeline";
 import { secretOf, withDownload } from "../signing";
 import { replayed, type StreamEvent } from "../sse";
-import type { Account } from "../visitors/account";
+import type { Account } from "../account/account";
 import { promptWithChoices } from "./choices";
 import { toRecord } from "./record";
 import { FAILURES, noProject, stillBusy, tooMany } from "./refusals";

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { settle } from "../errors";
 import { createRouter, errorResponse, security, unauthorized } from "../http";
 import { NewSession, SessionDetail, SessionParams, SessionSummary } from "./schema";
+import { onSession } from "./access";
 import { readSession } from "./sessions";
 
 const notFound = errorResponse("No such session for this visitor.");
@@ -83,12 +84,12 @@ export const sessions = createRouter()
   .openapi(read, async (c) => {
     const { id } = c.req.valid("param");
     const visitor = c.var.visitor;
-    const view = await visitor.withSession(id, (record) => readSession(visitor.nemo, record));
+    const view = await onSession(visitor, id, (record) => readSession(visitor.nemo, record));
     return c.json({ sessionId: id, ...view }, 200);
   })
   .openapi(claim, async (c) => {
     const { id } = c.req.valid("param");
     const visitor = c.var.visitor;
-    const url = await visitor.withSession(id, (record) => visitor.nemo.claimLink(record.taskId, record.upstreamId));
+    const url = await onSession(visitor, id, (record) => visitor.nemo.claimLink(record.taskId, record.upstreamId));
     return c.json({ url }, 200);
   });

@@ -3,8 +3,9 @@ import { ANONYMOUS_TOKEN_LIFE_MS } from "../nemo/anonymous";
 import type { NemoClient } from "../nemo/client";
 import type { Held } from "../reservations";
 import type { Scope } from "../scope";
-import type { Account } from "../visitors/account";
+import type { Account } from "../account/account";
 import { cacheSession, uncacheSession } from "./cache";
+import type { Replacement } from "./lost";
 import type { SessionRecord, SessionView } from "./schema";
 import { SessionTable } from "./table";
 import { isExportReady, summarize } from "./timeline";
@@ -77,7 +78,7 @@ export class Sessions {
    * `staleUpstreamId` is no longer the one on file (a copy in KV lagged behind), nothing new is created and
    * `replaced` is false: the caller may simply use the current record.
    */
-  async replace(visitorId: string, id: string, staleUpstreamId: string) {
+  async replace(visitorId: string, id: string, staleUpstreamId: string): Promise<Replacement> {
     const current = this.table.find(id);
     if (!current || current.upstreamId !== staleUpstreamId) return { record: current, replaced: false };
     const upstream = await this.account.client(visitorId).createSession(current.language);

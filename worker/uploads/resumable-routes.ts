@@ -3,8 +3,9 @@ import type { Bindings } from "../config";
 import { AppError, notFound, settle } from "../errors";
 import { createRouter, errorResponse, security, unauthorized } from "../http";
 import { mediaKindOf } from "../nemo/formats";
+import type { Caller } from "../caller";
+import { onSession, sessionOf } from "../sessions/access";
 import { SessionParams } from "../sessions/schema";
-import type { VisitorContext } from "../visitor/context";
 import { tooLarge, unsupported } from "./refusals";
 import { NewUpload, partCount, partLength, UploadAnswer, type UploadRecord, UploadStatus } from "./schema";
 
@@ -95,7 +96,7 @@ const cancel = createRoute({
 
 type StoredUpload = UploadRecord & { parts: { partNumber: number; etag: string }[] };
 
-async function findUpload(visitor: VisitorContext, uploadId: string): Promise<StoredUpload> {
+async function findUpload(visitor: Caller, uploadId: string): Promise<StoredUpload> {
   const upload = await visitor.stub.upload(uploadId);
   if (!upload) throw notFound("That upload");
   return upload;
@@ -124,7 +125,7 @@ export const resumableUploads = createRouter()
     const { name, size } = c.req.valid("json");
     const visitor = c.var.visitor;
     const { MAX_UPLOAD_BYTES } = c.var.config;
-    await visitor.session(id);
+    await sessionOf(visitor, id);
     if (!mediaKindOf(name)) throw unsupported(name);
     if (size > MAX_UPLOAD_BYTES) throw tooLarge(MAX_UPLOAD_BYTES);
     const upload = settle(await visitor.stub.startUpload(visitor.visitorId, id, { name, size }));
@@ -166,7 +167,7 @@ export const resumableUploads = createRouter()
     if (!(await c.env.UPLOADS.head(upload.r2Key)))
       await c.env.UPLOADS.resumeMultipartUpload(upload.r2Key, upload.r2UploadId).complete(upload.parts);
     const file = { name: upload.name, size: upload.size, open: () => openStored(c.env, upload) };
-    const files = await visitor.withSession(upload.sessionId, (record) => visitor.nemo.uploadStoredFile(record.upstreamId, file));
+    const files = await onSession(visitor, upload.sessionId, (record) => visitor.nemo.uploadStoredFile(record.upstreamId, file));
     await c.env.UPLOADS.delete(upload.r2Key);
     await visitor.stub.removeUpload(uploadId);
     return c.json({ files }, 200);

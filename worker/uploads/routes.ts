@@ -3,10 +3,11 @@ import { AppError, settle } from "../errors";
 import { createRouter, errorResponse, security, unauthorized } from "../http";
 import { checkOutbound } from "../outbound";
 import { FORMATS_SENTENCE, mediaKindOf } from "../nemo/formats";
+import type { Caller } from "../caller";
+import { onSession, sessionOf } from "../sessions/access";
 import { SessionParams } from "../sessions/schema";
 import { inspectMultipart } from "./multipart";
 import { tooLarge, unsupported } from "./refusals";
-import type { VisitorContext } from "../visitor/context";
 import { UploadAnswer } from "./schema";
 
 /** Room for the multipart headers around the file itself. */
@@ -62,7 +63,7 @@ const upload = createRoute({
  * the body is read, renewed while it runs, and given back however it ends (a Worker cut off midway can't give it
  * back: then it lapses by itself).
  */
-async function onItsWay<T>(visitor: VisitorContext, sessionId: string, bytes: number, work: () => Promise<T>): Promise<T> {
+async function onItsWay<T>(visitor: Caller, sessionId: string, bytes: number, work: () => Promise<T>): Promise<T> {
   const { reservationId, lifeMs } = settle(await visitor.stub.startDirectUpload(sessionId, bytes));
   const renewal = setInterval(() => void visitor.stub.keepDirectUpload(reservationId).catch(() => {}), lifeMs / 2);
   try {
@@ -81,7 +82,7 @@ export const uploads = createRouter().openapi(
     const visitor = c.var.visitor;
     const maxBytes = c.var.config.MAX_UPLOAD_BYTES;
     const contentType = c.req.header("Content-Type") ?? "";
-    const record = await visitor.session(id);
+    const record = await sessionOf(visitor, id);
 
     let uploaded;
     if (contentType.toLowerCase().startsWith("application/json")) {
@@ -92,7 +93,7 @@ export const uploads = createRouter().openapi(
       const unsupportedUrl = parsed.data.urls.find((url) => !mediaKindOf(new URL(url).pathname));
       if (unsupportedUrl) throw unsupported(unsupportedUrl);
       uploaded = await onItsWay(visitor, id, 0, () =>
-        visitor.withSession(record, (current) => visitor.nemo.uploadUrls(current.upstreamId, parsed.data.urls)),
+        onSession(visitor, record, (current) => visitor.nemo.uploadUrls(current.upstreamId, parsed.data.urls)),
       );
     } else if (contentType.toLowerCase().startsWith("multipart/form-data")) {
       const length = Number(c.req.header("Content-Length"));
@@ -104,7 +105,7 @@ export const uploads = createRouter().openapi(
       uploaded = await onItsWay(visitor, id, length, async () => {
         const inspected = await inspectMultipart(body, contentType, maxBytes, c.var.config.UPLOAD_STALL_MS);
         try {
-          return await visitor.withSession(record, (current) =>
+          return await onSession(visitor, record, (current) =>
             visitor.nemo.uploadFiles(current.upstreamId, { body: inspected.body, contentType, length }),
           );
         } catch (error) {

@@ -15,7 +15,7 @@ import { Live } from "../sse";
 import type { UploadedPart } from "../uploads/schema";
 import { Uploads } from "../uploads/uploads";
 import { Library } from "../videos/library";
-import { Account } from "../visitors/account";
+import { Account } from "../account/account";
 
 const SWEEP_EVERY_MS = 6 * 3600_000;
 
