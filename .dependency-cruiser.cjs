@@ -10,7 +10,7 @@
  *   → upstream.ts → nemo/ (the one door to NemoVideo) → the base (config, errors, sse, signing, schedule, …).
  */
 const FEATURES = "(visitors|sessions|chat|uploads|exports|generations|videos|credits|pages|docs|mcp)";
-const ROUTES = "^worker/[a-z]+/(resumable-|share-)?routes\\.ts$";
+const ROUTES = "^worker/[a-z]+/(share-)?routes\\.ts$";
 const BASE = "^worker/(config|errors|sse|signing|schedule|reservations|allowance|scope|ids|kv|language|network|outbound)\\.ts$";
 const REQUEST_SIDE = "^worker/(caller\\.ts$|account/|budget/)";
 const ABOVE_LOGIC = `^worker/(visitor/|http\\.ts$|app\\.ts$|index\\.ts$)|${ROUTES}`;

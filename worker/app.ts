@@ -13,7 +13,6 @@ import { type AppEnv, createRouter, limitBodies, requireVisitor, sendError } fro
 import { mcp } from "./mcp/routes";
 import { framedByPolicy, htmlPolicy, pages } from "./pages/routes";
 import { sessions } from "./sessions/routes";
-import { resumableUploads } from "./uploads/resumable-routes";
 import { uploads } from "./uploads/routes";
 import { videoPosters, videos } from "./videos/routes";
 import { shares } from "./videos/share-routes";
@@ -72,7 +71,6 @@ export const routes = api
   .route("/", sessions)
   .route("/", chat)
   .route("/", uploads)
-  .route("/", resumableUploads)
   .route("/", exports)
   .route("/", generations)
   .route("/", videos);

@@ -29,7 +29,7 @@ export class Caller {
     // KV's copy of the token first; the Object, which serialises renewals, is the truth.
     this.nemo = visitorNemo(env, config, {
       kept: () => cachedToken(env, visitorId),
-      ask: async (stale) => settle(await this.stub.credentials(visitorId, stale, network)),
+      ask: async (stale) => settle(await this.stub.accountCredentials(visitorId, stale, network)),
     });
   }
 }

@@ -84,19 +84,19 @@ export const chat = createRouter()
     const { id } = c.req.valid("param");
     const { text } = c.req.valid("json");
     const { visitorId, stub, network } = c.var.visitor;
-    return sseResponse(settle(await stub.startTurn(visitorId, id, text, network))) as never;
+    return sseResponse(settle(await stub.turnStart(visitorId, id, text, network))) as never;
   })
   .openapi(resume, async (c) => {
     const { id } = c.req.valid("param");
     const after = lastEventId(c.req.valid("header")["last-event-id"], c.req.valid("query").after);
-    const stream = settle(await c.var.visitor.stub.followTurn(id, after));
+    const stream = settle(await c.var.visitor.stub.turnFollow(id, after));
     return (stream ? sseResponse(stream) : c.body(null, 204)) as never;
   })
   .openapi(cancel, async (c) => {
-    const stopped = settle(await c.var.visitor.stub.cancelTurn(c.req.valid("param").id));
+    const stopped = settle(await c.var.visitor.stub.turnCancel(c.req.valid("param").id));
     return c.body(null, stopped ? 202 : 204);
   })
   .openapi(conversation, async (c) => {
     const { id } = c.req.valid("param");
-    return c.json(settle(await c.var.visitor.stub.history(id)), 200);
+    return c.json(settle(await c.var.visitor.stub.conversationRead(id)), 200);
   });

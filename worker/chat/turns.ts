@@ -1,5 +1,5 @@
 import { DailyAllowance, today, tomorrow } from "../allowance";
-import { AppError, notFound, toAppError } from "../errors";
+import { AppError, toAppError } from "../errors";
 import { languageOf } from "../language";
 import { upstreamEvents } from "../nemo/events";
 import type { Held, Reservation } from "../reservations";
@@ -63,8 +63,7 @@ export class Turns {
    * day's allowance. Answers the turn's stream.
    */
   async begin(visitorId: string, sessionId: string, message: string): Promise<ReadableStream<Uint8Array>> {
-    const session = this.sessions.find(sessionId);
-    if (!session) throw notFound("That session");
+    const session = this.sessions.read(sessionId);
     const reservation = this.reserve(sessionId, { paced: true });
     try {
       await this.allow();
@@ -141,7 +140,7 @@ export class Turns {
    * seen to its end).
    */
   follow(sessionId: string, after = 0): ReadableStream<Uint8Array> | undefined {
-    if (!this.sessions.find(sessionId)) throw notFound("That session");
+    this.sessions.read(sessionId);
     const turn = this.table.latestIn(sessionId);
     if (!turn) return undefined;
     const replay = this.journal.after(turn.id, after);
@@ -151,7 +150,7 @@ export class Turns {
 
   /** The conversation so far in a session: each message and the reply written to it. */
   history(sessionId: string): { messages: HistoryMessage[]; running: boolean; runningSince?: number } {
-    if (!this.sessions.find(sessionId)) throw notFound("That session");
+    this.sessions.read(sessionId);
     const turns = this.table.allIn(sessionId);
     const messages: HistoryMessage[] = [];
     for (const turn of turns) {
@@ -255,7 +254,7 @@ export class Turns {
    * (`cancelled`), and the timeline as it then stands. False when no reply is being written here.
    */
   cancel(sessionId: string): boolean {
-    if (!this.sessions.find(sessionId)) throw notFound("That session");
+    this.sessions.read(sessionId);
     const turn = this.table.runningIn(sessionId);
     const stop = turn && this.stops.get(turn.id);
     if (!stop) return false;

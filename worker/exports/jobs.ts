@@ -54,8 +54,7 @@ export class Exports {
    * click on Export never starts a second render.
    */
   async start(visitorId: string, sessionId: string, output: Output): Promise<ExportRecord> {
-    const session = this.sessions.find(sessionId);
-    if (!session) throw notFound("That session");
+    const session = this.sessions.read(sessionId);
     const running = this.table.runningIn(sessionId);
     if (running) return toRecord(running);
     let starting = this.starting.get(sessionId);
@@ -78,6 +77,13 @@ export class Exports {
     return row && toRecord(row);
   }
 
+  /** The export, or 404. */
+  read(id: string): ExportRecord {
+    const record = this.find(id);
+    if (!record) throw notFound("That export");
+    return record;
+  }
+
   /** The exports of the visitor's sessions, newest first. */
   list(): ExportRecord[] {
     const sessions = this.sessions.known();
@@ -85,9 +91,9 @@ export class Exports {
   }
 
   /** A stream of `status` events: the export now, then each change, closed after a final status. */
-  async follow(id: string): Promise<ReadableStream<Uint8Array> | undefined> {
+  async follow(id: string): Promise<ReadableStream<Uint8Array>> {
     const row = this.table.find(id);
-    if (!row) return undefined;
+    if (!row) throw notFound("That export");
     const now: StreamEvent = { event: "status", data: await this.view(row) };
     // Read again after the await: the export may have moved on meanwhile.
     const current = this.table.find(id)!;

@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { AppError, notFound, settle } from "../errors";
+import { settle } from "../errors";
 import { createRouter, errorResponse, keyOrSignature, security, SignedQuery, signedView, unauthorized } from "../http";
 import { SessionParams } from "../sessions/schema";
 import { sseResponse } from "../sse";
-import { attachmentNamed, fileGone, serveFile } from "./file";
+import { downloadAnswer } from "./download";
 import { Export, ExportParams, ExportRequest } from "./schema";
 
 const noSuchExport = errorResponse("No such export for this visitor.");
@@ -112,35 +112,9 @@ const download = createRoute({
 });
 
 /** The download route: mounted before `requireVisitor` covers `/exports/*`. */
-export const exportDownloads = createRouter().openapi(
-  download,
-  async (c) => {
-    // Checked by the route's validator; typed loosely because a route middleware hides the validated types.
-    const id = c.req.param("id") as string;
-    const visitor = c.var.visitor;
-    const file = await visitor.stub.exportFile(id);
-    if (!file) {
-      const record = await visitor.stub.exportJob(id);
-      if (!record) throw notFound("That export");
-      throw new AppError("export_not_ready", "This export has not finished yet: follow its progress, then download it.");
-    }
-    if (file.deleted) throw fileGone();
-    const named = c.req.query("inline") ? undefined : attachmentNamed(file.title ?? `promptreel-${id}`);
-    const kept = file.fileKey && (await serveFile(c.env.VIDEOS, file.fileKey, c.req.raw, named));
-    if (kept) return kept as never;
-    // Finished before videos were kept (or NemoVideo gave no length): its own link, whole (RFC 9110 lets a server
-    // ignore Range, and a header is never passed on as it came).
-    const upstream = await visitor.nemo.renderFile(file.renderId, file.url);
-    const headers = new Headers({
-      "Content-Type": "video/mp4",
-      ...(named ? { "Content-Disposition": named } : {}),
-      "Accept-Ranges": "none",
-      "Cache-Control": "private, max-age=3600",
-    });
-    const length = upstream.headers.get("Content-Length");
-    if (length) headers.set("Content-Length", length);
-    return new Response(upstream.body, { status: 200, headers }) as never;
-  },
+export const exportDownloads = createRouter().openapi(download, async (c) =>
+  // Checked by the route's validator; typed loosely because a route middleware hides the validated types.
+  downloadAnswer(c.var.visitor, c.req.param("id") as string, c.req.raw, Boolean(c.req.query("inline"))) as never,
 );
 
 export const exports = createRouter()
@@ -148,24 +122,19 @@ export const exports = createRouter()
     const { id } = c.req.valid("param");
     const output = ExportRequest.parse(c.req.valid("json") ?? {});
     const visitor = c.var.visitor;
-    const record = settle(await visitor.stub.startExport(visitor.visitorId, id, { ...output, origin: new URL(c.req.url).origin }));
+    const record = settle(await visitor.stub.exportStart(visitor.visitorId, id, { ...output, origin: new URL(c.req.url).origin }));
     return c.json(await signedView(c, record), 202);
   })
   .openapi(list, async (c) => {
-    const records = await c.var.visitor.stub.exportJobs();
+    const records = settle(await c.var.visitor.stub.exportList());
     return c.json({ exports: await Promise.all(records.map((record) => signedView(c, record))) }, 200);
   })
   .openapi(read, async (c) => {
-    const record = await c.var.visitor.stub.exportJob(c.req.valid("param").id);
-    if (!record) throw notFound("That export");
+    const record = settle(await c.var.visitor.stub.exportRead(c.req.valid("param").id));
     return c.json(await signedView(c, record), 200);
   })
-  .openapi(events, async (c) => {
-    const stream = await c.var.visitor.stub.followExport(c.req.valid("param").id);
-    if (!stream) throw notFound("That export");
-    return sseResponse(stream) as never;
-  })
+  .openapi(events, async (c) => sseResponse(settle(await c.var.visitor.stub.exportFollow(c.req.valid("param").id))) as never)
   .openapi(cancel, async (c) => {
-    const record = settle(await c.var.visitor.stub.cancelExport(c.req.valid("param").id));
+    const record = settle(await c.var.visitor.stub.exportCancel(c.req.valid("param").id));
     return c.json(await signedView(c, record), 200);
   });

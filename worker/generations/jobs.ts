@@ -100,9 +100,10 @@ export class Generations {
     return this.create(visitorId, origin, { ...request, language: source.language }, { sessionId: session.id, editOf: source.id });
   }
 
-  find(id: string): GenerationRecord | undefined {
+  read(id: string): GenerationRecord {
     const row = this.table.find(id);
-    return row && this.record(row);
+    if (!row) throw notFound("That generation");
+    return this.record(row);
   }
 
   list(): GenerationRecord[] {
@@ -124,9 +125,9 @@ export class Generations {
   }
 
   /** `status` events (the whole generation each time), with the turn's `activity` and `text` as they come. */
-  async follow(id: string): Promise<ReadableStream<Uint8Array> | undefined> {
+  async follow(id: string): Promise<ReadableStream<Uint8Array>> {
     const row = this.table.find(id);
-    if (!row) return undefined;
+    if (!row) throw notFound("That generation");
     const now: StreamEvent = { event: "status", data: await this.view(row) };
     if (this.table.find(id)!.status !== row.status) return this.follow(id);
     return FINAL_GENERATION_STATUSES.includes(row.status) ? replayed([now]) : this.scope.live.follow(topic(id), [now]);

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { notFound, settle } from "../errors";
+import { settle } from "../errors";
 import { type AppEnv, createRouter, errorResponse, security, signedView, unauthorized } from "../http";
 import { checkOutbound } from "../outbound";
 import { secretOf, webhookSecret } from "../signing";
@@ -128,7 +128,7 @@ export const generations = createRouter()
     const request = c.req.valid("json");
     const { visitorId, stub, network } = c.var.visitor;
     if (request.webhookUrl) checkOutbound("webhookUrl", request.webhookUrl, c.var.config.localDevelopment);
-    const record = settle(await stub.startGeneration(visitorId, new URL(c.req.url).origin, request, network));
+    const record = settle(await stub.generationStart(visitorId, new URL(c.req.url).origin, request, network));
     return c.json(await queued(c, record.generationId, request.webhookUrl), 202);
   })
   .openapi(edit, async (c) => {
@@ -136,24 +136,19 @@ export const generations = createRouter()
     const { visitorId, stub, network } = c.var.visitor;
     if (request.webhookUrl) checkOutbound("webhookUrl", request.webhookUrl, c.var.config.localDevelopment);
     const origin = new URL(c.req.url).origin;
-    const record = settle(await stub.editGeneration(visitorId, origin, c.req.valid("param").id, request, network));
+    const record = settle(await stub.generationEdit(visitorId, origin, c.req.valid("param").id, request, network));
     return c.json(await queued(c, record.generationId, request.webhookUrl), 202);
   })
   .openapi(list, async (c) => {
-    const records = await c.var.visitor.stub.generationList();
+    const records = settle(await c.var.visitor.stub.generationList());
     return c.json({ generations: await Promise.all(records.map((record) => signedView(c, record))) }, 200);
   })
   .openapi(read, async (c) => {
-    const record = await c.var.visitor.stub.generation(c.req.valid("param").id);
-    if (!record) throw notFound("That generation");
+    const record = settle(await c.var.visitor.stub.generationRead(c.req.valid("param").id));
     return c.json(await signedView(c, record), 200);
   })
-  .openapi(events, async (c) => {
-    const stream = await c.var.visitor.stub.followGeneration(c.req.valid("param").id);
-    if (!stream) throw notFound("That generation");
-    return sseResponse(stream) as never;
-  })
+  .openapi(events, async (c) => sseResponse(settle(await c.var.visitor.stub.generationFollow(c.req.valid("param").id))) as never)
   .openapi(cancel, async (c) => {
-    const record = settle(await c.var.visitor.stub.cancelGeneration(c.req.valid("param").id));
+    const record = settle(await c.var.visitor.stub.generationCancel(c.req.valid("param").id));
     return c.json(await signedView(c, record), 200);
   });

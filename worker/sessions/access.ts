@@ -14,9 +14,7 @@ export async function sessionOf(caller: Caller, id: string): Promise<SessionReco
     if (cached.visitorId !== caller.visitorId) throw notFound("That session");
     return cached;
   }
-  const record = await caller.stub.session(id);
-  if (!record) throw notFound("That session");
-  return record;
+  return settle(await caller.stub.sessionRead(id));
 }
 
 /**
@@ -25,5 +23,5 @@ export async function sessionOf(caller: Caller, id: string): Promise<SessionReco
  */
 export async function onSession<T>(caller: Caller, session: string | SessionRecord, work: (record: SessionRecord) => Promise<T>): Promise<T> {
   const record = typeof session === "string" ? await sessionOf(caller, session) : session;
-  return recovering(record, work, async (stale) => settle(await caller.stub.replaceUpstream(caller.visitorId, stale.id, stale.upstreamId)));
+  return recovering(record, work, async (stale) => settle(await caller.stub.sessionReplace(caller.visitorId, stale.id, stale.upstreamId)));
 }

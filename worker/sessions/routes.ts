@@ -71,11 +71,11 @@ export const sessions = createRouter()
   .openapi(create, async (c) => {
     const body = c.req.valid("json") ?? {};
     const visitor = c.var.visitor;
-    const record = settle(await visitor.stub.createSession(visitor.visitorId, body.language, visitor.network));
+    const record = settle(await visitor.stub.sessionCreate(visitor.visitorId, body.language, visitor.network));
     return c.json({ sessionId: record.id }, 201);
   })
   .openapi(list, async (c) => {
-    const records = await c.var.visitor.stub.sessionList();
+    const records = settle(await c.var.visitor.stub.sessionList());
     return c.json(
       { sessions: records.map((r) => ({ sessionId: r.id, language: r.language, createdAt: r.createdAt, ...(r.title ? { title: r.title } : {}) })) },
       200,

@@ -1,4 +1,4 @@
-import { AppError } from "../errors";
+import { AppError, notFound } from "../errors";
 import { ANONYMOUS_TOKEN_LIFE_MS } from "../nemo/anonymous";
 import type { NemoClient } from "../nemo/client";
 import type { Held } from "../reservations";
@@ -62,6 +62,13 @@ export class Sessions {
 
   find(id: string): SessionRecord | null {
     return this.table.find(id);
+  }
+
+  /** The living session `id`, or 404 (another visitor's answers exactly like one that never existed). */
+  read(id: string): SessionRecord {
+    const record = this.table.find(id);
+    if (!record) throw notFound("That session");
+    return record;
   }
 
   /** Whose session this is, living or not yet swept: jobs of a session act for its visitor. */

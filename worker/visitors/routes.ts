@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Bindings } from "../config";
-import { AppError } from "../errors";
+import { AppError, settle } from "../errors";
 import { createRouter, errorResponse, security, unauthorized } from "../http";
 import { networkOf, prefixOf } from "../network";
 import { issueKey, secretOf } from "../signing";
@@ -86,6 +86,6 @@ export const visitors = createRouter()
   })
   .openapi(forget, async (c) => {
     const { visitorId, stub } = c.var.visitor;
-    await stub.forget(visitorId);
+    settle(await stub.visitorForget(visitorId));
     return c.body(null, 204);
   });
