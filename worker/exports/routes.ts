@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { settle } from "../errors";
-import { createRouter, errorResponse, keyOrSignature, security, SignedQuery, signedView, unauthorized } from "../http";
+import { createRouter, errorResponse, keyOrSignature, requireVisitor, security, smallBody, SignedQuery, signedView, unauthorized } from "../http";
 import { SessionParams } from "../sessions/schema";
 import { sseResponse } from "../sse";
 import { downloadAnswer } from "./download";
@@ -16,6 +16,7 @@ const start = createRoute({
   description:
     "Submits the render and answers at once; the visitor's Durable Object follows it to the end whether or not anybody waits. While one export of the session runs, the same export is answered again: a second click never starts a second render.",
   security,
+  middleware: [smallBody, requireVisitor],
   request: { params: SessionParams, body: { content: { "application/json": { schema: ExportRequest } }, required: false } },
   responses: {
     202: { content: { "application/json": { schema: Export } }, description: "The export, running." },
@@ -32,6 +33,7 @@ const list = createRoute({
   tags: ["Exports"],
   summary: "The visitor's exports, newest first",
   security,
+  middleware: [smallBody, requireVisitor],
   responses: {
     200: { content: { "application/json": { schema: z.object({ exports: z.array(Export) }) } }, description: "The exports." },
     401: unauthorized,
@@ -44,6 +46,7 @@ const read = createRoute({
   tags: ["Exports"],
   summary: "An export: status, progress, and the MP4's address once completed",
   security,
+  middleware: [smallBody, requireVisitor],
   request: { params: ExportParams },
   responses: {
     200: { content: { "application/json": { schema: Export } }, description: "The export." },
@@ -60,6 +63,7 @@ const events = createRoute({
   description:
     "Server-sent `status` events, each carrying the whole export: the current state at once, then every change, and the stream closes after a final status (`completed`, `failed`, `cancelled`). No polling needed.",
   security,
+  middleware: [smallBody, requireVisitor],
   request: { params: ExportParams },
   responses: {
     200: {
@@ -78,6 +82,7 @@ const cancel = createRoute({
   summary: "Cancel a running export",
   description: "An export that has already ended is answered as it is.",
   security,
+  middleware: [smallBody, requireVisitor],
   request: { params: ExportParams },
   responses: {
     200: { content: { "application/json": { schema: Export } }, description: "The export, cancelled." },
@@ -94,7 +99,7 @@ const download = createRoute({
   description:
     "Served from PromptReel's own copy, with `Content-Disposition: attachment` named after the video's title (`inline=1` leaves it out, to play); `Range` gives `206 Partial Content`, so a player can seek. Authorised by the visitor key, or by the signature of the export's `downloadUrl` (so a `<video>` or a plain link can use it). A deleted video answers 404.",
   security: [{ visitorKey: [] }, {}],
-  middleware: [keyOrSignature("download")] as const,
+  middleware: [smallBody, keyOrSignature("download")],
   request: {
     params: ExportParams,
     query: SignedQuery.extend({
@@ -111,7 +116,7 @@ const download = createRoute({
   },
 });
 
-/** The download route: mounted before `requireVisitor` covers `/exports/*`. */
+/** The download route, which the signature of a `downloadUrl` opens too (a router of its own, first in the OpenAPI document). */
 export const exportDownloads = createRouter().openapi(download, async (c) =>
   // Checked by the route's validator; typed loosely because a route middleware hides the validated types.
   downloadAnswer(c.var.visitor, c.req.param("id") as string, c.req.raw, Boolean(c.req.query("inline"))) as never,

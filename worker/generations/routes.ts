@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { settle } from "../errors";
-import { type AppEnv, createRouter, errorResponse, security, signedView, unauthorized } from "../http";
+import { type AppEnv, createRouter, errorResponse, requireVisitor, security, signedView, smallBody, unauthorized } from "../http";
 import { checkOutbound } from "../outbound";
 import { secretOf, webhookSecret } from "../signing";
 import { sseResponse } from "../sse";
@@ -27,6 +27,7 @@ const start = createRoute({
   description:
     "Opens a project, sends the prompt, exports what NemoVideo made and finishes, all driven by the visitor's Durable Object whether or not anybody watches. Follow it with `GET /generations/{id}/events`, or give a `webhookUrl` to be told. A visitor may have three generations queued or running at once.",
   security,
+  middleware: [smallBody, requireVisitor],
   request: { body: { content: { "application/json": { schema: GenerationRequest } }, required: true } },
   responses: {
     202: { content: { "application/json": { schema: Queued } }, description: "Queued." },
@@ -42,6 +43,7 @@ const list = createRoute({
   tags: ["Generations"],
   summary: "The visitor's generations, newest first",
   security,
+  middleware: [smallBody, requireVisitor],
   responses: {
     200: {
       content: { "application/json": { schema: z.object({ generations: z.array(Generation) }) } },
@@ -57,6 +59,7 @@ const read = createRoute({
   tags: ["Generations"],
   summary: "A generation: its step, the assistant's words, and the MP4 once completed",
   security,
+  middleware: [smallBody, requireVisitor],
   request: { params: GenerationParams },
   responses: {
     200: { content: { "application/json": { schema: Generation } }, description: "The generation." },
@@ -73,6 +76,7 @@ const events = createRoute({
   description:
     "`status` events carry the whole generation (now, then at every step and export progress); `activity` and `text` carry the assistant's work and words as they come. The stream closes after `completed`, `failed` or `cancelled`.",
   security,
+  middleware: [smallBody, requireVisitor],
   request: { params: GenerationParams },
   responses: {
     200: { content: { "text/event-stream": { schema: GenerationEvent } }, description: "The generation's events." },
@@ -89,6 +93,7 @@ const edit = createRoute({
   description:
     "A new generation in the project of the one named: the change is sent there as a message, and the result is exported as a new MP4 (the first stays as it was). Follow it like any generation. Refused with 409 while that project is busy with another generation.",
   security,
+  middleware: [smallBody, requireVisitor],
   request: { params: GenerationParams, body: { content: { "application/json": { schema: EditRequest } }, required: true } },
   responses: {
     202: { content: { "application/json": { schema: Queued } }, description: "The new generation, queued." },
@@ -108,6 +113,7 @@ const cancel = createRoute({
   description:
     "Stops the generation: nothing more is done for it, and a render in progress is cancelled. A prompt already sent to NemoVideo can't be recalled: NemoVideo may still finish that turn in the project, but nothing is exported. A generation that has ended is answered as it is.",
   security,
+  middleware: [smallBody, requireVisitor],
   request: { params: GenerationParams },
   responses: {
     200: { content: { "application/json": { schema: Generation } }, description: "The generation, cancelled." },

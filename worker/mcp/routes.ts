@@ -2,11 +2,8 @@ import { createMcpHandler } from "agents/mcp/server";
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import { toAppError } from "../errors";
-import { type AppEnv, authenticate, sendError } from "../http";
+import { type AppEnv, authenticate, sendError, smallBody } from "../http";
 import { videoServer } from "./tools";
-
-const NO_KEY =
-  "PromptReel's MCP server needs a visitor key: create one with POST /api/v1/visitors and send it as `Authorization: Bearer <key>` (a key works for 30 days).";
 
 /**
  * `/mcp` needs a visitor key, as the API does. Without a valid one it answers 401 with RFC 6750's challenge, which
@@ -15,7 +12,7 @@ const NO_KEY =
 const requireKey = createMiddleware<AppEnv>(async (c, next) => {
   if (c.req.method === "OPTIONS") return next();
   try {
-    c.set("visitor", await authenticate(c, NO_KEY));
+    c.set("visitor", await authenticate(c, "PromptReel's MCP server"));
   } catch (error) {
     const appError = toAppError(error);
     if (appError.code !== "unauthorized") throw error;
@@ -35,7 +32,7 @@ const requireKey = createMiddleware<AppEnv>(async (c, next) => {
  * older ones (SDK 1.x) still open with `initialize`, answered by the handler's stateless fallback. No MCP session
  * is kept: the videos live in the visitor's Durable Object, as they do for the API.
  */
-export const mcp = new Hono<AppEnv>().use("/mcp", requireKey).all("/mcp", (c) =>
+export const mcp = new Hono<AppEnv>().all("/mcp", smallBody, requireKey, (c) =>
   createMcpHandler(() => videoServer(c.var.visitor, new URL(c.req.url).origin), {
     onerror: (error) => console.error("MCP request failed", error.message),
   }).fetch(c.req.raw),

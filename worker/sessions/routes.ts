@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { settle } from "../errors";
-import { createRouter, errorResponse, security, unauthorized } from "../http";
+import { createRouter, errorResponse, requireVisitor, security, smallBody, unauthorized } from "../http";
 import { NewSession, SessionDetail, SessionParams, SessionSummary } from "./schema";
 import { onSession } from "./access";
 import { readSession } from "./sessions";
@@ -14,6 +14,7 @@ const create = createRoute({
   tags: ["Sessions"],
   summary: "Start a project",
   security,
+  middleware: [smallBody, requireVisitor],
   request: { body: { content: { "application/json": { schema: NewSession } }, required: false } },
   responses: {
     201: { content: { "application/json": { schema: z.object({ sessionId: z.uuid() }) } }, description: "Created." },
@@ -27,6 +28,7 @@ const list = createRoute({
   tags: ["Sessions"],
   summary: "The visitor's projects, newest first",
   security,
+  middleware: [smallBody, requireVisitor],
   responses: {
     200: {
       content: { "application/json": { schema: z.object({ sessions: z.array(SessionSummary) }) } },
@@ -42,6 +44,7 @@ const read = createRoute({
   tags: ["Sessions"],
   summary: "A project's timeline",
   security,
+  middleware: [smallBody, requireVisitor],
   request: { params: SessionParams },
   responses: {
     200: { content: { "application/json": { schema: SessionDetail } }, description: "The session's state." },
@@ -58,6 +61,7 @@ const claim = createRoute({
   summary: "A link that opens the project in NemoVideo's own editor",
   description: "The link carries a claim token, which can do nothing but open this project: it is safe to show.",
   security,
+  middleware: [smallBody, requireVisitor],
   request: { params: SessionParams },
   responses: {
     200: { content: { "application/json": { schema: z.object({ url: z.url() }) } }, description: "The link." },

@@ -1,9 +1,15 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter, errorResponse, security, unauthorized } from "../http";
+import { createMiddleware } from "hono/factory";
+import { type AppEnv, createRouter, errorResponse, requireVisitor, security, smallBody, unauthorized } from "../http";
 import { FORMATS_SENTENCE } from "../nemo/formats";
 import { SessionParams } from "../sessions/schema";
 import { NewUpload, UploadAnswer, UploadStatus } from "./schema";
 import { cancelResumable, completeResumable, MAX_URLS, resumableStatus, sendInOneRequest, startResumable, storePart } from "./transfer";
+
+/** A file is checked as it streams (transfer.ts); a JSON list of addresses is a small body. */
+const uploadBody = createMiddleware<AppEnv>(async (c, next) =>
+  c.req.header("Content-Type")?.toLowerCase().startsWith("multipart/form-data") ? next() : smallBody(c, next),
+);
 
 const upload = createRoute({
   method: "post",
@@ -12,6 +18,7 @@ const upload = createRoute({
   summary: "Add media to a project",
   description: `Either \`multipart/form-data\` with one or more files in the field \`files\` (streamed to NemoVideo, never held), or JSON \`{"urls":[…]}\`. The size limit and the formats are checked before anything reaches NemoVideo. While it is on its way it counts among the visitor's uploads at once (3, 400 MB); a body whose next quarter megabyte keeps NemoVideo waiting over 30 s is cut with 408. ${FORMATS_SENTENCE}`,
   security,
+  middleware: [uploadBody, requireVisitor],
   request: {
     params: SessionParams,
     body: {
@@ -61,6 +68,7 @@ const start = createRoute({
   description:
     "For files a single request can't carry (Cloudflare refuses bodies over 100 MB on its Free and Pro plans) or a shaky connection: send the parts with `PUT /uploads/{uploadId}/parts/{n}`, in any order and again if one fails, then `POST /uploads/{uploadId}/complete`. Name, format and size are checked now, and nothing reaches NemoVideo before `complete`.",
   security,
+  middleware: [smallBody, requireVisitor],
   request: { params: SessionParams, body: { content: { "application/json": { schema: NewUpload } }, required: true } },
   responses: {
     201: { content: { "application/json": { schema: UploadStatus } }, description: "Where to send the parts." },
@@ -78,6 +86,7 @@ const status = createRoute({
   tags: ["Uploads"],
   summary: "Which parts of an upload have arrived",
   security,
+  middleware: [smallBody, requireVisitor],
   request: { params: UploadParams },
   responses: {
     200: { content: { "application/json": { schema: UploadStatus } }, description: "The upload." },
@@ -92,6 +101,8 @@ const putPart = createRoute({
   tags: ["Uploads"],
   summary: "Send one part of an upload (raw bytes)",
   security,
+  // Checked against the size the part must have, as it streams (transfer.ts).
+  middleware: [requireVisitor],
   request: {
     params: PartParams,
     // A plain OpenAPI schema, not zod, so that the router leaves the body to stream.
@@ -113,6 +124,7 @@ const complete = createRoute({
   summary: "Send the assembled file to NemoVideo",
   description: "If NemoVideo can't take it just now, the parts are kept: call `complete` again.",
   security,
+  middleware: [smallBody, requireVisitor],
   request: { params: UploadParams },
   responses: {
     200: { content: { "application/json": { schema: UploadAnswer } }, description: "What NemoVideo made of the file." },
@@ -128,6 +140,7 @@ const cancel = createRoute({
   tags: ["Uploads"],
   summary: "Give up an upload and delete what arrived",
   security,
+  middleware: [smallBody, requireVisitor],
   request: { params: UploadParams },
   responses: { 204: { description: "Gone." }, 401: unauthorized, 404: noUpload },
 });

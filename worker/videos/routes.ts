@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { settle } from "../errors";
-import { type AppEnv, createRouter, errorResponse, keyOrSignature, security, SignedQuery, unauthorized } from "../http";
+import { type AppEnv, createRouter, errorResponse, keyOrSignature, requireVisitor, security, SignedQuery, smallBody, unauthorized } from "../http";
 import { secretOf } from "../signing";
 import type { LibraryVideo } from "./library";
 import { callerPoster, keepPoster, POSTER_MAX_BYTES } from "./posters";
@@ -17,6 +17,7 @@ const list = createRoute({
   summary: "My videos: every finished video, newest first",
   description: "Each is kept in PromptReel's own storage (NemoVideo's result links are not ours to keep) until it is deleted.",
   security,
+  middleware: [smallBody, requireVisitor],
   responses: {
     200: { content: { "application/json": { schema: z.object({ videos: z.array(Video) }) } }, description: "The videos." },
     401: unauthorized,
@@ -29,6 +30,7 @@ const read = createRoute({
   tags: ["Videos"],
   summary: "One video",
   security,
+  middleware: [smallBody, requireVisitor],
   request: { params: VideoParams },
   responses: { 200: { content: { "application/json": { schema: Video } }, description: "The video." }, 401: unauthorized, 404: noSuchVideo },
 });
@@ -40,6 +42,7 @@ const remove = createRoute({
   summary: "Delete a video",
   description: "Our copy, its poster and its share page are gone; its download answers 404 from then on.",
   security,
+  middleware: [smallBody, requireVisitor],
   request: { params: VideoParams },
   responses: { 204: { description: "Deleted." }, 401: unauthorized, 404: noSuchVideo },
 });
@@ -52,6 +55,7 @@ const share = createRoute({
   description:
     "Answers the page's absolute address, this deployment's `/v/<shareId>`: an unguessable id, not the video's. The page plays with no script and carries Open Graph, a Twitter player card and oEmbed discovery. Sharing again answers the same page.",
   security,
+  middleware: [smallBody, requireVisitor],
   request: { params: VideoParams },
   responses: {
     201: { content: { "application/json": { schema: Share } }, description: "Shared now." },
@@ -68,6 +72,7 @@ const unshare = createRoute({
   summary: "Take a video's share page down",
   description: "The page, its video and its poster answer 404 from then on.",
   security,
+  middleware: [smallBody, requireVisitor],
   request: { params: VideoParams },
   responses: { 204: { description: "Taken down." }, 401: unauthorized, 404: noSuchVideo },
 });
@@ -79,6 +84,8 @@ const putPoster = createRoute({
   summary: "Give a video its poster (a still, JPEG)",
   description: `A Worker can't decode video, so the page draws a frame from its player and sends it here (a JPEG of at most ${POSTER_MAX_BYTES / 1024} KB: its first and last bytes are checked, anything else is refused with 415 and nothing is kept). It shows in the library, on the share page and in link previews.`,
   security,
+  // Its own limit, checked as it is read (posters.ts).
+  middleware: [requireVisitor],
   request: { params: VideoParams, body: { ...jpeg, required: true } },
   responses: {
     204: { description: "Kept." },
@@ -96,7 +103,7 @@ const getPoster = createRoute({
   summary: "A video's poster",
   description: "Authorised by the visitor key, or by the signature of the video's `posterUrl`.",
   security: [{ visitorKey: [] }, {}],
-  middleware: [keyOrSignature("poster")] as const,
+  middleware: [smallBody, keyOrSignature("poster")],
   request: { params: VideoParams, query: SignedQuery },
   responses: { 200: { ...jpeg, description: "The poster." }, 401: unauthorized, 404: noSuchVideo },
 });
@@ -129,5 +136,5 @@ export const videos = createRouter()
     return c.body(null, 204);
   });
 
-/** The poster route: mounted before `requireVisitor` covers `/videos/*` (a signed link opens it too). */
+/** The poster route, which the signature of a `posterUrl` opens too (a router of its own, early in the OpenAPI document). */
 export const videoPosters = createRouter().openapi(getPoster, async (c) => callerPoster(c.var.visitor, c.req.param("id") as string) as never);
