@@ -1,12 +1,18 @@
 /**
- * The house rules of PromptReel's imports, checked by `npm test` (test/structure/imports.test.ts). Imports run one
+ * The house rules of PromptReel's imports, checked by `npm test` (test/structure/house.test.ts). Imports run one
  * way, down these layers of worker/:
- *   index.ts, app.ts → each feature's routes → http.ts → visitor/ (the Durable Object and its request-side handle)
- *   → each feature's logic and tables → upstream.ts → nemo/ → the base (config, errors, sse, signing, schedule, …).
+ *   index.ts, app.ts
+ *   → visitor/ (the Durable Object: a shell over the features' logic) and each feature's routes (HTTP in and out)
+ *   → http.ts (routers, each route's authentication and body limit, the error shape)
+ *   → each feature's logic and tables, on either side of RPC (in the Durable Object, or in the Worker for a request)
+ *   → caller.ts (the visitor a request acts for: its Object, its NemoVideo client)
+ *   → account/ (the visitor's NemoVideo account), budget/ (the deployment's free accounts)
+ *   → upstream.ts → nemo/ (the one door to NemoVideo) → the base (config, errors, sse, signing, schedule, …).
  */
-const FEATURES = "(budget|visitors|sessions|chat|uploads|exports|generations|videos|credits|pages|docs|mcp)";
-const ROUTES = "^worker/[a-z]+/(resumable-|share-)?routes\\.ts$";
-const BASE = "^worker/(config|errors|sse|signing|schedule|reservations|allowance|scope|ids|kv|language|network|outbound)\\.ts$";
+const FEATURES = "(visitors|sessions|chat|uploads|exports|generations|videos|credits|pages|docs|mcp)";
+const ROUTES = "^worker/[a-z]+/(share-)?routes\\.ts$";
+const BASE = "^worker/(config|errors|sse|signing|schedule|jobs|reservations|allowance|scope|ids|kv|language|network|outbound)\\.ts$";
+const REQUEST_SIDE = "^worker/(caller\\.ts$|account/|budget/)";
 const ABOVE_LOGIC = `^worker/(visitor/|http\\.ts$|app\\.ts$|index\\.ts$)|${ROUTES}`;
 
 module.exports = {
@@ -43,8 +49,29 @@ module.exports = {
       name: "logic-below-the-durable-object",
       severity: "error",
       comment: "A feature's logic and tables never reach up to the Durable Object, the HTTP layer or any routes.",
-      from: { path: `^worker/(${FEATURES.slice(1, -1)}|nemo)/|^worker/upstream\\.ts$|${BASE}`, pathNot: ROUTES },
+      from: { path: `^worker/(${FEATURES.slice(1, -1)}|nemo)/|^worker/upstream\\.ts$|${REQUEST_SIDE}|${BASE}`, pathNot: ROUTES },
       to: { path: ABOVE_LOGIC },
+    },
+    {
+      name: "the-request-side-below-the-features",
+      severity: "error",
+      comment: "caller.ts and the account it asks for tokens know no feature: every feature's Worker-side work takes a Caller.",
+      from: { path: REQUEST_SIDE },
+      to: { path: `^worker/${FEATURES}/` },
+    },
+    {
+      name: "the-account-below-the-caller",
+      severity: "error",
+      comment: "The account (inside the Durable Object) never reaches for the request side.",
+      from: { path: "^worker/(account|budget)/" },
+      to: { path: "^worker/caller\\.ts$" },
+    },
+    {
+      name: "the-durable-object-by-its-binding",
+      severity: "error",
+      comment: "Only index.ts exports the Durable Object class; the Worker reaches it through its binding (caller.ts).",
+      from: { path: "^(worker|web|emulator)/", pathNot: "^worker/(index\\.ts|visitor/)" },
+      to: { path: "^worker/visitor/" },
     },
     {
       name: "routes-are-mounted-by-the-app-only",
@@ -63,15 +90,16 @@ module.exports = {
     {
       name: "the-durable-object-below-http",
       severity: "error",
-      comment: "The Durable Object and its handle know nothing of HTTP routing.",
+      comment: "The Durable Object knows nothing of HTTP routing, nor of the request side.",
       from: { path: "^worker/visitor/" },
-      to: { path: `^worker/(http|app|index)\\.ts$|${ROUTES}` },
+      to: { path: `^worker/(http|app|index|caller)\\.ts$|${ROUTES}` },
     },
     {
       name: "http-below-routes",
       severity: "error",
+      comment: "http.ts authenticates a caller; it knows no route, no feature and not the Durable Object.",
       from: { path: "^worker/http\\.ts$" },
-      to: { path: `^worker/(app|index)\\.ts$|${ROUTES}` },
+      to: { path: `^worker/(app|index)\\.ts$|^worker/visitor/|^worker/${FEATURES}/` },
     },
     {
       name: "emulator-stands-apart",

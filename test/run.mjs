@@ -1,5 +1,5 @@
-// `npm test`: runs Vitest (both projects, inside workerd) and ends with one plain line that any CI can read:
-// "tests: N passed, N failed, N skipped". The exit status is Vitest's.
+// `npm test` and `npm run test:fast`: runs Vitest (every project, or those named with `--project`) and ends with one
+// plain line that any CI can read: "tests: N passed, N failed, N skipped". The exit status is Vitest's.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 

@@ -82,6 +82,8 @@ const ConfigSchema = z
     KEEPALIVE_MS: ms(25_000),
     WORKING_NOTICE_MS: ms(120_000),
     TURN_CAP_MS: ms(15 * 60_000),
+    // An export still rendering after this long (× JOB_TIME_SCALE) fails with a reason; a generation waits as long.
+    EXPORT_CAP_MS: ms(20 * 60_000),
     // A chat turn's events go out at once; the copy kept for resuming is written this often (each write is a commit).
     TURN_BATCH_MS: ms(200),
     // A file sent in one request is cut (408 upload_stalled) when its next 256 KiB take longer than this to arrive.

@@ -84,7 +84,7 @@ export class AppError extends Error {
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: ErrorJson };
 
 /** Runs `work` in a Durable Object: its value, or the AppError it refused with. Anything else still throws. */
-export async function outcomeOf<T>(work: () => Promise<T>): Promise<Outcome<T>> {
+export async function outcomeOf<T>(work: () => T | Promise<T>): Promise<Outcome<T>> {
   try {
     return { ok: true, value: await work() };
   } catch (error) {
@@ -95,7 +95,7 @@ export async function outcomeOf<T>(work: () => Promise<T>): Promise<Outcome<T>> 
 
 /**
  * The value of an Outcome, or its refusal thrown as the AppError it was.
- * @example const record = settle(await stub.startExport(visitorId, sessionId, output));
+ * @example const record = settle(await stub.exportStart(visitorId, sessionId, output));
  */
 export function settle<T>(outcome: Outcome<T>): T {
   if (outcome.ok) return outcome.value;

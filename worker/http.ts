@@ -2,18 +2,18 @@ import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
+import { isForgotten } from "./account/cache";
+import { forgotten } from "./account/refusals";
+import { Caller } from "./caller";
 import type { Bindings, Config } from "./config";
 import { AppError } from "./errors";
 import { networkOf } from "./network";
 import { checkLink, type LinkKind, readKey, secretOf, withDownload } from "./signing";
-import { VisitorContext } from "./visitor/context";
-import { forgotten } from "./visitors/account";
-import { isForgotten } from "./visitors/cache";
 
 /** What every route of the API sees: the bindings, the configuration, and (behind a key) the visitor. */
 export interface AppEnv {
   Bindings: Bindings;
-  Variables: { config: Config; visitor: VisitorContext };
+  Variables: { config: Config; visitor: Caller };
 }
 
 /** The body of every error answer. */
@@ -56,21 +56,23 @@ export const createRouter = () =>
     },
   });
 
-const NO_KEY =
-  "This call needs a valid visitor key: create one with POST /api/v1/visitors and send it as `Authorization: Bearer <key>` (a key works for 30 days).";
-
 /**
  * The visitor that the request's `Authorization: Bearer <visitor key>` names, with the client network it counts
- * to, or a 401 AppError (`refusal` says what to do) for no key, a bad or expired key, or a forgotten visitor.
+ * to, or a 401 AppError for no key, a bad or expired key (saying how to get one: `what` needs it), or a forgotten
+ * visitor.
  */
-export async function authenticate(c: Context<AppEnv>, refusal = NO_KEY): Promise<VisitorContext> {
+export async function authenticate(c: Context<AppEnv>, what = "This call"): Promise<Caller> {
   const match = /^Bearer\s+(\S+)$/i.exec(c.req.header("Authorization") ?? "");
   const holder = match ? await readKey(match[1], secretOf(c.var.config)) : undefined;
-  if (!holder) throw new AppError("unauthorized", refusal);
+  if (!holder)
+    throw new AppError(
+      "unauthorized",
+      `${what} needs a valid visitor key: create one with POST /api/v1/visitors and send it as \`Authorization: Bearer <key>\` (a key works for 30 days).`,
+    );
   if (await isForgotten(c.env, holder.visitorId)) throw forgotten();
   // A key from before keys carried the network counts to the address it asks from.
   const network = holder.network ?? networkOf(c.req.header("CF-Connecting-IP"));
-  return new VisitorContext(c.env, c.var.config, holder.visitorId, network);
+  return new Caller(c.env, c.var.config, holder.visitorId, network);
 }
 
 /** Requires `Authorization: Bearer <visitor key>` and puts the visitor's context on the request. */
@@ -90,26 +92,19 @@ export const signedView = <T extends { status: string; exportId?: string; delete
 
 /** The largest JSON body any route takes: a message or a prompt (4000 characters) fits, with room. */
 export const JSON_BODY_MAX_BYTES = 24 * 1024;
+
+/**
+ * A route's body limit, declared on the route (`middleware: [smallBody, …]`, before its authentication): held to
+ * `JSON_BODY_MAX_BYTES` before anything reads it. The routes that take a file declare their own check instead
+ * (an upload's multipart as it streams, a part against its size, a poster against its limit).
+ */
+export const smallBody = createMiddleware<AppEnv>((c, next) => jsonLimit(c, next));
 const jsonLimit = bodyLimit({
   maxSize: JSON_BODY_MAX_BYTES,
   onError: () => {
     throw new AppError("body_too_large", `That request is too large: ${JSON_BODY_MAX_BYTES / 1024} KB at most (a message, 4000 characters).`);
   },
 });
-
-/**
- * A file's body: multipart to the upload route (checked as it streams), an upload's part (checked against its
- * size), or a video's poster (checked against its own limit).
- */
-const isFile = (path: string, type: string) =>
-  (/\/sessions\/[^/]+\/uploads$/.test(path) && type.startsWith("multipart/form-data")) ||
-  /\/uploads\/[^/]+\/parts\/[^/]+$/.test(path) ||
-  /\/videos\/[^/]+\/poster$/.test(path);
-
-/** Every body but a file's is held to `JSON_BODY_MAX_BYTES` before anything reads it. */
-export const limitBodies = createMiddleware<AppEnv>(async (c, next) =>
-  isFile(c.req.path, c.req.header("Content-Type")?.toLowerCase() ?? "") ? next() : jsonLimit(c, next),
-);
 
 /** The query of a signed link (signing.ts `signedLink`): whose it is, until when, and the signature. */
 export const SignedQuery = z.object({ v: z.uuid().optional(), exp: z.string().optional(), sig: z.string().optional() });
@@ -122,6 +117,6 @@ export const keyOrSignature = (kind: LinkKind) =>
     const id = c.req.param("id") ?? "";
     if (!v || !exp || !sig || !(await checkLink(kind, id, v, Number(exp), sig, secretOf(c.var.config))))
       throw new AppError("unauthorized", "This link is not valid or has expired. Open the video again for a fresh link.");
-    c.set("visitor", new VisitorContext(c.env, c.var.config, v));
+    c.set("visitor", new Caller(c.env, c.var.config, v));
     await next();
   });

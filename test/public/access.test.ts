@@ -1,6 +1,7 @@
 import { reset } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
+import { settle } from "../../worker/errors";
 import { issueKey } from "../../worker/signing";
 import { BASE, call, chat, emulator, newSession, newVisitor, useEmulator } from "../helpers";
 import { PUBLIC_SECRET } from "./secret";
@@ -141,7 +142,7 @@ describe("keys", () => {
   it("DELETE /visitors/me forgets everything the README lists, and the visitor's keys are refused from then on", async () => {
     const { key, visitorId, ids } = await owner();
     const stub = env.VISITOR.get(env.VISITOR.idFromName(visitorId));
-    const upload = (await stub.upload(ids.upload))!;
+    const upload = settle(await stub.uploadRead(ids.upload));
     const parts = env.UPLOADS.resumeMultipartUpload(upload.r2Key, upload.r2UploadId);
     await parts.uploadPart(1, new Uint8Array(upload.partSize));
     expect(await env.KV.get(`token:${visitorId}`)).not.toBeNull();
@@ -157,12 +158,12 @@ describe("keys", () => {
     expect(await env.KV.get(`token:${visitorId}`)).toBeNull();
     expect(await env.KV.get(`session:${ids.session}`)).toBeNull();
     await expect(parts.uploadPart(2, new Uint8Array(10))).rejects.toThrow();
-    expect(await stub.sessionList()).toEqual([]);
-    expect(await stub.exportJobs()).toEqual([]);
-    expect(await stub.generationList()).toEqual([]);
-    expect(await stub.upload(ids.upload)).toBeNull();
+    expect(await stub.sessionList()).toEqual({ ok: true, value: [] });
+    expect(await stub.exportList()).toEqual({ ok: true, value: [] });
+    expect(await stub.generationList()).toEqual({ ok: true, value: [] });
+    expect(await stub.uploadRead(ids.upload)).toMatchObject({ ok: false, error: { code: "not_found" } });
     // Even past KV's lag, the Object itself makes nothing new for a forgotten visitor.
-    expect((await stub.createSession(visitorId, "en")).ok).toBe(false);
+    expect((await stub.sessionCreate(visitorId, "en")).ok).toBe(false);
   });
 });
 

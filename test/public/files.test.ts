@@ -2,7 +2,7 @@ import { reset } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterEach, describe, expect, it } from "vitest";
-import { attachmentNamed } from "../../worker/exports/file";
+import { attachmentNamed } from "../../worker/exports/download";
 import { call, fetchWorker, newVisitor, useEmulator } from "../helpers";
 
 /**

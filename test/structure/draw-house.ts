@@ -21,6 +21,7 @@ function roomOf(path: string): string | undefined {
   if (ROUTES.test(path)) return "routes[each feature's routes.ts]";
   if (path === "worker/http.ts") return "http[http.ts]";
   if (path.startsWith("worker/visitor/")) return "visitor[visitor/: the Durable Object]";
+  if (path === "worker/caller.ts") return "caller[caller.ts: the visitor a request acts for]";
   if (path === "worker/upstream.ts") return "upstream[upstream.ts]";
   if (path.startsWith("worker/nemo/")) return "nemo[nemo/: the one door to NemoVideo]";
   if (BASE.test(path)) return "base[the base, which every room uses: config · errors · sse · signing · schedule · scope · outbound · …]";

@@ -209,3 +209,18 @@ describe("a chat turn survives a reload, a lost connection and a second tab", ()
     expect(history.messages.map((m: any) => m.role)).toEqual(["user", "assistant"]);
   });
 });
+
+describe("stopping a reply", () => {
+  it("the person stops waiting: the stream ends with done 'cancelled', nothing is sent again, and 204 once nothing runs", async () => {
+    const { key, sessionId } = await newSession("en");
+    const stream = call(`/sessions/${sessionId}/messages`, { method: "POST", key, json: { text: "a fox running through a snowy forest" } });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await call(`/sessions/${sessionId}/turn/cancel`, { method: "POST", key })).status).toBe(202);
+    const { events } = parseSse((await stream).text);
+    expect(events.at(-1)).toMatchObject({ event: "done", data: { reason: "cancelled" } });
+    expect(events.some((event) => event.event === "error")).toBe(false);
+    expect((await call(`/sessions/${sessionId}/turn/cancel`, { method: "POST", key })).status).toBe(204);
+    expect((await emulator.requests()).filter((r) => r.path === "/run_sse")).toHaveLength(1);
+    expect((await call(`/sessions/${sessionId}/messages`, { key })).body.running).toBe(false);
+  });
+});

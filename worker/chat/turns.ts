@@ -1,14 +1,15 @@
 import { DailyAllowance, today, tomorrow } from "../allowance";
-import { AppError, notFound, toAppError } from "../errors";
+import { AppError, toAppError } from "../errors";
 import { languageOf } from "../language";
 import { upstreamEvents } from "../nemo/events";
 import type { Held, Reservation } from "../reservations";
 import type { Scope } from "../scope";
 import type { SessionRecord, SessionView } from "../sessions/schema";
+import { recovering } from "../sessions/lost";
 import { readSession, type Sessions } from "../sessions/sessions";
 import { describeChanges } from "../sessions/timeline";
 import { replayed, type StreamEvent } from "../sse";
-import type { Account } from "../visitors/account";
+import type { Account } from "../account/account";
 import { Journal } from "./journal";
 import { dailyMessagesSent, interruptedByRestart, replyBeingWritten, tooFast } from "./refusals";
 import { errorEvent, relayTurn } from "./relay";
@@ -62,8 +63,7 @@ export class Turns {
    * day's allowance. Answers the turn's stream.
    */
   async begin(visitorId: string, sessionId: string, message: string): Promise<ReadableStream<Uint8Array>> {
-    const session = this.sessions.find(sessionId);
-    if (!session) throw notFound("That session");
+    const session = this.sessions.read(sessionId);
     const reservation = this.reserve(sessionId, { paced: true });
     try {
       await this.allow();
@@ -140,7 +140,7 @@ export class Turns {
    * seen to its end).
    */
   follow(sessionId: string, after = 0): ReadableStream<Uint8Array> | undefined {
-    if (!this.sessions.find(sessionId)) throw notFound("That session");
+    this.sessions.read(sessionId);
     const turn = this.table.latestIn(sessionId);
     if (!turn) return undefined;
     const replay = this.journal.after(turn.id, after);
@@ -150,7 +150,7 @@ export class Turns {
 
   /** The conversation so far in a session: each message and the reply written to it. */
   history(sessionId: string): { messages: HistoryMessage[]; running: boolean; runningSince?: number } {
-    if (!this.sessions.find(sessionId)) throw notFound("That session");
+    this.sessions.read(sessionId);
     const turns = this.table.allIn(sessionId);
     const messages: HistoryMessage[] = [];
     for (const turn of turns) {
@@ -214,11 +214,14 @@ export class Turns {
     let reason: DoneReason = "error";
     try {
       const before = readSession(nemo, session).catch(() => undefined);
-      const upstream = await nemo.runTurn(session.upstreamId, turn.message).catch(async (error) => {
-        if (error instanceof AppError && error.code === "session_lost")
-          await this.sessions.replace(visitorId, session.id, session.upstreamId);
-        throw error;
-      });
+      const upstream = await recovering(
+        session,
+        (current) => {
+          session = current;
+          return nemo.runTurn(current.upstreamId, turn.message);
+        },
+        (stale) => this.sessions.replace(visitorId, stale.id, stale.upstreamId),
+      );
       // Cancel stops reading NemoVideo's stream; what the relay says of the cut is not the person's news.
       const stop = new AbortController();
       this.stops.set(turn.id, stop);
@@ -251,7 +254,7 @@ export class Turns {
    * (`cancelled`), and the timeline as it then stands. False when no reply is being written here.
    */
   cancel(sessionId: string): boolean {
-    if (!this.sessions.find(sessionId)) throw notFound("That session");
+    this.sessions.read(sessionId);
     const turn = this.table.runningIn(sessionId);
     const stop = turn && this.stops.get(turn.id);
     if (!stop) return false;

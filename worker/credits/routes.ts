@@ -1,5 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
-import { createRouter, errorResponse, security, unauthorized } from "../http";
+import { createRouter, errorResponse, requireVisitor, security, smallBody, unauthorized } from "../http";
 import { COSTS_SENTENCE, Credits } from "./schema";
 
 const route = createRoute({
@@ -9,6 +9,7 @@ const route = createRoute({
   summary: "The visitor's NemoVideo credits",
   description: COSTS_SENTENCE,
   security,
+  middleware: [smallBody, requireVisitor],
   responses: {
     200: { content: { "application/json": { schema: Credits } }, description: "The balance." },
     401: unauthorized,

@@ -1,5 +1,6 @@
 import { AppError, isTransient, notFound, toAppError } from "../errors";
 import { newId } from "../ids";
+import { JobLife } from "../jobs";
 import type { NemoClient } from "../nemo/client";
 import type { RenderJob } from "../nemo/shapes";
 import type { Reservation } from "../reservations";
@@ -8,10 +9,10 @@ import type { SessionRecord } from "../sessions/schema";
 import type { Sessions } from "../sessions/sessions";
 import { isExportReady } from "../sessions/timeline";
 import { secretOf, withDownload } from "../signing";
-import { replayed, type StreamEvent } from "../sse";
-import type { Account } from "../visitors/account";
+import type { StreamEvent } from "../sse";
+import type { Account } from "../account/account";
 import { fileKey, KeptFiles, keepFile } from "./file";
-import { EXPORT_CAP_MS, MAX_POLL_FAILURES, nextPollIn, POLL, retryIn } from "./poll";
+import { MAX_POLL_FAILURES, nextPollIn, POLL, retryIn } from "./poll";
 import { gone, tookTooLong, tooManyExports } from "./refusals";
 import type { ExportRecord, JobError } from "./schema";
 import { type ExportStatus, isFinalExport } from "./statuses";
@@ -19,17 +20,18 @@ import { ExportTable, type ExportRow, toRecord } from "./table";
 
 /** What to render, and the API's address to give its links from (the one it was asked at). */
 type Output = { format: string; quality: string; origin: string };
-const key = (id: string) => `export:${id}`;
 
 /**
  * A visitor's exports, driven by its Durable Object's alarm: submitted once, then polled on a schedule that
  * progress can only hasten (`poll.ts`), retried when NemoVideo stumbles, resubmitted once under a new id when a
- * render fails, and given up with a reason after `EXPORT_CAP_MS`. Every step reads its job from storage first, so a
- * step run twice, or run by a fresh instance after a restart, simply carries on. Each change is published as a
- * `status` event on `export:<id>`, which the export's followers hear (and a generation `watch`es).
+ * render fails, and given up with a reason after `EXPORT_CAP_MS` (configuration). Its life (the step guard, the
+ * `status` events on `export:<id>` that followers hear and a generation `watch`es, the end that happens once) is
+ * `JobLife`'s; every step reads its job from storage first, so a step run twice, or by a fresh instance after a
+ * restart, simply carries on.
  */
 export class Exports {
   private readonly table: ExportTable;
+  private readonly life: JobLife<ExportRow>;
   /** The finished files, for the download route and the videos library. */
   readonly files: KeptFiles;
   /** Exports being submitted, by session: a second click meanwhile waits for the first instead of racing it. */
@@ -42,7 +44,16 @@ export class Exports {
   ) {
     this.table = new ExportTable(scope.sql);
     this.files = new KeptFiles(this.table, scope.env.VIDEOS);
-    scope.schedule.define("export", { run: (id) => this.step(id), giveUp: (id, error) => this.giveUp(id, error) });
+    this.life = new JobLife(scope, {
+      name: "export",
+      noun: "That export",
+      find: (id) => this.table.find(id),
+      isFinal: (row) => isFinalExport(row.status),
+      moved: (before, now) => now.status !== before.status || now.progress !== before.progress,
+      view: (row) => this.view(row),
+      step: (row) => this.step(row),
+      giveUp: async (row, error) => void (await this.end(row, { status: "failed", error })),
+    });
   }
 
   private get scale() {
@@ -54,8 +65,7 @@ export class Exports {
    * click on Export never starts a second render.
    */
   async start(visitorId: string, sessionId: string, output: Output): Promise<ExportRecord> {
-    const session = this.sessions.find(sessionId);
-    if (!session) throw notFound("That session");
+    const session = this.sessions.read(sessionId);
     const running = this.table.runningIn(sessionId);
     if (running) return toRecord(running);
     let starting = this.starting.get(sessionId);
@@ -78,6 +88,13 @@ export class Exports {
     return row && toRecord(row);
   }
 
+  /** The export, or 404. */
+  read(id: string): ExportRecord {
+    const record = this.find(id);
+    if (!record) throw notFound("That export");
+    return record;
+  }
+
   /** The exports of the visitor's sessions, newest first. */
   list(): ExportRecord[] {
     const sessions = this.sessions.known();
@@ -85,19 +102,13 @@ export class Exports {
   }
 
   /** A stream of `status` events: the export now, then each change, closed after a final status. */
-  async follow(id: string): Promise<ReadableStream<Uint8Array> | undefined> {
-    const row = this.table.find(id);
-    if (!row) return undefined;
-    const now: StreamEvent = { event: "status", data: await this.view(row) };
-    // Read again after the await: the export may have moved on meanwhile.
-    const current = this.table.find(id)!;
-    if (current.status !== row.status || current.progress !== row.progress) return this.follow(id);
-    return isFinalExport(row.status) ? replayed([now]) : this.scope.live.follow(key(id), [now]);
+  follow(id: string): Promise<ReadableStream<Uint8Array>> {
+    return this.life.follow(id);
   }
 
   /** Calls `watcher` with every `status` event of an export until it ends. */
   watch(id: string, watcher: (event: StreamEvent) => void): void {
-    this.scope.live.watch(key(id), watcher);
+    this.life.watch(id, watcher);
   }
 
   async cancel(id: string): Promise<ExportRecord> {
@@ -121,8 +132,7 @@ export class Exports {
     const nemo = this.account.client(visitorId);
     for (const renderId of this.table.runningRenders()) await nemo.cancelRender(renderId).catch(() => {});
     for (const row of this.table.list()) {
-      await this.scope.schedule.cancel(key(row.exportId));
-      this.scope.live.end(key(row.exportId));
+      await this.life.drop(row.exportId);
       if (row.fileKey) await this.files.drop(row.exportId);
     }
     this.table.deleteAll();
@@ -159,23 +169,23 @@ export class Exports {
     };
     this.table.insert(row);
     reservation.confirm();
-    await this.scope.schedule.at(key(row.exportId), answeredAt + POLL.firstMs * this.scale);
+    await this.life.at(row.exportId, answeredAt + POLL.firstMs * this.scale);
     return toRecord(row);
   }
 
   /** The alarm's step for one export: ask NemoVideo how the render is doing, and act on the answer. */
-  private async step(id: string): Promise<void> {
-    const row = this.table.find(id);
-    if (!row || isFinalExport(row.status)) return this.scope.schedule.cancel(key(id));
+  private async step(row: ExportRow): Promise<void> {
+    const id = row.exportId;
     const visitorId = this.sessions.owner(row.sessionId);
     if (!visitorId) {
       await this.end(row, { status: "failed", error: gone() });
       return;
     }
     const nemo = this.account.client(visitorId);
+    const { EXPORT_CAP_MS } = this.scope.config;
     if (Date.now() - row.createdAt > EXPORT_CAP_MS * this.scale) {
       await nemo.cancelRender(row.renderId).catch(() => {});
-      await this.end(row, { status: "failed", error: tookTooLong() });
+      await this.end(row, { status: "failed", error: tookTooLong(EXPORT_CAP_MS) });
       return;
     }
     let job: RenderJob;
@@ -185,7 +195,7 @@ export class Exports {
       return this.pollFailed(row, toAppError(error));
     }
     // A cancel may have landed while NemoVideo answered: it wins.
-    if (this.ended(id)) return;
+    if (this.life.ended(id)) return;
     const observedAt = Date.now();
     this.table.setFailures(id, 0);
     if (job.status === "completed") {
@@ -199,16 +209,10 @@ export class Exports {
     if (job.status === "failed") return this.renderFailed(row, nemo, job);
     const progress = Math.max(row.progress, job.progress);
     this.table.setProgress(id, job.status, progress, observedAt);
-    if (job.status !== row.status || progress !== row.progress) await this.publish(id);
+    if (job.status !== row.status || progress !== row.progress) await this.life.publish(id);
     const looks = { startedAt: row.createdAt, previous: { at: row.lookedAt, progress: row.progress } };
     const next = nextPollIn({ ...looks, latest: { at: observedAt, progress: job.progress } }, this.scale);
-    await this.scope.schedule.at(key(id), observedAt + next);
-  }
-
-  /** A step that kept throwing is given up: the export fails with a reason instead of retrying forever. */
-  private async giveUp(id: string, error: unknown): Promise<void> {
-    const row = this.table.find(id);
-    if (row && !isFinalExport(row.status)) await this.end(row, { status: "failed", error: toAppError(error).toJSON() });
+    await this.life.at(id, observedAt + next);
   }
 
   private async pollFailed(row: ExportRow, error: AppError): Promise<void> {
@@ -228,7 +232,7 @@ export class Exports {
       return;
     }
     this.table.setFailures(row.exportId, failures);
-    await this.scope.schedule.at(key(row.exportId), Date.now() + retryIn(failures, this.scale));
+    await this.life.at(row.exportId, Date.now() + retryIn(failures, this.scale));
   }
 
   /** A render that failed upstream is tried once more under a new id; a second failure ends the export. */
@@ -246,16 +250,16 @@ export class Exports {
       return;
     }
     const { draft } = await nemo.state(session.upstreamId);
-    if (this.ended(row.exportId)) return;
+    if (this.life.ended(row.exportId)) return;
     const { renderId, job: resubmitted } = await nemo.startRender({ sessionId: session.upstreamId, draft, format: row.format, quality: row.quality });
     const submittedAt = Date.now();
-    if (this.ended(row.exportId)) {
+    if (this.life.ended(row.exportId)) {
       await nemo.cancelRender(renderId).catch(() => {});
       return;
     }
     this.table.resubmitted(row.exportId, renderId, resubmitted.status, resubmitted.progress, submittedAt);
-    await this.publish(row.exportId);
-    await this.scope.schedule.at(key(row.exportId), submittedAt + POLL.firstMs * this.scale);
+    await this.life.publish(row.exportId);
+    await this.life.at(row.exportId, submittedAt + POLL.firstMs * this.scale);
   }
 
   private async end(
@@ -263,27 +267,12 @@ export class Exports {
     change: { status: ExportStatus; progress?: number; url?: string; error?: JobError },
   ): Promise<ExportRecord> {
     // Ended meanwhile (a cancel during a poll, or a poll's answer during a cancel): the first end stands.
-    if (this.ended(row.exportId)) return this.find(row.exportId)!;
-    this.table.end(row.exportId, { ...change, progress: change.progress ?? row.progress }, Date.now());
-    await this.scope.schedule.cancel(key(row.exportId));
-    const record = (await this.publish(row.exportId))!;
-    this.scope.live.end(key(row.exportId));
-    return record;
-  }
-
-  private async publish(id: string): Promise<ExportRecord | undefined> {
-    const row = this.table.find(id);
-    if (row) this.scope.live.publish(key(id), { event: "status", data: await this.view(row) });
-    return row && toRecord(row);
+    await this.life.end(row.exportId, () => this.table.end(row.exportId, { ...change, progress: change.progress ?? row.progress }, Date.now()));
+    return this.find(row.exportId)!;
   }
 
   /** An export as its followers see it: with its signed download link once completed. */
   private view(row: ExportRow) {
     return withDownload(toRecord(row), this.sessions.owner(row.sessionId) ?? "", secretOf(this.scope.config), row.origin ?? "");
-  }
-
-  private ended(id: string): boolean {
-    const row = this.table.find(id);
-    return !row || isFinalExport(row.status);
   }
 }

@@ -42,5 +42,3 @@ export const retryIn = (failures: number, scale = 1) => Math.min(60_000, 2_000 *
 
 /** Consecutive failed polls after which an export is given up. */
 export const MAX_POLL_FAILURES = 8;
-/** An export still running after this long fails with a clear reason. */
-export const EXPORT_CAP_MS = 20 * 60_000;

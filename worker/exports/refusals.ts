@@ -17,7 +17,7 @@ export const gone = (): JobError => ({
   message: "The project this export belonged to has expired, so the export was stopped.",
 });
 
-export const tookTooLong = (): JobError => ({
+export const tookTooLong = (capMs: number): JobError => ({
   code: "upstream_timeout",
-  message: "NemoVideo took longer than 20 minutes to render this video, so we stopped waiting. Please export again.",
+  message: `NemoVideo took longer than ${Math.round(capMs / 60_000)} minutes to render this video, so we stopped waiting. Please export again.`,
 });

@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { AppError, notFound, settle } from "../errors";
-import { createRouter, errorResponse, keyOrSignature, security, SignedQuery, signedView, unauthorized } from "../http";
+import { settle } from "../errors";
+import { createRouter, errorResponse, keyOrSignature, requireVisitor, security, smallBody, SignedQuery, signedView, unauthorized } from "../http";
 import { SessionParams } from "../sessions/schema";
 import { sseResponse } from "../sse";
-import { attachmentNamed, fileGone, serveFile } from "./file";
+import { downloadAnswer } from "./download";
 import { Export, ExportParams, ExportRequest } from "./schema";
 
 const noSuchExport = errorResponse("No such export for this visitor.");
@@ -16,6 +16,7 @@ const start = createRoute({
   description:
     "Submits the render and answers at once; the visitor's Durable Object follows it to the end whether or not anybody waits. While one export of the session runs, the same export is answered again: a second click never starts a second render.",
   security,
+  middleware: [smallBody, requireVisitor],
   request: { params: SessionParams, body: { content: { "application/json": { schema: ExportRequest } }, required: false } },
   responses: {
     202: { content: { "application/json": { schema: Export } }, description: "The export, running." },
@@ -32,6 +33,7 @@ const list = createRoute({
   tags: ["Exports"],
   summary: "The visitor's exports, newest first",
   security,
+  middleware: [smallBody, requireVisitor],
   responses: {
     200: { content: { "application/json": { schema: z.object({ exports: z.array(Export) }) } }, description: "The exports." },
     401: unauthorized,
@@ -44,6 +46,7 @@ const read = createRoute({
   tags: ["Exports"],
   summary: "An export: status, progress, and the MP4's address once completed",
   security,
+  middleware: [smallBody, requireVisitor],
   request: { params: ExportParams },
   responses: {
     200: { content: { "application/json": { schema: Export } }, description: "The export." },
@@ -60,6 +63,7 @@ const events = createRoute({
   description:
     "Server-sent `status` events, each carrying the whole export: the current state at once, then every change, and the stream closes after a final status (`completed`, `failed`, `cancelled`). No polling needed.",
   security,
+  middleware: [smallBody, requireVisitor],
   request: { params: ExportParams },
   responses: {
     200: {
@@ -78,6 +82,7 @@ const cancel = createRoute({
   summary: "Cancel a running export",
   description: "An export that has already ended is answered as it is.",
   security,
+  middleware: [smallBody, requireVisitor],
   request: { params: ExportParams },
   responses: {
     200: { content: { "application/json": { schema: Export } }, description: "The export, cancelled." },
@@ -94,7 +99,7 @@ const download = createRoute({
   description:
     "Served from PromptReel's own copy, with `Content-Disposition: attachment` named after the video's title (`inline=1` leaves it out, to play); `Range` gives `206 Partial Content`, so a player can seek. Authorised by the visitor key, or by the signature of the export's `downloadUrl` (so a `<video>` or a plain link can use it). A deleted video answers 404.",
   security: [{ visitorKey: [] }, {}],
-  middleware: [keyOrSignature("download")] as const,
+  middleware: [smallBody, keyOrSignature("download")],
   request: {
     params: ExportParams,
     query: SignedQuery.extend({
@@ -111,36 +116,10 @@ const download = createRoute({
   },
 });
 
-/** The download route: mounted before `requireVisitor` covers `/exports/*`. */
-export const exportDownloads = createRouter().openapi(
-  download,
-  async (c) => {
-    // Checked by the route's validator; typed loosely because a route middleware hides the validated types.
-    const id = c.req.param("id") as string;
-    const visitor = c.var.visitor;
-    const file = await visitor.stub.exportFile(id);
-    if (!file) {
-      const record = await visitor.stub.exportJob(id);
-      if (!record) throw notFound("That export");
-      throw new AppError("export_not_ready", "This export has not finished yet: follow its progress, then download it.");
-    }
-    if (file.deleted) throw fileGone();
-    const named = c.req.query("inline") ? undefined : attachmentNamed(file.title ?? `promptreel-${id}`);
-    const kept = file.fileKey && (await serveFile(c.env.VIDEOS, file.fileKey, c.req.raw, named));
-    if (kept) return kept as never;
-    // Finished before videos were kept (or NemoVideo gave no length): its own link, whole (RFC 9110 lets a server
-    // ignore Range, and a header is never passed on as it came).
-    const upstream = await visitor.nemo.renderFile(file.renderId, file.url);
-    const headers = new Headers({
-      "Content-Type": "video/mp4",
-      ...(named ? { "Content-Disposition": named } : {}),
-      "Accept-Ranges": "none",
-      "Cache-Control": "private, max-age=3600",
-    });
-    const length = upstream.headers.get("Content-Length");
-    if (length) headers.set("Content-Length", length);
-    return new Response(upstream.body, { status: 200, headers }) as never;
-  },
+/** The download route, which the signature of a `downloadUrl` opens too (a router of its own, first in the OpenAPI document). */
+export const exportDownloads = createRouter().openapi(download, async (c) =>
+  // Checked by the route's validator; typed loosely because a route middleware hides the validated types.
+  downloadAnswer(c.var.visitor, c.req.param("id") as string, c.req.raw, Boolean(c.req.query("inline"))) as never,
 );
 
 export const exports = createRouter()
@@ -148,24 +127,19 @@ export const exports = createRouter()
     const { id } = c.req.valid("param");
     const output = ExportRequest.parse(c.req.valid("json") ?? {});
     const visitor = c.var.visitor;
-    const record = settle(await visitor.stub.startExport(visitor.visitorId, id, { ...output, origin: new URL(c.req.url).origin }));
+    const record = settle(await visitor.stub.exportStart(visitor.visitorId, id, { ...output, origin: new URL(c.req.url).origin }));
     return c.json(await signedView(c, record), 202);
   })
   .openapi(list, async (c) => {
-    const records = await c.var.visitor.stub.exportJobs();
+    const records = settle(await c.var.visitor.stub.exportList());
     return c.json({ exports: await Promise.all(records.map((record) => signedView(c, record))) }, 200);
   })
   .openapi(read, async (c) => {
-    const record = await c.var.visitor.stub.exportJob(c.req.valid("param").id);
-    if (!record) throw notFound("That export");
+    const record = settle(await c.var.visitor.stub.exportRead(c.req.valid("param").id));
     return c.json(await signedView(c, record), 200);
   })
-  .openapi(events, async (c) => {
-    const stream = await c.var.visitor.stub.followExport(c.req.valid("param").id);
-    if (!stream) throw notFound("That export");
-    return sseResponse(stream) as never;
-  })
+  .openapi(events, async (c) => sseResponse(settle(await c.var.visitor.stub.exportFollow(c.req.valid("param").id))) as never)
   .openapi(cancel, async (c) => {
-    const record = settle(await c.var.visitor.stub.cancelExport(c.req.valid("param").id));
+    const record = settle(await c.var.visitor.stub.exportCancel(c.req.valid("param").id));
     return c.json(await signedView(c, record), 200);
   });

@@ -4,12 +4,12 @@ import type { Exports } from "../exports/jobs";
 import type { ExportRecord, JobError } from "../exports/schema";
 import { isFinalExport } from "../exports/statuses";
 import { newId } from "../ids";
+import { JobLife } from "../jobs";
 import type { Scope } from "../scope";
 import type { Sessions } from "../sessions/sessions";
 import { isExportReady } from "../sessions/timeline";
 import { secretOf, withDownload } from "../signing";
-import { replayed, type StreamEvent } from "../sse";
-import type { Account } from "../visitors/account";
+import type { Account } from "../account/account";
 import { promptWithChoices } from "./choices";
 import { toRecord } from "./record";
 import { FAILURES, noProject, stillBusy, tooMany } from "./refusals";
@@ -17,8 +17,6 @@ import { type EditRequest, FINAL_GENERATION_STATUSES, type GenerationRecord, typ
 import { GenerationTable, type GenerationRow } from "./table";
 import { Webhooks } from "./webhook";
 
-const stepKey = (id: string) => `generation:${id}`;
-const topic = (id: string) => `generation:${id}`;
 /** Slack after a turn's or an export's own cap before a generation checks on it anyway. */
 const SAFETY_MS = 60_000;
 const INTERRUPTED_RECHECK_MS = 15_000;
@@ -34,9 +32,11 @@ const BUSY_RECHECK_MS = 5_000;
  * session of the video it changes. Each step is written before the next begins, so a
  * step run twice or by a fresh instance after a restart carries on instead of repeating work. It hears its turn
  * and its export by watching them (set again when the object starts), and has its own timer in case it doesn't.
+ * Its life (the step guard, `status` events, followers, the end that happens once) is `JobLife`'s.
  */
 export class Generations {
   private readonly table: GenerationTable;
+  private readonly life: JobLife<GenerationRow>;
   private readonly webhooks: Webhooks;
 
   constructor(
@@ -47,7 +47,16 @@ export class Generations {
     private readonly exports: Exports,
   ) {
     this.table = new GenerationTable(scope.sql);
-    scope.schedule.define("generation", { run: (id) => this.step(id), giveUp: (id, error) => this.giveUp(id, error) });
+    this.life = new JobLife(scope, {
+      name: "generation",
+      noun: "That generation",
+      find: (id) => this.table.find(id),
+      isFinal: (row) => FINAL_GENERATION_STATUSES.includes(row.status),
+      moved: (before, now) => now.status !== before.status,
+      view: (row) => this.view(row),
+      step: (row) => this.step(row),
+      giveUp: (row, error) => this.finish(row, "failed", error),
+    });
     this.webhooks = new Webhooks(scope, this.table, (row) => this.view(row));
     for (const row of this.table.unfinished()) {
       if (row.status === "generating" && row.turnId) this.watchTurn(row.id, row.turnId);
@@ -82,7 +91,7 @@ export class Generations {
     );
     this.table.insert(row);
     reservation.confirm();
-    await this.scope.schedule.at(stepKey(row.id), Date.now());
+    await this.life.at(row.id, Date.now());
     return this.record(row);
   }
 
@@ -100,9 +109,10 @@ export class Generations {
     return this.create(visitorId, origin, { ...request, language: source.language }, { sessionId: session.id, editOf: source.id });
   }
 
-  find(id: string): GenerationRecord | undefined {
+  read(id: string): GenerationRecord {
     const row = this.table.find(id);
-    return row && this.record(row);
+    if (!row) throw notFound("That generation");
+    return this.record(row);
   }
 
   list(): GenerationRecord[] {
@@ -124,12 +134,8 @@ export class Generations {
   }
 
   /** `status` events (the whole generation each time), with the turn's `activity` and `text` as they come. */
-  async follow(id: string): Promise<ReadableStream<Uint8Array> | undefined> {
-    const row = this.table.find(id);
-    if (!row) return undefined;
-    const now: StreamEvent = { event: "status", data: await this.view(row) };
-    if (this.table.find(id)!.status !== row.status) return this.follow(id);
-    return FINAL_GENERATION_STATUSES.includes(row.status) ? replayed([now]) : this.scope.live.follow(topic(id), [now]);
+  follow(id: string): Promise<ReadableStream<Uint8Array>> {
+    return this.life.follow(id);
   }
 
   /** Forgets the ended generations of sessions that are gone, and those that ended before they had one. */
@@ -140,27 +146,16 @@ export class Generations {
 
   /** The visitor asked to be forgotten: every generation goes, and none runs on. */
   async forget(): Promise<void> {
-    for (const row of this.table.unfinished()) {
-      await this.scope.schedule.cancel(stepKey(row.id));
-      this.scope.live.end(topic(row.id));
-    }
+    for (const row of this.table.unfinished()) await this.life.drop(row.id);
     for (const row of this.table.list()) if (row.webhookStatus === "pending") await this.webhooks.cancel(row.id);
     this.table.deleteAll();
   }
 
   /** The alarm's step for one generation. */
-  private async step(id: string): Promise<void> {
-    const row = this.table.find(id);
-    if (!row || FINAL_GENERATION_STATUSES.includes(row.status)) return this.scope.schedule.cancel(stepKey(id));
+  private async step(row: GenerationRow): Promise<void> {
     if (row.status === "queued") return this.begin(row);
     if (row.status === "generating") return this.afterTurn(row);
     return this.afterExport(row);
-  }
-
-  /** A step that kept throwing: the generation fails with the reason rather than being retried forever. */
-  private async giveUp(id: string, error: unknown): Promise<void> {
-    const row = this.table.find(id);
-    if (row && !FINAL_GENERATION_STATUSES.includes(row.status)) await this.finish(row, "failed", toAppError(error).toJSON());
   }
 
   /** queued: open a session (once; an edit has its video's), then send the prompt (once). */
@@ -169,11 +164,11 @@ export class Generations {
     if (!session && row.editOf)
       return this.finish(row, "failed", FAILURES.editExpired);
     if (session && this.turns.busy(session.id))
-      return this.scope.schedule.at(stepKey(row.id), Date.now() + BUSY_RECHECK_MS * this.scope.config.JOB_TIME_SCALE);
+      return this.life.at(row.id, Date.now() + BUSY_RECHECK_MS * this.scope.config.JOB_TIME_SCALE);
     if (!session) {
       session = await this.sessions.open(row.visitorId, row.language);
       this.table.setSession(row.id, session.id);
-      if (this.ended(row.id)) return; // cancelled meanwhile: nothing is sent
+      if (this.life.ended(row.id)) return; // cancelled meanwhile: nothing is sent
     }
     const reservation = this.turns.reserve(session.id, { paced: false });
     try {
@@ -183,7 +178,7 @@ export class Generations {
         if (error instanceof AppError && error.code === "quota_exceeded") return this.finish(row, "failed", FAILURES.quota);
         throw error;
       }
-      if (this.ended(row.id)) return;
+      if (this.life.ended(row.id)) return;
       // Storing the turn's id happens in the same synchronous stretch as starting it: a step run again never re-sends.
       const turn = this.turns.start(row.visitorId, session, row.prompt);
       reservation.confirm();
@@ -192,16 +187,16 @@ export class Generations {
     } finally {
       reservation.release();
     }
-    await this.publish(row.id);
-    await this.scope.schedule.at(stepKey(row.id), Date.now() + this.scope.config.TURN_CAP_MS + SAFETY_MS);
+    await this.life.publish(row.id);
+    await this.life.at(row.id, Date.now() + this.scope.config.TURN_CAP_MS + SAFETY_MS);
   }
 
   /** generating: once the turn has ended, export what it made, or fail in words if it made nothing. */
   private async afterTurn(row: GenerationRow): Promise<void> {
-    const { config, schedule } = this.scope;
+    const { config } = this.scope;
     const turn = row.turnId ? this.turns.find(row.turnId) : undefined;
     if (turn?.status === "running") {
-      await schedule.at(stepKey(row.id), Date.now() + config.TURN_CAP_MS + SAFETY_MS);
+      await this.life.at(row.id, Date.now() + config.TURN_CAP_MS + SAFETY_MS);
       return;
     }
     const session = row.sessionId ? this.sessions.find(row.sessionId) : null;
@@ -209,12 +204,12 @@ export class Generations {
       return this.finish(row, "failed", FAILURES.expired);
     }
     const { timeline } = await this.account.client(row.visitorId).state(session.upstreamId);
-    if (this.ended(row.id)) return;
+    if (this.life.ended(row.id)) return;
     // A turn cut off on our side (a restart, a dropped connection) may still be finished by NemoVideo: look again
     // now and then until the turn's cap has passed.
     const retryAt = Date.now() + INTERRUPTED_RECHECK_MS * config.JOB_TIME_SCALE;
     if (!isExportReady(timeline) && turn.reason === "interrupted" && retryAt < turn.startedAt + config.TURN_CAP_MS) {
-      await schedule.at(stepKey(row.id), retryAt);
+      await this.life.at(row.id, retryAt);
       return;
     }
     if (!isExportReady(timeline)) return this.finish(row, "failed", this.turns.lastError(turn.id) ?? FAILURES.noVideo);
@@ -228,11 +223,11 @@ export class Generations {
       return;
     }
     // Cancelled while the render was being submitted: that render is cancelled too.
-    if (this.ended(row.id)) return void (await this.exports.cancel(record.exportId));
+    if (this.life.ended(row.id)) return void (await this.exports.cancel(record.exportId));
     this.table.rendering(row.id, record.exportId);
     this.watchExport(row.id, record.exportId);
-    await this.publish(row.id);
-    await schedule.at(stepKey(row.id), Date.now() + 20 * 60_000 * config.JOB_TIME_SCALE + SAFETY_MS);
+    await this.life.publish(row.id);
+    await this.life.at(row.id, Date.now() + config.EXPORT_CAP_MS * config.JOB_TIME_SCALE + SAFETY_MS);
   }
 
   /** rendering: the export has ended (or is checked on in case a notice was lost). */
@@ -245,44 +240,29 @@ export class Generations {
     if (record.status === "cancelled") return this.finish(row, "cancelled");
     if (record.status === "failed")
       return this.finish(row, "failed", record.error ?? FAILURES.exportFailed);
-    await this.scope.schedule.at(stepKey(row.id), Date.now() + SAFETY_MS * this.scope.config.JOB_TIME_SCALE);
+    await this.life.at(row.id, Date.now() + SAFETY_MS * this.scope.config.JOB_TIME_SCALE);
   }
 
   /** The turn's words and work go to the generation's followers; its end moves the generation on at once. */
   private watchTurn(id: string, turnId: string): void {
     this.turns.watch(turnId, (event) => {
-      if (event.event === "activity" || event.event === "text") this.scope.live.publish(topic(id), { event: event.event, data: event.data });
-      if (event.event === "done") void this.scope.schedule.at(stepKey(id), Date.now());
+      if (event.event === "activity" || event.event === "text") this.life.tell(id, { event: event.event, data: event.data });
+      if (event.event === "done") void this.life.at(id, Date.now());
     });
   }
 
   /** The export's progress shows on the generation; its end moves the generation on at once. */
   private watchExport(id: string, exportId: string): void {
     this.exports.watch(exportId, (event) => {
-      if (isFinalExport((event.data as ExportRecord).status)) void this.scope.schedule.at(stepKey(id), Date.now());
-      else void this.publish(id);
+      if (isFinalExport((event.data as ExportRecord).status)) void this.life.at(id, Date.now());
+      else void this.life.publish(id);
     });
-  }
-
-  /** Whether the generation has ended (or is gone): a step that awaited something checks before it goes on. */
-  private ended(id: string): boolean {
-    const row = this.table.find(id);
-    return !row || FINAL_GENERATION_STATUSES.includes(row.status);
   }
 
   /** Ends the generation, once: a step that ran into a cancel changes nothing. */
   private async finish(row: GenerationRow, status: "completed" | "failed" | "cancelled", error?: JobError): Promise<void> {
-    if (this.ended(row.id)) return;
-    this.table.finish(row.id, status, error, Boolean(row.webhookUrl));
-    await this.scope.schedule.cancel(stepKey(row.id));
-    await this.publish(row.id);
-    this.scope.live.end(topic(row.id));
-    if (row.webhookUrl) await this.webhooks.queue(row.id);
-  }
-
-  private async publish(id: string): Promise<void> {
-    const row = this.table.find(id);
-    if (row) this.scope.live.publish(topic(id), { event: "status", data: await this.view(row) });
+    const ended = await this.life.end(row.id, () => this.table.finish(row.id, status, error, Boolean(row.webhookUrl)));
+    if (ended && row.webhookUrl) await this.webhooks.queue(row.id);
   }
 
   /** The generation as the API shows it: with its signed download link, absolute (for a page, an agent, a webhook receiver). */

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { notFound, settle } from "../errors";
-import { type AppEnv, createRouter, errorResponse, security, signedView, unauthorized } from "../http";
+import { settle } from "../errors";
+import { type AppEnv, createRouter, errorResponse, requireVisitor, security, signedView, smallBody, unauthorized } from "../http";
 import { checkOutbound } from "../outbound";
 import { secretOf, webhookSecret } from "../signing";
 import { sseResponse } from "../sse";
@@ -27,6 +27,7 @@ const start = createRoute({
   description:
     "Opens a project, sends the prompt, exports what NemoVideo made and finishes, all driven by the visitor's Durable Object whether or not anybody watches. Follow it with `GET /generations/{id}/events`, or give a `webhookUrl` to be told. A visitor may have three generations queued or running at once.",
   security,
+  middleware: [smallBody, requireVisitor],
   request: { body: { content: { "application/json": { schema: GenerationRequest } }, required: true } },
   responses: {
     202: { content: { "application/json": { schema: Queued } }, description: "Queued." },
@@ -42,6 +43,7 @@ const list = createRoute({
   tags: ["Generations"],
   summary: "The visitor's generations, newest first",
   security,
+  middleware: [smallBody, requireVisitor],
   responses: {
     200: {
       content: { "application/json": { schema: z.object({ generations: z.array(Generation) }) } },
@@ -57,6 +59,7 @@ const read = createRoute({
   tags: ["Generations"],
   summary: "A generation: its step, the assistant's words, and the MP4 once completed",
   security,
+  middleware: [smallBody, requireVisitor],
   request: { params: GenerationParams },
   responses: {
     200: { content: { "application/json": { schema: Generation } }, description: "The generation." },
@@ -73,6 +76,7 @@ const events = createRoute({
   description:
     "`status` events carry the whole generation (now, then at every step and export progress); `activity` and `text` carry the assistant's work and words as they come. The stream closes after `completed`, `failed` or `cancelled`.",
   security,
+  middleware: [smallBody, requireVisitor],
   request: { params: GenerationParams },
   responses: {
     200: { content: { "text/event-stream": { schema: GenerationEvent } }, description: "The generation's events." },
@@ -89,6 +93,7 @@ const edit = createRoute({
   description:
     "A new generation in the project of the one named: the change is sent there as a message, and the result is exported as a new MP4 (the first stays as it was). Follow it like any generation. Refused with 409 while that project is busy with another generation.",
   security,
+  middleware: [smallBody, requireVisitor],
   request: { params: GenerationParams, body: { content: { "application/json": { schema: EditRequest } }, required: true } },
   responses: {
     202: { content: { "application/json": { schema: Queued } }, description: "The new generation, queued." },
@@ -108,6 +113,7 @@ const cancel = createRoute({
   description:
     "Stops the generation: nothing more is done for it, and a render in progress is cancelled. A prompt already sent to NemoVideo can't be recalled: NemoVideo may still finish that turn in the project, but nothing is exported. A generation that has ended is answered as it is.",
   security,
+  middleware: [smallBody, requireVisitor],
   request: { params: GenerationParams },
   responses: {
     200: { content: { "application/json": { schema: Generation } }, description: "The generation, cancelled." },
@@ -128,7 +134,7 @@ export const generations = createRouter()
     const request = c.req.valid("json");
     const { visitorId, stub, network } = c.var.visitor;
     if (request.webhookUrl) checkOutbound("webhookUrl", request.webhookUrl, c.var.config.localDevelopment);
-    const record = settle(await stub.startGeneration(visitorId, new URL(c.req.url).origin, request, network));
+    const record = settle(await stub.generationStart(visitorId, new URL(c.req.url).origin, request, network));
     return c.json(await queued(c, record.generationId, request.webhookUrl), 202);
   })
   .openapi(edit, async (c) => {
@@ -136,24 +142,19 @@ export const generations = createRouter()
     const { visitorId, stub, network } = c.var.visitor;
     if (request.webhookUrl) checkOutbound("webhookUrl", request.webhookUrl, c.var.config.localDevelopment);
     const origin = new URL(c.req.url).origin;
-    const record = settle(await stub.editGeneration(visitorId, origin, c.req.valid("param").id, request, network));
+    const record = settle(await stub.generationEdit(visitorId, origin, c.req.valid("param").id, request, network));
     return c.json(await queued(c, record.generationId, request.webhookUrl), 202);
   })
   .openapi(list, async (c) => {
-    const records = await c.var.visitor.stub.generationList();
+    const records = settle(await c.var.visitor.stub.generationList());
     return c.json({ generations: await Promise.all(records.map((record) => signedView(c, record))) }, 200);
   })
   .openapi(read, async (c) => {
-    const record = await c.var.visitor.stub.generation(c.req.valid("param").id);
-    if (!record) throw notFound("That generation");
+    const record = settle(await c.var.visitor.stub.generationRead(c.req.valid("param").id));
     return c.json(await signedView(c, record), 200);
   })
-  .openapi(events, async (c) => {
-    const stream = await c.var.visitor.stub.followGeneration(c.req.valid("param").id);
-    if (!stream) throw notFound("That generation");
-    return sseResponse(stream) as never;
-  })
+  .openapi(events, async (c) => sseResponse(settle(await c.var.visitor.stub.generationFollow(c.req.valid("param").id))) as never)
   .openapi(cancel, async (c) => {
-    const record = settle(await c.var.visitor.stub.cancelGeneration(c.req.valid("param").id));
+    const record = settle(await c.var.visitor.stub.generationCancel(c.req.valid("param").id));
     return c.json(await signedView(c, record), 200);
   });

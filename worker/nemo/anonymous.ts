@@ -1,6 +1,6 @@
 import { AppError } from "../errors";
 import { AnonymousToken } from "./envelopes";
-import { fromUpstream } from "./errors";
+import { fromUpstream, unexpectedAnswer } from "./errors";
 import type { Credentials } from "./shapes";
 import { attributionHeaders, CALL_TIMEOUT_MS, type NemoOptions, readOutcome } from "./transport";
 
@@ -32,7 +32,7 @@ export async function requestAnonymousToken(options: NemoOptions, clientId: stri
   const outcome = await readOutcome(response);
   if (!outcome.ok) throw fromUpstream(outcome.code, outcome.status, { anonymous: true });
   const parsed = AnonymousToken.safeParse(outcome.data);
-  if (!parsed.success) throw new AppError("upstream_error", "NemoVideo answered in a way we did not expect. Please try again.");
+  if (!parsed.success) throw unexpectedAnswer();
   const expiry = parsed.data.expires_at ? Date.parse(parsed.data.expires_at) : Number.NaN;
   return {
     token: parsed.data.token,

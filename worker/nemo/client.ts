@@ -1,5 +1,6 @@
 import { AppError } from "../errors";
 import { ClaimToken, CreatedSession, Credits, RenderAnswer, RenderDownload, SessionState, UploadedFiles } from "./envelopes";
+import { unexpectedAnswer } from "./errors";
 import { mediaTypeOf } from "./formats";
 import type { Caller, UpstreamSession, UploadedFile } from "./shapes";
 import { readState, readUploads } from "./state";
@@ -72,7 +73,7 @@ export class NemoClient {
       },
     });
     if (!outcome.response.body || !isEventStream(outcome.response))
-      throw new AppError("upstream_error", "NemoVideo answered in a way we did not expect. Please try again.");
+      throw unexpectedAnswer();
     const { anonymous, userId } = outcome.credentials;
     return { events: outcome.response.body, caller: { anonymous, userId } };
   }

@@ -12,6 +12,9 @@ export const NemoCode = {
   fileTooLarge: 4002,
 } as const;
 
+/** NemoVideo answered, but not in a shape we know (a body that does not parse, no event stream for a turn). */
+export const unexpectedAnswer = () => new AppError("upstream_error", "NemoVideo answered in a way we did not expect. Please try again.");
+
 /** When "try again in a minute" comes round. */
 const inAMinute = () => Date.now() + 60_000;
 

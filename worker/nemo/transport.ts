@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { AppError } from "../errors";
 import { PlatformEnvelope } from "./envelopes";
-import { fromUpstream, NemoCode } from "./errors";
+import { fromUpstream, NemoCode, unexpectedAnswer } from "./errors";
 import type { Credentials } from "./shapes";
 
 /** Where tokens come from: the visitor's Durable Object, which serialises renewals. */
@@ -76,8 +76,7 @@ export class Transport {
   async json<S extends z.ZodType>(schema: S, call: Call): Promise<z.output<S>> {
     const outcome = await this.exchange(call);
     const parsed = schema.safeParse(outcome.data);
-    if (!parsed.success)
-      throw new AppError("upstream_error", "NemoVideo answered in a way we did not expect. Please try again.");
+    if (!parsed.success) throw unexpectedAnswer();
     return parsed.data;
   }
 

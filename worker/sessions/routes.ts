@@ -1,7 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { settle } from "../errors";
-import { createRouter, errorResponse, security, unauthorized } from "../http";
+import { createRouter, errorResponse, requireVisitor, security, smallBody, unauthorized } from "../http";
 import { NewSession, SessionDetail, SessionParams, SessionSummary } from "./schema";
+import { onSession } from "./access";
 import { readSession } from "./sessions";
 
 const notFound = errorResponse("No such session for this visitor.");
@@ -13,6 +14,7 @@ const create = createRoute({
   tags: ["Sessions"],
   summary: "Start a project",
   security,
+  middleware: [smallBody, requireVisitor],
   request: { body: { content: { "application/json": { schema: NewSession } }, required: false } },
   responses: {
     201: { content: { "application/json": { schema: z.object({ sessionId: z.uuid() }) } }, description: "Created." },
@@ -26,6 +28,7 @@ const list = createRoute({
   tags: ["Sessions"],
   summary: "The visitor's projects, newest first",
   security,
+  middleware: [smallBody, requireVisitor],
   responses: {
     200: {
       content: { "application/json": { schema: z.object({ sessions: z.array(SessionSummary) }) } },
@@ -41,6 +44,7 @@ const read = createRoute({
   tags: ["Sessions"],
   summary: "A project's timeline",
   security,
+  middleware: [smallBody, requireVisitor],
   request: { params: SessionParams },
   responses: {
     200: { content: { "application/json": { schema: SessionDetail } }, description: "The session's state." },
@@ -57,6 +61,7 @@ const claim = createRoute({
   summary: "A link that opens the project in NemoVideo's own editor",
   description: "The link carries a claim token, which can do nothing but open this project: it is safe to show.",
   security,
+  middleware: [smallBody, requireVisitor],
   request: { params: SessionParams },
   responses: {
     200: { content: { "application/json": { schema: z.object({ url: z.url() }) } }, description: "The link." },
@@ -70,11 +75,11 @@ export const sessions = createRouter()
   .openapi(create, async (c) => {
     const body = c.req.valid("json") ?? {};
     const visitor = c.var.visitor;
-    const record = settle(await visitor.stub.createSession(visitor.visitorId, body.language, visitor.network));
+    const record = settle(await visitor.stub.sessionCreate(visitor.visitorId, body.language, visitor.network));
     return c.json({ sessionId: record.id }, 201);
   })
   .openapi(list, async (c) => {
-    const records = await c.var.visitor.stub.sessionList();
+    const records = settle(await c.var.visitor.stub.sessionList());
     return c.json(
       { sessions: records.map((r) => ({ sessionId: r.id, language: r.language, createdAt: r.createdAt, ...(r.title ? { title: r.title } : {}) })) },
       200,
@@ -83,12 +88,12 @@ export const sessions = createRouter()
   .openapi(read, async (c) => {
     const { id } = c.req.valid("param");
     const visitor = c.var.visitor;
-    const view = await visitor.withSession(id, (record) => readSession(visitor.nemo, record));
+    const view = await onSession(visitor, id, (record) => readSession(visitor.nemo, record));
     return c.json({ sessionId: id, ...view }, 200);
   })
   .openapi(claim, async (c) => {
     const { id } = c.req.valid("param");
     const visitor = c.var.visitor;
-    const url = await visitor.withSession(id, (record) => visitor.nemo.claimLink(record.taskId, record.upstreamId));
+    const url = await onSession(visitor, id, (record) => visitor.nemo.claimLink(record.taskId, record.upstreamId));
     return c.json({ url }, 200);
   });

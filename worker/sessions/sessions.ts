@@ -1,10 +1,11 @@
-import { AppError } from "../errors";
+import { AppError, notFound } from "../errors";
 import { ANONYMOUS_TOKEN_LIFE_MS } from "../nemo/anonymous";
 import type { NemoClient } from "../nemo/client";
 import type { Held } from "../reservations";
 import type { Scope } from "../scope";
-import type { Account } from "../visitors/account";
+import type { Account } from "../account/account";
 import { cacheSession, uncacheSession } from "./cache";
+import type { Replacement } from "./lost";
 import type { SessionRecord, SessionView } from "./schema";
 import { SessionTable } from "./table";
 import { isExportReady, summarize } from "./timeline";
@@ -63,6 +64,13 @@ export class Sessions {
     return this.table.find(id);
   }
 
+  /** The living session `id`, or 404 (another visitor's answers exactly like one that never existed). */
+  read(id: string): SessionRecord {
+    const record = this.table.find(id);
+    if (!record) throw notFound("That session");
+    return record;
+  }
+
   /** Whose session this is, living or not yet swept: jobs of a session act for its visitor. */
   owner(id: string): string | undefined {
     return this.table.owner(id);
@@ -77,7 +85,7 @@ export class Sessions {
    * `staleUpstreamId` is no longer the one on file (a copy in KV lagged behind), nothing new is created and
    * `replaced` is false: the caller may simply use the current record.
    */
-  async replace(visitorId: string, id: string, staleUpstreamId: string) {
+  async replace(visitorId: string, id: string, staleUpstreamId: string): Promise<Replacement> {
     const current = this.table.find(id);
     if (!current || current.upstreamId !== staleUpstreamId) return { record: current, replaced: false };
     const upstream = await this.account.client(visitorId).createSession(current.language);

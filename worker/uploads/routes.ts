@@ -1,19 +1,15 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { AppError, settle } from "../errors";
-import { createRouter, errorResponse, security, unauthorized } from "../http";
-import { checkOutbound } from "../outbound";
-import { FORMATS_SENTENCE, mediaKindOf } from "../nemo/formats";
+import { createMiddleware } from "hono/factory";
+import { type AppEnv, createRouter, errorResponse, requireVisitor, security, smallBody, unauthorized } from "../http";
+import { FORMATS_SENTENCE } from "../nemo/formats";
 import { SessionParams } from "../sessions/schema";
-import { inspectMultipart } from "./multipart";
-import { tooLarge, unsupported } from "./refusals";
-import type { VisitorContext } from "../visitor/context";
-import { UploadAnswer } from "./schema";
+import { NewUpload, UploadAnswer, UploadStatus } from "./schema";
+import { cancelResumable, completeResumable, MAX_URLS, resumableStatus, sendInOneRequest, startResumable, storePart } from "./transfer";
 
-/** Room for the multipart headers around the file itself. */
-const MULTIPART_OVERHEAD = 64 * 1024;
-const MAX_URLS = 10;
-
-const UrlUpload = z.object({ urls: z.array(z.url({ protocol: /^https?$/ })).min(1).max(MAX_URLS) });
+/** A file is checked as it streams (transfer.ts); a JSON list of addresses is a small body. */
+const uploadBody = createMiddleware<AppEnv>(async (c, next) =>
+  c.req.header("Content-Type")?.toLowerCase().startsWith("multipart/form-data") ? next() : smallBody(c, next),
+);
 
 const upload = createRoute({
   method: "post",
@@ -22,6 +18,7 @@ const upload = createRoute({
   summary: "Add media to a project",
   description: `Either \`multipart/form-data\` with one or more files in the field \`files\` (streamed to NemoVideo, never held), or JSON \`{"urls":[…]}\`. The size limit and the formats are checked before anything reaches NemoVideo. While it is on its way it counts among the visitor's uploads at once (3, 400 MB); a body whose next quarter megabyte keeps NemoVideo waiting over 30 s is cut with 408. ${FORMATS_SENTENCE}`,
   security,
+  middleware: [uploadBody, requireVisitor],
   request: {
     params: SessionParams,
     body: {
@@ -57,67 +54,107 @@ const upload = createRoute({
   },
 });
 
-/**
- * Runs a single-request upload (`bytes` declared) as one of the visitor's uploads at once: its place is taken before
- * the body is read, renewed while it runs, and given back however it ends (a Worker cut off midway can't give it
- * back: then it lapses by itself).
- */
-async function onItsWay<T>(visitor: VisitorContext, sessionId: string, bytes: number, work: () => Promise<T>): Promise<T> {
-  const { reservationId, lifeMs } = settle(await visitor.stub.startDirectUpload(sessionId, bytes));
-  const renewal = setInterval(() => void visitor.stub.keepDirectUpload(reservationId).catch(() => {}), lifeMs / 2);
-  try {
-    return await work();
-  } finally {
-    clearInterval(renewal);
-    // Should the Object not answer now, the place lapses by itself: the upload's own outcome stands.
-    await visitor.stub.endDirectUpload(reservationId).catch(() => {});
-  }
-}
+const UploadParams = z.object({ uploadId: z.uuid().openapi({ param: { name: "uploadId", in: "path" } }) });
+const PartParams = UploadParams.extend({
+  partNumber: z.coerce.number().int().min(1).max(10_000).openapi({ param: { name: "partNumber", in: "path" } }),
+});
+const noUpload = errorResponse("No such upload for this visitor.");
 
-export const uploads = createRouter().openapi(
-  upload,
-  async (c) => {
-    const { id } = c.req.valid("param");
-    const visitor = c.var.visitor;
-    const maxBytes = c.var.config.MAX_UPLOAD_BYTES;
-    const contentType = c.req.header("Content-Type") ?? "";
-    const record = await visitor.session(id);
-
-    let uploaded;
-    if (contentType.toLowerCase().startsWith("application/json")) {
-      const parsed = UrlUpload.safeParse(await c.req.json().catch(() => undefined));
-      if (!parsed.success)
-        throw new AppError("invalid_request", `Send {"urls":[…]} with 1 to ${MAX_URLS} http(s) addresses.`);
-      for (const url of parsed.data.urls) checkOutbound("address", url, c.var.config.localDevelopment);
-      const unsupportedUrl = parsed.data.urls.find((url) => !mediaKindOf(new URL(url).pathname));
-      if (unsupportedUrl) throw unsupported(unsupportedUrl);
-      uploaded = await onItsWay(visitor, id, 0, () =>
-        visitor.withSession(record, (current) => visitor.nemo.uploadUrls(current.upstreamId, parsed.data.urls)),
-      );
-    } else if (contentType.toLowerCase().startsWith("multipart/form-data")) {
-      const length = Number(c.req.header("Content-Length"));
-      if (!c.req.header("Content-Length") || !Number.isFinite(length))
-        throw new AppError("length_required", "Uploads need a Content-Length header (browsers send one).");
-      if (length > maxBytes + MULTIPART_OVERHEAD) throw tooLarge(maxBytes);
-      const body = c.req.raw.body;
-      if (!body) throw new AppError("invalid_request", "The upload is empty.");
-      uploaded = await onItsWay(visitor, id, length, async () => {
-        const inspected = await inspectMultipart(body, contentType, maxBytes, c.var.config.UPLOAD_STALL_MS);
-        try {
-          return await visitor.withSession(record, (current) =>
-            visitor.nemo.uploadFiles(current.upstreamId, { body: inspected.body, contentType, length }),
-          );
-        } catch (error) {
-          throw inspected.failure() ?? error;
-        }
-      });
-    } else {
-      throw new AppError(
-        "unsupported_format",
-        "Send files as multipart/form-data in the field `files`, or JSON {\"urls\":[…]}.",
-      );
-    }
-
-    return c.json({ files: uploaded }, 200);
+const start = createRoute({
+  method: "post",
+  path: "/sessions/{id}/uploads/resumable",
+  tags: ["Uploads"],
+  summary: "Start a large or resumable upload",
+  description:
+    "For files a single request can't carry (Cloudflare refuses bodies over 100 MB on its Free and Pro plans) or a shaky connection: send the parts with `PUT /uploads/{uploadId}/parts/{n}`, in any order and again if one fails, then `POST /uploads/{uploadId}/complete`. Name, format and size are checked now, and nothing reaches NemoVideo before `complete`.",
+  security,
+  middleware: [smallBody, requireVisitor],
+  request: { params: SessionParams, body: { content: { "application/json": { schema: NewUpload } }, required: true } },
+  responses: {
+    201: { content: { "application/json": { schema: UploadStatus } }, description: "Where to send the parts." },
+    401: unauthorized,
+    404: errorResponse("No such session for this visitor."),
+    413: errorResponse("Over the size limit."),
+    415: errorResponse("Not a supported format."),
+    429: errorResponse("The visitor's uploads at once (or their bytes) are at their limit."),
   },
-);
+});
+
+const status = createRoute({
+  method: "get",
+  path: "/uploads/{uploadId}",
+  tags: ["Uploads"],
+  summary: "Which parts of an upload have arrived",
+  security,
+  middleware: [smallBody, requireVisitor],
+  request: { params: UploadParams },
+  responses: {
+    200: { content: { "application/json": { schema: UploadStatus } }, description: "The upload." },
+    401: unauthorized,
+    404: noUpload,
+  },
+});
+
+const putPart = createRoute({
+  method: "put",
+  path: "/uploads/{uploadId}/parts/{partNumber}",
+  tags: ["Uploads"],
+  summary: "Send one part of an upload (raw bytes)",
+  security,
+  // Checked against the size the part must have, as it streams (transfer.ts).
+  middleware: [requireVisitor],
+  request: {
+    params: PartParams,
+    // A plain OpenAPI schema, not zod, so that the router leaves the body to stream.
+    body: { content: { "application/octet-stream": { schema: { type: "string", format: "binary" } } }, required: true },
+  },
+  responses: {
+    200: { content: { "application/json": { schema: UploadStatus } }, description: "Stored." },
+    400: errorResponse("Not a part of this upload, or not the size it must have."),
+    401: unauthorized,
+    404: noUpload,
+    411: errorResponse("A part needs a Content-Length."),
+  },
+});
+
+const complete = createRoute({
+  method: "post",
+  path: "/uploads/{uploadId}/complete",
+  tags: ["Uploads"],
+  summary: "Send the assembled file to NemoVideo",
+  description: "If NemoVideo can't take it just now, the parts are kept: call `complete` again.",
+  security,
+  middleware: [smallBody, requireVisitor],
+  request: { params: UploadParams },
+  responses: {
+    200: { content: { "application/json": { schema: UploadAnswer } }, description: "What NemoVideo made of the file." },
+    401: unauthorized,
+    404: noUpload,
+    409: errorResponse("Some parts have not arrived yet."),
+  },
+});
+
+const cancel = createRoute({
+  method: "delete",
+  path: "/uploads/{uploadId}",
+  tags: ["Uploads"],
+  summary: "Give up an upload and delete what arrived",
+  security,
+  middleware: [smallBody, requireVisitor],
+  request: { params: UploadParams },
+  responses: { 204: { description: "Gone." }, 401: unauthorized, 404: noUpload },
+});
+
+export const uploads = createRouter()
+  .openapi(upload, async (c) => c.json({ files: await sendInOneRequest(c.var.visitor, c.req.valid("param").id, c.req.raw) }, 200))
+  .openapi(start, async (c) => c.json(await startResumable(c.var.visitor, c.req.valid("param").id, c.req.valid("json")), 201))
+  .openapi(status, async (c) => c.json(await resumableStatus(c.var.visitor, c.req.valid("param").uploadId), 200))
+  .openapi(putPart, async (c) => {
+    const { uploadId, partNumber } = c.req.valid("param");
+    return c.json(await storePart(c.var.visitor, uploadId, partNumber, c.req.raw), 200);
+  })
+  .openapi(complete, async (c) => c.json({ files: await completeResumable(c.var.visitor, c.req.valid("param").uploadId) }, 200))
+  .openapi(cancel, async (c) => {
+    await cancelResumable(c.var.visitor, c.req.valid("param").uploadId);
+    return c.body(null, 204);
+  });

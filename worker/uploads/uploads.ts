@@ -30,7 +30,7 @@ export class Uploads {
    * and files being sent in one request), or when it would bring those on their way over `UPLOAD_BYTES_AT_ONCE`.
    */
   async start(visitorId: string, sessionId: string, file: { name: string; size: number }): Promise<UploadRecord> {
-    if (!this.sessions.find(sessionId)) throw notFound("That session");
+    this.sessions.read(sessionId);
     const reservation = this.reserve(file.size);
     try {
       const id = crypto.randomUUID();
@@ -61,7 +61,7 @@ export class Uploads {
    * and gives it back at the end (`endDirect`); one whose Worker was cut off lapses after `lifeMs`.
    */
   startDirect(sessionId: string, bytes: number): { reservationId: string; lifeMs: number } {
-    if (!this.sessions.find(sessionId)) throw notFound("That session");
+    this.sessions.read(sessionId);
     const lifeMs = this.directLifeMs;
     return { reservationId: this.reserve(bytes, lifeMs).id, lifeMs };
   }
@@ -74,8 +74,11 @@ export class Uploads {
     this.scope.reservations.release(reservationId);
   }
 
-  find(id: string): (UploadRecord & { parts: UploadedPart[] }) | null {
-    return this.table.find(id);
+  /** A resumable upload with the parts that have arrived, or 404. */
+  read(id: string): UploadRecord & { parts: UploadedPart[] } {
+    const upload = this.table.find(id);
+    if (!upload) throw notFound("That upload");
+    return upload;
   }
 
   /** Idempotent: a part sent again replaces the one before. */
@@ -83,8 +86,9 @@ export class Uploads {
     this.table.recordPart(id, part);
   }
 
-  remove(id: string): void {
-    this.table.remove(id);
+  /** The upload is over (its file sent to NemoVideo, or given up): its parts and the assembled file go from R2. */
+  async end(id: string): Promise<void> {
+    await this.discard(this.read(id));
   }
 
   /** Gives up the uploads abandoned for a day, and those of sessions that are gone: their parts in R2 go too. */

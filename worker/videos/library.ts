@@ -44,20 +44,24 @@ export class Library {
     return this.files.kept().map((row) => toVideo(row, meta.get(row.exportId)));
   }
 
-  find(videoId: string): LibraryVideo | undefined {
-    const row = this.files.kept().find((each) => each.exportId === videoId);
-    return row && toVideo(row, this.table.find(videoId));
+  /** The video, or 404. */
+  read(videoId: string): LibraryVideo {
+    const video = this.find(videoId);
+    if (!video) throw notFound("That video");
+    return video;
   }
 
-  /** The video behind a share page, while it is shared. */
-  shared(shareId: string): LibraryVideo | undefined {
+  /** The video behind a share page, while it is shared; else 404. */
+  shared(shareId: string): LibraryVideo {
     const meta = this.table.byShare(shareId);
-    return meta && this.find(meta.videoId);
+    const video = meta && this.find(meta.videoId);
+    if (!video) throw notFound("That shared video");
+    return video;
   }
 
   /** Its share page's id: the one it has, or a new one (`created`). */
   async share(visitorId: string, videoId: string): Promise<{ shareId: string; created: boolean }> {
-    const video = this.need(videoId);
+    const video = this.read(videoId);
     if (video.shareId) return { shareId: video.shareId, created: false };
     const shareId = newShareId();
     await rememberShare(this.scope.env, shareId, visitorId);
@@ -66,7 +70,7 @@ export class Library {
   }
 
   async unshare(videoId: string): Promise<void> {
-    const video = this.need(videoId);
+    const video = this.read(videoId);
     if (!video.shareId) return;
     this.table.setShare(videoId, null);
     await forgetShare(this.scope.env, video.shareId);
@@ -74,13 +78,13 @@ export class Library {
 
   /** The page made a poster (the Worker put it in the bucket under `posterKey`). */
   posterKept(videoId: string, posterKey: string): void {
-    this.need(videoId);
+    this.read(videoId);
     this.table.setPoster(videoId, posterKey);
   }
 
   /** Deletes the video: its file, its poster and its share page. Its export then answers its download as gone. */
   async delete(videoId: string): Promise<void> {
-    const video = this.need(videoId);
+    const video = this.read(videoId);
     if (video.shareId) await forgetShare(this.scope.env, video.shareId);
     if (video.posterKey) await this.scope.env.VIDEOS.delete(video.posterKey);
     await this.files.drop(videoId);
@@ -96,10 +100,9 @@ export class Library {
     }
   }
 
-  private need(videoId: string): LibraryVideo {
-    const video = this.find(videoId);
-    if (!video) throw notFound("That video");
-    return video;
+  private find(videoId: string): LibraryVideo | undefined {
+    const row = this.files.kept().find((each) => each.exportId === videoId);
+    return row && toVideo(row, this.table.find(videoId));
   }
 }
 

@@ -1,14 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { AppError, notFound, settle } from "../errors";
-import { type AppEnv, createRouter, errorResponse, keyOrSignature, security, SignedQuery, unauthorized } from "../http";
+import { settle } from "../errors";
+import { type AppEnv, createRouter, errorResponse, keyOrSignature, requireVisitor, security, SignedQuery, smallBody, unauthorized } from "../http";
 import { secretOf } from "../signing";
-import { type LibraryVideo, posterKey } from "./library";
+import type { LibraryVideo } from "./library";
+import { callerPoster, keepPoster, POSTER_MAX_BYTES } from "./posters";
 import { shareUrlOf, videoView } from "./view";
 import { Share, Video, VideoParams } from "./schema";
 
 const noSuchVideo = errorResponse("No such video for this visitor.");
-/** A poster is a still the page draws from the player: a JPEG, small. */
-export const POSTER_MAX_BYTES = 256 * 1024;
 const jpeg = { content: { "image/jpeg": { schema: { type: "string" as const, format: "binary" } } } };
 
 const list = createRoute({
@@ -18,6 +17,7 @@ const list = createRoute({
   summary: "My videos: every finished video, newest first",
   description: "Each is kept in PromptReel's own storage (NemoVideo's result links are not ours to keep) until it is deleted.",
   security,
+  middleware: [smallBody, requireVisitor],
   responses: {
     200: { content: { "application/json": { schema: z.object({ videos: z.array(Video) }) } }, description: "The videos." },
     401: unauthorized,
@@ -30,6 +30,7 @@ const read = createRoute({
   tags: ["Videos"],
   summary: "One video",
   security,
+  middleware: [smallBody, requireVisitor],
   request: { params: VideoParams },
   responses: { 200: { content: { "application/json": { schema: Video } }, description: "The video." }, 401: unauthorized, 404: noSuchVideo },
 });
@@ -41,6 +42,7 @@ const remove = createRoute({
   summary: "Delete a video",
   description: "Our copy, its poster and its share page are gone; its download answers 404 from then on.",
   security,
+  middleware: [smallBody, requireVisitor],
   request: { params: VideoParams },
   responses: { 204: { description: "Deleted." }, 401: unauthorized, 404: noSuchVideo },
 });
@@ -53,6 +55,7 @@ const share = createRoute({
   description:
     "Answers the page's absolute address, this deployment's `/v/<shareId>`: an unguessable id, not the video's. The page plays with no script and carries Open Graph, a Twitter player card and oEmbed discovery. Sharing again answers the same page.",
   security,
+  middleware: [smallBody, requireVisitor],
   request: { params: VideoParams },
   responses: {
     201: { content: { "application/json": { schema: Share } }, description: "Shared now." },
@@ -69,6 +72,7 @@ const unshare = createRoute({
   summary: "Take a video's share page down",
   description: "The page, its video and its poster answer 404 from then on.",
   security,
+  middleware: [smallBody, requireVisitor],
   request: { params: VideoParams },
   responses: { 204: { description: "Taken down." }, 401: unauthorized, 404: noSuchVideo },
 });
@@ -80,6 +84,8 @@ const putPoster = createRoute({
   summary: "Give a video its poster (a still, JPEG)",
   description: `A Worker can't decode video, so the page draws a frame from its player and sends it here (a JPEG of at most ${POSTER_MAX_BYTES / 1024} KB: its first and last bytes are checked, anything else is refused with 415 and nothing is kept). It shows in the library, on the share page and in link previews.`,
   security,
+  // Its own limit, checked as it is read (posters.ts).
+  middleware: [requireVisitor],
   request: { params: VideoParams, body: { ...jpeg, required: true } },
   responses: {
     204: { description: "Kept." },
@@ -97,25 +103,10 @@ const getPoster = createRoute({
   summary: "A video's poster",
   description: "Authorised by the visitor key, or by the signature of the video's `posterUrl`.",
   security: [{ visitorKey: [] }, {}],
-  middleware: [keyOrSignature("poster")] as const,
+  middleware: [smallBody, keyOrSignature("poster")],
   request: { params: VideoParams, query: SignedQuery },
   responses: { 200: { ...jpeg, description: "The poster." }, 401: unauthorized, 404: noSuchVideo },
 });
-
-/**
- * A poster's body, read whole (it is small), if it is a JPEG: it starts with the SOI marker and a segment
- * (FF D8 FF) and ends with EOI (FF D9), so that nothing else (HTML, say) is ever served as a video's still. Over
- * `maxBytes`, whatever its Content-Length said, it is refused.
- */
-async function readJpeg(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<Uint8Array> {
-  const notJpeg = new AppError("unsupported_format", "A poster is a JPEG image: these bytes are not one.");
-  if (!body) throw notJpeg;
-  const bytes = new Uint8Array(await new Response(body).arrayBuffer());
-  if (bytes.length > maxBytes) throw new AppError("file_too_large", `A poster is ${maxBytes / 1024} KB at most.`);
-  const [a, b, c] = bytes;
-  if (a !== 0xff || b !== 0xd8 || c !== 0xff || bytes[bytes.length - 2] !== 0xff || bytes[bytes.length - 1] !== 0xd9) throw notJpeg;
-  return bytes;
-}
 
 /** A video as the API shows it, from the request: absolute, signed addresses, and its share page. */
 const view = (c: { var: AppEnv["Variables"]; req: { url: string } }, video: LibraryVideo) =>
@@ -123,48 +114,27 @@ const view = (c: { var: AppEnv["Variables"]; req: { url: string } }, video: Libr
 
 export const videos = createRouter()
   .openapi(list, async (c) => {
-    const all = await c.var.visitor.stub.videoList();
+    const all = settle(await c.var.visitor.stub.videoList());
     return c.json({ videos: await Promise.all(all.map((video) => view(c, video))) }, 200);
   })
-  .openapi(read, async (c) => {
-    const video = await c.var.visitor.stub.video(c.req.valid("param").id);
-    if (!video) throw notFound("That video");
-    return c.json(await view(c, video), 200);
-  })
+  .openapi(read, async (c) => c.json(await view(c, settle(await c.var.visitor.stub.videoRead(c.req.valid("param").id))), 200))
   .openapi(remove, async (c) => {
-    settle(await c.var.visitor.stub.deleteVideo(c.req.valid("param").id));
+    settle(await c.var.visitor.stub.videoDelete(c.req.valid("param").id));
     return c.body(null, 204);
   })
   .openapi(share, async (c) => {
     const { visitorId, stub } = c.var.visitor;
-    const { shareId, created } = settle(await stub.shareVideo(visitorId, c.req.valid("param").id));
+    const { shareId, created } = settle(await stub.videoShare(visitorId, c.req.valid("param").id));
     return c.json({ shareUrl: shareUrlOf(new URL(c.req.url).origin, shareId) }, created ? 201 : 200);
   })
   .openapi(unshare, async (c) => {
-    settle(await c.var.visitor.stub.unshareVideo(c.req.valid("param").id));
+    settle(await c.var.visitor.stub.videoUnshare(c.req.valid("param").id));
     return c.body(null, 204);
   })
   .openapi(putPoster, async (c) => {
-    const { id } = c.req.valid("param");
-    const { visitorId, stub } = c.var.visitor;
-    if (!(await stub.video(id))) throw notFound("That video");
-    if (!(c.req.header("Content-Type") ?? "").toLowerCase().startsWith("image/jpeg"))
-      throw new AppError("unsupported_format", "A poster is a JPEG image (Content-Type: image/jpeg).");
-    const length = Number(c.req.header("Content-Length"));
-    if (!Number.isSafeInteger(length) || length <= 0) throw new AppError("length_required", "A poster needs a Content-Length.");
-    if (length > POSTER_MAX_BYTES) throw new AppError("file_too_large", `A poster is ${POSTER_MAX_BYTES / 1024} KB at most.`);
-    const jpeg = await readJpeg(c.req.raw.body, POSTER_MAX_BYTES);
-    const key = posterKey(visitorId, id);
-    await c.env.VIDEOS.put(key, jpeg, { httpMetadata: { contentType: "image/jpeg" } });
-    settle(await stub.posterKept(id, key));
+    await keepPoster(c.var.visitor, c.req.valid("param").id, c.req.raw);
     return c.body(null, 204);
   });
 
-/** The poster route: mounted before `requireVisitor` covers `/videos/*` (a signed link opens it too). */
-export const videoPosters = createRouter().openapi(getPoster, async (c) => {
-    const id = c.req.param("id") as string;
-    const video = await c.var.visitor.stub.video(id);
-    const poster = video?.posterKey && (await c.env.VIDEOS.get(video.posterKey));
-    if (!poster) throw notFound("That poster");
-    return new Response(poster.body, { headers: { "Content-Type": "image/jpeg", "Cache-Control": "private, max-age=3600" } }) as never;
-});
+/** The poster route, which the signature of a `posterUrl` opens too (a router of its own, early in the OpenAPI document). */
+export const videoPosters = createRouter().openapi(getPoster, async (c) => callerPoster(c.var.visitor, c.req.param("id") as string) as never);

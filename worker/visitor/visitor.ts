@@ -9,13 +9,14 @@ import type { Credentials } from "../nemo/shapes";
 import { Reservations } from "../reservations";
 import { Schedule } from "../schedule";
 import type { Scope } from "../scope";
+import type { Replacement } from "../sessions/lost";
 import type { SessionRecord } from "../sessions/schema";
 import { Sessions } from "../sessions/sessions";
 import { Live } from "../sse";
 import type { UploadedPart } from "../uploads/schema";
 import { Uploads } from "../uploads/uploads";
 import { Library } from "../videos/library";
-import { Account } from "../visitors/account";
+import { Account } from "../account/account";
 
 const SWEEP_EVERY_MS = 6 * 3600_000;
 
@@ -66,171 +67,182 @@ export class Visitor extends DurableObject<Bindings> {
     });
   }
 
-  /**
-   * The visitor's NemoVideo credentials; `stale` is a token NemoVideo just refused. Here and in every method that
-   * may need a free account or a message, `network` is the client network the visitor counts to (kept the first
-   * time it is heard of, for the work that runs with nobody asking).
-   */
-  async credentials(visitorId: string, stale?: string, network?: string): Promise<Outcome<Credentials>> {
+  // The RPC, one method a line or two, each handing over to one feature. Each is named `<noun><Verb>`: the thing
+  // it is about as the API names it, then what it does to it (Read one, List all, Start work that runs on, Follow
+  // its events, Cancel, Delete, or the verb that says it). Every method answers an Outcome: a refusal (404 for
+  // what is not the visitor's) is an answer, which the Worker's `settle` throws again as the AppError it was.
+  // Where `network` is taken, it is the client network the visitor counts to (kept the first time it is heard of,
+  // for the work that runs with nobody asking): for whatever may need a free account or a message.
+
+  /** The visitor's NemoVideo credentials; `stale` is a token NemoVideo just refused. */
+  async accountCredentials(visitorId: string, stale?: string, network?: string): Promise<Outcome<Credentials>> {
     this.account.know(network);
     return outcomeOf(() => this.account.credentials(visitorId, stale));
   }
 
-  async createSession(visitorId: string, language?: string, network?: string): Promise<Outcome<SessionRecord>> {
+  async sessionCreate(visitorId: string, language?: string, network?: string): Promise<Outcome<SessionRecord>> {
     this.account.know(network);
     return outcomeOf(() => this.sessions.open(visitorId, language));
   }
 
-  async session(id: string): Promise<SessionRecord | null> {
-    return this.sessions.find(id);
+  async sessionRead(id: string): Promise<Outcome<SessionRecord>> {
+    return outcomeOf(() => this.sessions.read(id));
   }
 
   /** The visitor's sessions, newest first, each titled by its first message (when one was sent). */
-  async sessionList(): Promise<(SessionRecord & { title?: string })[]> {
-    return this.sessions.list().map((record) => ({ ...record, title: this.turns.title(record.id) }));
+  async sessionList(): Promise<Outcome<(SessionRecord & { title?: string })[]>> {
+    return outcomeOf(() => this.sessions.list().map((record) => ({ ...record, title: this.turns.title(record.id) })));
   }
 
-  async replaceUpstream(visitorId: string, id: string, staleUpstreamId: string) {
+  /** NemoVideo lost the session: a fresh one under the same id (compare-and-swap on `staleUpstreamId`). */
+  async sessionReplace(visitorId: string, id: string, staleUpstreamId: string): Promise<Outcome<Replacement>> {
     return outcomeOf(() => this.sessions.replace(visitorId, id, staleUpstreamId));
   }
 
   /** Starts a chat turn in this object and answers its event stream; the turn goes on if the reader leaves. */
-  async startTurn(visitorId: string, sessionId: string, message: string, network?: string): Promise<Outcome<ReadableStream<Uint8Array>>> {
+  async turnStart(visitorId: string, sessionId: string, message: string, network?: string): Promise<Outcome<ReadableStream<Uint8Array>>> {
     this.account.know(network);
     return outcomeOf(() => this.turns.begin(visitorId, sessionId, message));
   }
 
-  /** The session's running or last turn from the event after `after`, or undefined when there is nothing to resume. */
-  async followTurn(sessionId: string, after = 0): Promise<Outcome<ReadableStream<Uint8Array> | undefined>> {
-    return outcomeOf(async () => this.turns.follow(sessionId, after));
+  /** The session's running or last turn from the event after `after`; undefined when there is nothing to resume. */
+  async turnFollow(sessionId: string, after = 0): Promise<Outcome<ReadableStream<Uint8Array> | undefined>> {
+    return outcomeOf(() => this.turns.follow(sessionId, after));
   }
 
-  async cancelTurn(sessionId: string) {
-    return outcomeOf(async () => this.turns.cancel(sessionId));
+  /** Stops waiting for the reply being written; false when none is. */
+  async turnCancel(sessionId: string): Promise<Outcome<boolean>> {
+    return outcomeOf(() => this.turns.cancel(sessionId));
   }
 
-  async history(sessionId: string) {
-    return outcomeOf(async () => this.turns.history(sessionId));
+  async conversationRead(sessionId: string) {
+    return outcomeOf(() => this.turns.history(sessionId));
   }
 
-  async startExport(visitorId: string, sessionId: string, output: { format: string; quality: string; origin: string }) {
+  async exportStart(visitorId: string, sessionId: string, output: { format: string; quality: string; origin: string }) {
     return outcomeOf(() => this.exports.start(visitorId, sessionId, output));
   }
 
-  async exportJob(id: string) {
-    return this.exports.find(id);
+  async exportRead(id: string) {
+    return outcomeOf(() => this.exports.read(id));
   }
 
-  async exportJobs() {
-    return this.exports.list();
+  async exportList() {
+    return outcomeOf(() => this.exports.list());
   }
 
-  async followExport(id: string) {
-    return this.exports.follow(id);
+  async exportFollow(id: string) {
+    return outcomeOf(() => this.exports.follow(id));
   }
 
-  async exportFile(id: string) {
-    return this.exports.files.finished(id);
+  /** A completed export's file, for its download. */
+  async exportFileRead(id: string) {
+    return outcomeOf(() => this.exports.files.finished(id));
   }
 
-  async cancelExport(id: string) {
+  async exportCancel(id: string) {
     return outcomeOf(() => this.exports.cancel(id));
   }
 
-  async startGeneration(visitorId: string, origin: string, request: GenerationRequest, network?: string) {
+  async generationStart(visitorId: string, origin: string, request: GenerationRequest, network?: string) {
     this.account.know(network);
     return outcomeOf(() => this.generations.create(visitorId, origin, request));
   }
 
-  async editGeneration(visitorId: string, origin: string, id: string, request: EditRequest, network?: string) {
+  async generationEdit(visitorId: string, origin: string, id: string, request: EditRequest, network?: string) {
     this.account.know(network);
     return outcomeOf(() => this.generations.edit(visitorId, origin, id, request));
   }
 
-  async generation(id: string) {
-    return this.generations.find(id);
+  async generationRead(id: string) {
+    return outcomeOf(() => this.generations.read(id));
   }
 
   async generationList() {
-    return this.generations.list();
+    return outcomeOf(() => this.generations.list());
   }
 
-  async followGeneration(id: string) {
-    return this.generations.follow(id);
+  async generationFollow(id: string) {
+    return outcomeOf(() => this.generations.follow(id));
   }
 
-  async cancelGeneration(id: string) {
+  async generationCancel(id: string) {
     return outcomeOf(() => this.generations.cancel(id));
   }
 
-  async startUpload(visitorId: string, sessionId: string, file: { name: string; size: number }) {
+  /** A resumable upload into the session: its record, with where its parts go in R2. */
+  async uploadStart(visitorId: string, sessionId: string, file: { name: string; size: number }) {
     return outcomeOf(() => this.uploads.start(visitorId, sessionId, file));
   }
 
-  async upload(id: string) {
-    return this.uploads.find(id);
+  async uploadRead(id: string) {
+    return outcomeOf(() => this.uploads.read(id));
   }
 
-  /** A file sent in one request takes a place among the uploads at once before its body is read. */
-  async startDirectUpload(sessionId: string, bytes: number) {
-    return outcomeOf(async () => this.uploads.startDirect(sessionId, bytes));
+  async uploadPartRecord(id: string, part: UploadedPart) {
+    return outcomeOf(() => this.uploads.recordPart(id, part));
   }
 
-  async keepDirectUpload(reservationId: string): Promise<boolean> {
-    return this.uploads.keepDirect(reservationId);
+  /** The upload is over (sent, or given up): what it left in R2 goes. */
+  async uploadEnd(id: string) {
+    return outcomeOf(() => this.uploads.end(id));
   }
 
-  async endDirectUpload(reservationId: string): Promise<void> {
-    this.uploads.endDirect(reservationId);
+  /** A file sent in one request takes a place among the uploads at once, before its body is read. */
+  async directUploadStart(sessionId: string, bytes: number) {
+    return outcomeOf(() => this.uploads.startDirect(sessionId, bytes));
   }
 
-  async recordUploadPart(id: string, part: UploadedPart): Promise<void> {
-    this.uploads.recordPart(id, part);
+  async directUploadKeep(reservationId: string) {
+    return outcomeOf(() => this.uploads.keepDirect(reservationId));
   }
 
-  async removeUpload(id: string): Promise<void> {
-    this.uploads.remove(id);
+  async directUploadEnd(reservationId: string) {
+    return outcomeOf(() => this.uploads.endDirect(reservationId));
   }
 
-  /** Forgets the visitor: each feature its own data (files in R2 and copies in KV included); then its keys are refused. */
   async videoList() {
-    return this.library.list();
+    return outcomeOf(() => this.library.list());
   }
 
-  async video(id: string) {
-    return this.library.find(id);
+  async videoRead(id: string) {
+    return outcomeOf(() => this.library.read(id));
   }
 
-  /** The video behind a share page, while it is shared (asked by the public page, with no key). */
-  async sharedVideo(shareId: string) {
-    return this.library.shared(shareId);
-  }
-
-  async deleteVideo(id: string) {
+  async videoDelete(id: string) {
     return outcomeOf(() => this.library.delete(id));
   }
 
-  async shareVideo(visitorId: string, id: string) {
+  async videoShare(visitorId: string, id: string) {
     return outcomeOf(() => this.library.share(visitorId, id));
   }
 
-  async unshareVideo(id: string) {
+  async videoUnshare(id: string) {
     return outcomeOf(() => this.library.unshare(id));
   }
 
-  async posterKept(id: string, posterKey: string) {
-    return outcomeOf(async () => this.library.posterKept(id, posterKey));
+  /** The page made the video's poster (the Worker put it in the bucket under `posterKey`). */
+  async videoPosterSet(id: string, posterKey: string) {
+    return outcomeOf(() => this.library.posterKept(id, posterKey));
   }
 
-  async forget(visitorId: string): Promise<void> {
-    await this.library.forget();
-    await this.generations.forget();
-    await this.exports.forget(visitorId);
-    this.turns.forget();
-    await this.uploads.forget();
-    await this.sessions.forget();
-    this.reservations.forget();
-    await this.account.forget(visitorId);
+  /** The video behind a share page, while it is shared (asked by the public page, with no key). */
+  async sharedVideoRead(shareId: string) {
+    return outcomeOf(() => this.library.shared(shareId));
+  }
+
+  /** Forgets the visitor: each feature its own data (files in R2 and copies in KV included); then its keys are refused. */
+  async visitorForget(visitorId: string) {
+    return outcomeOf(async () => {
+      await this.library.forget();
+      await this.generations.forget();
+      await this.exports.forget(visitorId);
+      this.turns.forget();
+      await this.uploads.forget();
+      await this.sessions.forget();
+      this.reservations.forget();
+      await this.account.forget(visitorId);
+    });
   }
 
   async alarm(): Promise<void> {

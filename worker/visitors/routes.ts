@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Bindings } from "../config";
-import { AppError } from "../errors";
-import { createRouter, errorResponse, security, unauthorized } from "../http";
+import { AppError, settle } from "../errors";
+import { createRouter, errorResponse, requireVisitor, security, smallBody, unauthorized } from "../http";
 import { networkOf, prefixOf } from "../network";
 import { issueKey, secretOf } from "../signing";
 
@@ -21,6 +21,7 @@ const createVisitor = createRoute({
   summary: "Become a visitor",
   description:
     "Issues a signed key for a new visitor. The visitor's NemoVideo account (an anonymous one, unless the operator configured a shared token) is made on first use and never leaves the server.",
+  middleware: [smallBody],
   responses: {
     201: { content: { "application/json": { schema: NewVisitor } }, description: "The new visitor and its key." },
     429: errorResponse("Too many new visitors from this network just now."),
@@ -34,6 +35,7 @@ const renewKey = createRoute({
   summary: "A fresh key for the same visitor",
   description: "Keys expire 30 days after they are issued; the page trades its key for a fresh one while it is in use.",
   security,
+  middleware: [smallBody, requireVisitor],
   responses: {
     200: { content: { "application/json": { schema: NewVisitor } }, description: "The visitor and its fresh key." },
     401: unauthorized,
@@ -48,6 +50,7 @@ const forget = createRoute({
   description:
     "Deletes everything kept for the visitor: sessions, conversations, exports, generations, uploads (and their parts in R2), the NemoVideo token and every copy in KV. Renders still running are stopped. Its keys are refused from then on. What NemoVideo itself keeps is NemoVideo's.",
   security,
+  middleware: [smallBody, requireVisitor],
   responses: { 204: { description: "Forgotten." }, 401: unauthorized },
 });
 
@@ -86,6 +89,6 @@ export const visitors = createRouter()
   })
   .openapi(forget, async (c) => {
     const { visitorId, stub } = c.var.visitor;
-    await stub.forget(visitorId);
+    settle(await stub.visitorForget(visitorId));
     return c.body(null, 204);
   });

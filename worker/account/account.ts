@@ -1,14 +1,13 @@
-import { tomorrow } from "../allowance";
 import { accountBudget, networkAllowance } from "../budget/budget";
 import { AppError } from "../errors";
 import { requestAnonymousToken } from "../nemo/anonymous";
-import { NemoClient } from "../nemo/client";
-import { registrationLink } from "../nemo/errors";
+import type { NemoClient } from "../nemo/client";
 import type { Credentials } from "../nemo/shapes";
 import type { Scope } from "../scope";
 import { KEY_LIFE_MS } from "../signing";
-import { nemoOptions } from "../upstream";
+import { nemoOptions, operatorCredentials, visitorNemo } from "../upstream";
 import { cacheToken, markForgotten } from "./cache";
+import { budgetSpent, forgotten, networkMessagesSent, networkShareSpent, refusedForThisVisitor } from "./refusals";
 import { AccountTable } from "./table";
 
 /**
@@ -16,8 +15,6 @@ import { AccountTable } from "./table";
  * before it would have expired; refused after that, for a reason we can't know, we hold off this long.
  */
 const UNKNOWN_REFUSAL_MS = 24 * 3600_000;
-
-const when = (at: number) => new Date(at).toUTCString().replace(/:\d\d GMT$/, " UTC");
 
 /**
  * The visitor's NemoVideo account, inside its Durable Object: the operator's token when one is configured, else
@@ -38,8 +35,8 @@ export class Account {
    * one is asked for; if another call renewed it meanwhile, the newer one is returned.
    */
   async credentials(visitorId: string, stale?: string): Promise<Credentials> {
-    const operator = this.scope.config.NEMO_TOKEN;
-    if (operator) return { token: operator, anonymous: false };
+    const operator = operatorCredentials(this.scope.config);
+    if (operator) return operator;
     if (this.table.forgotten()) throw forgotten();
     const stored = this.table.token();
     if (stored && stored.token !== stale && stored.expiresAt > Date.now()) return stored;
@@ -69,12 +66,9 @@ export class Account {
     if (network && !(await networkAllowance(this.scope.env, network).take(day, limit))) throw networkMessagesSent(limit);
   }
 
-  /** A NemoVideo client that calls with this visitor's credentials. */
+  /** A NemoVideo client that calls with this visitor's credentials, asked of this account (the Object's own side). */
   client(visitorId: string): NemoClient {
-    return new NemoClient(nemoOptions(this.scope.env, this.scope.config), {
-      current: () => this.credentials(visitorId),
-      renew: (stale) => this.credentials(visitorId, stale.token),
-    });
+    return visitorNemo(this.scope.env, this.scope.config, { ask: (stale) => this.credentials(visitorId, stale) });
   }
 
   /** NemoVideo named the account in a later answer (a new session's `user_id`): its registration link can bind it. */
@@ -119,43 +113,3 @@ export class Account {
     return credentials;
   }
 }
-
-/** Every free account this deployment may make is spent: said at once, with when it frees up and the way out. */
-const budgetSpent = (freesAt: number, perWeek: number) =>
-  new AppError(
-    "accounts_exhausted",
-    `This site has given out all the free NemoVideo accounts it may make this week (${perWeek} every 7 days, as NemoVideo allows). New ones free up on ${when(freesAt)}. To make videos now, register with NemoVideo for an account of your own.`,
-    registrationLink(),
-    freesAt,
-  );
-
-/** The visitors of this one's network have had their share of the week's free accounts. */
-const networkShareSpent = (freesAt: number, perNetwork: number) =>
-  new AppError(
-    "accounts_exhausted",
-    `Visitors from your network have had this week's free NemoVideo accounts on this site (${perNetwork} every 7 days per network, so that one address can't take what others need). Another frees up on ${when(freesAt)}. To make videos now, register with NemoVideo for an account of your own.`,
-    registrationLink(),
-    freesAt,
-  );
-
-/** The visitors of this one's network have sent the day's messages they share on the operator's account. */
-const networkMessagesSent = (limit: number) =>
-  new AppError(
-    "quota_exceeded",
-    `Visitors from your network have sent today's ${limit} messages on this site (shared by everyone on one network). Come back tomorrow, or register with NemoVideo for an account of your own.`,
-    registrationLink(),
-    tomorrow(),
-  );
-
-/** NemoVideo won't give this visitor another free token yet. */
-const refusedForThisVisitor = (until: number, userId?: string) =>
-  new AppError(
-    "accounts_exhausted",
-    `NemoVideo ended your free session and won't start another for this browser before ${when(until)}. Register with NemoVideo to keep going now, and keep your projects.`,
-    registrationLink(userId),
-    until,
-  );
-
-/** The answer to anything a forgotten visitor's key asks. */
-export const forgotten = () =>
-  new AppError("unauthorized", "This visitor was forgotten at its own request. Start again to make a new one.");

@@ -2,7 +2,7 @@ import type { Credentials } from "../nemo/shapes";
 
 /**
  * The visitor's NemoVideo account in its Durable Object's SQLite: its token (the consistent copy; KV holds another
- * for the edge, visitors/cache.ts), until when NemoVideo refuses it a new one, the client network it counts to, and
+ * for the edge, account/cache.ts), until when NemoVideo refuses it a new one, the client network it counts to, and
  * whether the visitor asked to be forgotten. No other file reads or writes these tables.
  */
 export class AccountTable {

@@ -1,0 +1,152 @@
+import { type CallToolResult, McpServer } from "@modelcontextprotocol/server";
+import type { Caller } from "../caller";
+import { playsSampleClips } from "../config";
+import { COSTS_SENTENCE, Credits } from "../credits/schema";
+import { notFound, settle } from "../errors";
+import type { GenerationRecord } from "../generations/schema";
+import { secretOf, withDownload } from "../signing";
+import { videoView } from "../videos/view";
+import { answer, describeVideo, keptVideo, listText, marked, POLL_SENTENCE, refusal, startedAnswer, toVideo, videoLink } from "./answers";
+import { AnyVideoId, CreateVideoInput, EditVideoInput, Started, Video, VideoId, VideoList } from "./schema";
+
+const INSTRUCTIONS = `PromptReel makes short videos from text, with NemoVideo. create_video answers at once with an id; the video is made on the server whether or not you wait. ${POLL_SENTENCE} When it is completed, give the person its downloadUrl. edit_video changes a finished video in plain words (a new id to poll). ${COSTS_SENTENCE}`;
+
+/** A tool's work; an AppError (or anything else) becomes a tool error in words. */
+const tool =
+  <A>(work: (args: A) => Promise<CallToolResult>) =>
+  async (args: A): Promise<CallToolResult> =>
+    work(args).catch(refusal);
+
+/**
+ * The MCP server of one request: the caller's videos as tools, over its Durable Object, as the API has them;
+ * `origin` is the address it was asked at (its links are absolute).
+ */
+export function videoServer(caller: Caller, origin: string): McpServer {
+  const { stub, visitorId, network } = caller;
+  const secret = secretOf(caller.config);
+  const sampleClips = playsSampleClips(caller.env);
+  const signed = (record: GenerationRecord) => withDownload(record, visitorId, secret, origin);
+  const kept = async (exportId?: string) => {
+    const outcome = exportId ? await stub.videoRead(exportId) : undefined;
+    return outcome?.ok ? videoView(outcome.value, origin, visitorId, secret) : undefined;
+  };
+  const view = async (record: GenerationRecord) =>
+    marked(toVideo(await signed(record), record.status === "completed" ? await kept(record.exportId) : undefined), sampleClips);
+  const find = async (id: string) => {
+    if (id.startsWith("exp_")) {
+      const video = await kept(id);
+      if (!video) throw notFound("That video");
+      return marked(keptVideo(video), sampleClips);
+    }
+    const outcome = await stub.generationRead(id);
+    if (!outcome.ok) throw notFound("That video");
+    return view(outcome.value);
+  };
+  /** Every video, newest first: those made with create_video, and the library's others (made in the chat). */
+  const listVideos = async () => {
+    const [generations, library] = await Promise.all([stub.generationList(), stub.videoList()]);
+    const records = settle(generations);
+    const views = new Map(await Promise.all(settle(library).map(async (video) => [video.videoId, await videoView(video, origin, visitorId, secret)] as const)));
+    const fromTools = new Set(records.map((record) => record.exportId));
+    const own = await Promise.all(records.map(async (record) => toVideo(await signed(record), views.get(record.exportId ?? ""))));
+    const others = [...views.values()].filter((video) => !fromTools.has(video.videoId)).map(keptVideo);
+    return [...own, ...others].sort((a, b) => b.createdAt - a.createdAt).map((video) => marked(video, sampleClips));
+  };
+  const server = new McpServer({ name: "promptreel", title: "PromptReel", version: "0.1.0" }, { instructions: INSTRUCTIONS });
+
+  server.registerTool(
+    "create_video",
+    {
+      title: "Make a video",
+      description: `Starts making a short video (an MP4) from a prompt and answers at once with its id and status. ${POLL_SENTENCE} Spends the person's NemoVideo credits (about 100).`,
+      inputSchema: CreateVideoInput,
+      outputSchema: Started,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+    },
+    tool(async (input) => {
+      const record = settle(await stub.generationStart(visitorId, origin, input, network));
+      return startedAnswer(marked({ id: record.generationId, status: record.status }, sampleClips), `Started ${record.generationId}.`);
+    }),
+  );
+
+  server.registerTool(
+    "get_video",
+    {
+      title: "Check a video",
+      description:
+        "A video's status (queued, generating, rendering, completed, failed, cancelled), its progress while rendering, and when completed the MP4's downloadUrl (absolute, works for 24 hours with no other credential), also as a resource link.",
+      inputSchema: AnyVideoId,
+      outputSchema: Video,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    tool(async ({ id }) => {
+      const video = await find(id);
+      return answer(video, describeVideo(video), videoLink(video));
+    }),
+  );
+
+  server.registerTool(
+    "cancel_video",
+    {
+      title: "Cancel a video",
+      description:
+        "Stops a video on its way: nothing more is done for it, and a render in progress is cancelled. A prompt that has already reached NemoVideo can't be recalled (it may still finish that clip in the project and spend its credits), but nothing is exported. A video that has ended is answered as it is.",
+      inputSchema: VideoId,
+      outputSchema: Video,
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+    },
+    tool(async ({ id }) => {
+      const before = await find(id);
+      const video = await view(settle(await stub.generationCancel(id)));
+      if (before.status !== "cancelled" && video.status !== "cancelled")
+        return answer(video, `${id} had already ended (${video.status}); there was nothing to cancel.`);
+      const sent = before.status === "generating" ? " Its prompt had already reached NemoVideo, which can't be recalled: NemoVideo may still finish that clip, but nothing will be exported." : "";
+      return answer(video, `${id} is cancelled.${sent}`);
+    }),
+  );
+
+  server.registerTool(
+    "list_videos",
+    {
+      title: "List videos",
+      description: "The person's videos, newest first, each with its status, and the downloadUrl of those completed.",
+      outputSchema: VideoList,
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    tool(async () => {
+      const videos = await listVideos();
+      return answer({ videos }, listText(videos));
+    }),
+  );
+
+  server.registerTool(
+    "edit_video",
+    {
+      title: "Change a video",
+      description: `Changes a finished video in plain words ("make the sky purple", "add a title"): NemoVideo works on the same project and a new MP4 is made, with a new id (the first video stays as it was). ${POLL_SENTENCE} Costs about 50 credits.`,
+      inputSchema: EditVideoInput,
+      outputSchema: Started,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+    },
+    tool(async ({ id, ...change }) => {
+      const record = settle(await stub.generationEdit(visitorId, origin, id, change, network));
+      return startedAnswer(marked({ id: record.generationId, status: record.status }, sampleClips), `Started ${record.generationId}, a change to ${id}.`);
+    }),
+  );
+
+  server.registerTool(
+    "get_credits",
+    {
+      title: "Credits",
+      description: `The person's NemoVideo credits. ${COSTS_SENTENCE}`,
+      outputSchema: Credits,
+      annotations: { readOnlyHint: true, openWorldHint: true },
+    },
+    tool(async () => {
+      const credits = await caller.nemo.credits();
+      return answer(credits, `${credits.available} credits available (${credits.frozen} held by work in progress). ${COSTS_SENTENCE}`);
+    }),
+  );
+
+  return server;
+}
