@@ -5,6 +5,7 @@ import { checkOutbound } from "../outbound";
 import { secretOf, webhookSecret } from "../signing";
 import { sseResponse } from "../sse";
 import { EditRequest, Generation, GenerationEvent, GenerationParams, GenerationRequest } from "./schema";
+import { idempotent } from "../idempotency/middleware";
 
 const noSuchGeneration = errorResponse("No such generation for this visitor.");
 
@@ -19,7 +20,7 @@ const Queued = z
   })
   .openapi("GenerationQueued");
 
-const start = createRoute({
+const start = createRoute(idempotent({
   method: "post",
   path: "/generations",
   tags: ["Generations"],
@@ -34,7 +35,7 @@ const start = createRoute({
     401: unauthorized,
     429: errorResponse("Three generations of this visitor are already queued or running."),
   },
-});
+}));
 
 const list = createRoute({
   method: "get",
@@ -81,7 +82,7 @@ const events = createRoute({
   },
 });
 
-const edit = createRoute({
+const edit = createRoute(idempotent({
   method: "post",
   path: "/generations/{id}/edit",
   tags: ["Generations"],
@@ -98,7 +99,7 @@ const edit = createRoute({
     409: errorResponse("That video is still being made or changed."),
     429: errorResponse("Three generations of this visitor are already queued or running."),
   },
-});
+}));
 
 const cancel = createRoute({
   method: "post",

@@ -3,11 +3,12 @@ import { settle } from "../errors";
 import { createRouter, errorResponse, security, unauthorized } from "../http";
 import { NewSession, SessionDetail, SessionParams, SessionSummary } from "./schema";
 import { readSession } from "./sessions";
+import { idempotent } from "../idempotency/middleware";
 
 const notFound = errorResponse("No such session for this visitor.");
 const sessionLost = errorResponse("NemoVideo lost the session: a fresh one took its place, the old timeline is gone.");
 
-const create = createRoute({
+const create = createRoute(idempotent({
   method: "post",
   path: "/sessions",
   tags: ["Sessions"],
@@ -18,7 +19,7 @@ const create = createRoute({
     201: { content: { "application/json": { schema: z.object({ sessionId: z.uuid() }) } }, description: "Created." },
     401: unauthorized,
   },
-});
+}));
 
 const list = createRoute({
   method: "get",

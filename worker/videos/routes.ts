@@ -5,6 +5,7 @@ import { secretOf } from "../signing";
 import { type LibraryVideo, posterKey } from "./library";
 import { shareUrlOf, videoView } from "./view";
 import { Share, Video, VideoParams } from "./schema";
+import { idempotent } from "../idempotency/middleware";
 
 const noSuchVideo = errorResponse("No such video for this visitor.");
 /** A poster is a still the page draws from the player: a JPEG, small. */
@@ -45,7 +46,7 @@ const remove = createRoute({
   responses: { 204: { description: "Deleted." }, 401: unauthorized, 404: noSuchVideo },
 });
 
-const share = createRoute({
+const share = createRoute(idempotent({
   method: "post",
   path: "/videos/{id}/share",
   tags: ["Videos"],
@@ -60,7 +61,7 @@ const share = createRoute({
     401: unauthorized,
     404: noSuchVideo,
   },
-});
+}));
 
 const unshare = createRoute({
   method: "delete",

@@ -4,6 +4,7 @@ import { type Bindings, readConfig } from "../config";
 import { type Outcome, outcomeOf } from "../errors";
 import { Exports } from "../exports/jobs";
 import { Generations } from "../generations/jobs";
+import { Idempotency, type KeptAnswer } from "../idempotency/idempotency";
 import type { EditRequest, GenerationRequest } from "../generations/schema";
 import type { Credentials } from "../nemo/shapes";
 import { Reservations } from "../reservations";
@@ -11,7 +12,7 @@ import { Schedule } from "../schedule";
 import type { Scope } from "../scope";
 import type { SessionRecord } from "../sessions/schema";
 import { Sessions } from "../sessions/sessions";
-import { Live } from "../sse";
+import { Live, replayed } from "../sse";
 import type { UploadedPart } from "../uploads/schema";
 import { Uploads } from "../uploads/uploads";
 import { Library } from "../videos/library";
@@ -36,6 +37,7 @@ export class Visitor extends DurableObject<Bindings> {
   private readonly exports: Exports;
   private readonly generations: Generations;
   private readonly library: Library;
+  private readonly idempotency: Idempotency;
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
@@ -57,6 +59,7 @@ export class Visitor extends DurableObject<Bindings> {
     this.exports = new Exports(scope, this.sessions, this.account);
     this.generations = new Generations(scope, this.account, this.sessions, this.turns, this.exports);
     this.library = new Library(scope, this.exports.files);
+    this.idempotency = new Idempotency(ctx.storage.sql);
     this.schedule.define("sweep", { run: () => this.sweep() });
     ctx.blockConcurrencyWhile(async () => {
       // A fresh instance: turns that were running died with the last one's memory; jobs carry on from storage.
@@ -222,6 +225,29 @@ export class Visitor extends DurableObject<Bindings> {
     return outcomeOf(async () => this.library.posterKept(id, posterKey));
   }
 
+  /** Idempotency-Key: new, or the first answer again; refused while the first is answered or for another body. */
+  async idempotencyBegin(key: string, fingerprint: string) {
+    return outcomeOf(async () => this.idempotency.begin(key, fingerprint));
+  }
+
+  /**
+   * Keeps a key's first answer; a message's (`turnOf` its session) is the turn it just started there, the session's
+   * latest (one runs at a time in a session).
+   */
+  async idempotencyAnswer(key: string, answer: KeptAnswer, turnOf?: string): Promise<void> {
+    const turnId = turnOf && this.turns.latestIdIn(turnOf);
+    this.idempotency.answer(key, turnOf && turnId ? { ...answer, turn: { sessionId: turnOf, turnId } } : answer);
+  }
+
+  async idempotencyRelease(key: string): Promise<void> {
+    this.idempotency.release(key);
+  }
+
+  /** A turn's stream from its first event: a keyed message answered again. */
+  async turnReplay(sessionId: string, turnId: string) {
+    return outcomeOf(async () => this.turns.follow(sessionId, 0, turnId) ?? replayed([]));
+  }
+
   async forget(visitorId: string): Promise<void> {
     await this.library.forget();
     await this.generations.forget();
@@ -230,6 +256,7 @@ export class Visitor extends DurableObject<Bindings> {
     await this.uploads.forget();
     await this.sessions.forget();
     this.reservations.forget();
+    this.idempotency.forget();
     await this.account.forget(visitorId);
   }
 
@@ -244,6 +271,7 @@ export class Visitor extends DurableObject<Bindings> {
     this.turns.sweep(sessions);
     this.exports.sweep(sessions);
     this.generations.sweep(sessions);
+    this.idempotency.sweep();
     await this.schedule.at("sweep", Date.now() + SWEEP_EVERY_MS);
   }
 }
