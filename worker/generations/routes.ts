@@ -15,7 +15,7 @@ const Queued = z
     status: z.literal("queued"),
     webhookSecret: z.string().optional().openapi({
       description:
-        "With `webhookUrl`: the secret that signs deliveries to it (the same for all of this visitor's generations). Check `PromptReel-Signature` with it.",
+        "With `webhookUrl`: the secret that signs deliveries to it per Standard Webhooks (`whsec_<base64>`, the same for all of this visitor's generations). Verify each delivery with it, e.g. `new Webhook(webhookSecret).verify(body, headers)` of the `standardwebhooks` package.",
     }),
   })
   .openapi("GenerationQueued");
