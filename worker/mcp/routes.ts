@@ -70,7 +70,7 @@ function videoServer(c: Context<AppEnv>): McpServer {
   };
   /** Every video, newest first: those made with create_video, and the library's others (made in the chat). */
   const listVideos = async () => {
-    const [records, library] = await Promise.all([stub.generationList(), stub.videoList()]);
+    const [records, { videos: library }] = await Promise.all([stub.generationList(), stub.videoList()]);
     const views = new Map(await Promise.all(library.map(async (video) => [video.videoId, await videoView(video, origin, visitorId, secretOf(c.var.config))] as const)));
     const fromTools = new Set(records.map((record) => record.exportId));
     const own = await Promise.all(records.map(async (record) => toVideo(await signed(record), views.get(record.exportId ?? ""))));

@@ -6,6 +6,7 @@ import { type LibraryVideo, posterKey } from "./library";
 import { shareUrlOf, videoView } from "./view";
 import { Share, Video, VideoParams } from "./schema";
 import { idempotent } from "../idempotency/middleware";
+import { NextCursor, PageQuery, pageAsk } from "../cursor";
 
 const noSuchVideo = errorResponse("No such video for this visitor.");
 /** A poster is a still the page draws from the player: a JPEG, small. */
@@ -19,8 +20,10 @@ const list = createRoute({
   summary: "My videos: every finished video, newest first",
   description: "Each is kept in PromptReel's own storage (NemoVideo's result links are not ours to keep) until it is deleted.",
   security,
+  request: { query: PageQuery },
   responses: {
-    200: { content: { "application/json": { schema: z.object({ videos: z.array(Video) }) } }, description: "The videos." },
+    200: { content: { "application/json": { schema: z.object({ videos: z.array(Video), nextCursor: NextCursor }) } }, description: "A page of the videos." },
+    400: errorResponse("A limit outside 1–100, or an `after` this API did not give."),
     401: unauthorized,
   },
 });
@@ -124,8 +127,8 @@ const view = (c: { var: AppEnv["Variables"]; req: { url: string } }, video: Libr
 
 export const videos = createRouter()
   .openapi(list, async (c) => {
-    const all = await c.var.visitor.stub.videoList();
-    return c.json({ videos: await Promise.all(all.map((video) => view(c, video))) }, 200);
+    const { videos, nextCursor } = await c.var.visitor.stub.videoList(pageAsk(c.req.valid("query")));
+    return c.json({ videos: await Promise.all(videos.map((video) => view(c, video))), nextCursor }, 200);
   })
   .openapi(read, async (c) => {
     const video = await c.var.visitor.stub.video(c.req.valid("param").id);

@@ -6,6 +6,7 @@ import { Exports } from "../exports/jobs";
 import { Generations } from "../generations/jobs";
 import { Idempotency, type KeptAnswer } from "../idempotency/idempotency";
 import type { EditRequest, GenerationRequest } from "../generations/schema";
+import type { PageAsk } from "../cursor";
 import type { Credentials } from "../nemo/shapes";
 import { Reservations } from "../reservations";
 import { Schedule } from "../schedule";
@@ -196,8 +197,8 @@ export class Visitor extends DurableObject<Bindings> {
   }
 
   /** Forgets the visitor: each feature its own data (files in R2 and copies in KV included); then its keys are refused. */
-  async videoList() {
-    return this.library.list();
+  async videoList(page: PageAsk = { limit: 100 }) {
+    return this.library.list(page);
   }
 
   async video(id: string) {
