@@ -17,6 +17,8 @@ export const ERROR_STATUS = {
   no_credits: 402,
   export_blocked: 402,
   export_not_ready: 409,
+  idempotency_in_progress: 409,
+  idempotency_key_reused: 422,
   rate_limited: 429,
   quota_exceeded: 429,
   accounts_exhausted: 503,

@@ -99,9 +99,14 @@ export async function withDownload<T extends { status: string; exportId?: string
   return { ...job, downloadUrl: origin + (await signedLink("download", job.exportId, visitorId, secret)) };
 }
 
-/** The secret a visitor's webhook receivers check signatures with: derived, so nothing more is stored. */
-export async function webhookSecret(visitorId: string, secret: string) {
-  return `whsec_${base64url(await hmac(secret, `webhook:${visitorId}`))}`;
+/**
+ * The secret a visitor's webhook receivers check signatures with, in Standard Webhooks' form (`whsec_` and the
+ * key's bytes in base64): derived, so nothing more is stored. `legacy` is the form answered before Standard
+ * Webhooks (base64url), which the old `PromptReel-Signature` header is still keyed by for one release.
+ */
+export async function webhookSecret(visitorId: string, secret: string, form: "standard" | "legacy" = "standard") {
+  const bytes = await hmac(secret, `webhook:${visitorId}`);
+  return `whsec_${form === "legacy" ? base64url(bytes) : btoa(String.fromCharCode(...bytes))}`;
 }
 
 /**

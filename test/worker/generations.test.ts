@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { exports } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { Webhook } from "standardwebhooks";
 import { call, emulator, newVisitor, parseSse, restartVisitor, useEmulator, visitorStub } from "../helpers";
 
 useEmulator();
@@ -42,7 +43,10 @@ async function deliveries(count: number, timeoutMs = 8000) {
   }
 }
 
-/** What a receiver does: recompute the HMAC of "t.body" with its secret and compare. */
+/** The form of the webhook secret answered before Standard Webhooks (base64url), which keys `PromptReel-Signature`. */
+const legacySecret = (secret: string) => secret.replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+
+/** What an old receiver does: recompute the HMAC of "t.body" with its secret and compare. */
 async function verifies(header: string, body: string, secret: string) {
   const { t, v1 } = Object.fromEntries(header.split(",").map((part) => part.split("=") as [string, string]));
   const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
@@ -322,15 +326,35 @@ describe("webhooks", () => {
     const [delivery] = await deliveries(1);
     expect(delivery.headers["promptreel-event"]).toBe("generation.completed");
     expect(delivery.headers["promptreel-delivery"]).toBe(started.body.generationId);
-    expect(await verifies(delivery.headers["promptreel-signature"], delivery.body, started.body.webhookSecret)).toBe(true);
-    expect(await verifies(delivery.headers["promptreel-signature"], delivery.body.replace("fox", "cat"), started.body.webhookSecret)).toBe(false);
-    const payload = JSON.parse(delivery.body);
-    expect(payload).toMatchObject({ event: "generation.completed", generation: { generationId: started.body.generationId, status: "completed" } });
-    expect(payload.generation.downloadUrl).toMatch(/^http:\/\/localhost\/api\/v1\/exports\/.+sig=/);
-    const file = await exports.default.fetch(payload.generation.downloadUrl);
+    const legacy = legacySecret(started.body.webhookSecret);
+    expect(await verifies(delivery.headers["promptreel-signature"], delivery.body, legacy)).toBe(true);
+    expect(await verifies(delivery.headers["promptreel-signature"], delivery.body.replace("fox", "cat"), legacy)).toBe(false);
+    const payload = new Webhook(started.body.webhookSecret).verify(delivery.body, delivery.headers) as any;
+    expect(payload).toMatchObject({ type: "generation.completed", data: { generationId: started.body.generationId, status: "completed" } });
+    expect(new Date(payload.timestamp).toISOString()).toBe(payload.timestamp);
+    expect(payload.data.downloadUrl).toMatch(/^http:\/\/localhost\/api\/v1\/exports\/.+sig=/);
+    const file = await exports.default.fetch(payload.data.downloadUrl);
     expect(file.status).toBe(200);
     await file.body?.cancel();
     expect((await call(`/generations/${started.body.generationId}`, { key })).body.webhook).toMatchObject({ status: "delivered", attempts: 1, lastStatus: "delivered" });
+  });
+
+  it("a receiver verifying with the standardwebhooks package accepts every delivery; the retry of a refused one carries the same webhook-id", async () => {
+    const { key } = await newVisitor();
+    await emulator.call("/webhooks/statuses", { method: "POST", json: { statuses: [500] } });
+    const started = await generate(key, { prompt: "a fox running through a snowy forest", webhookUrl: WEBHOOK });
+    expect(started.body.webhookSecret).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
+    await finished(key, started.body.generationId);
+    const received = await deliveries(2);
+    expect(received.map((d) => d.answered)).toEqual([500, 200]);
+    const receiver = new Webhook(started.body.webhookSecret);
+    for (const delivery of received) {
+      expect(receiver.verify(delivery.body, delivery.headers)).toMatchObject({ type: "generation.completed", data: { status: "completed" } });
+      expect(delivery.headers["webhook-signature"]).toMatch(/^v1,[A-Za-z0-9+/]+=*$/);
+      expect(Number(delivery.headers["webhook-timestamp"])).toBeCloseTo(Date.now() / 1000, -2);
+      expect(() => receiver.verify(delivery.body.replace("fox", "cat"), delivery.headers)).toThrow();
+    }
+    expect(new Set(received.map((d) => d.headers["webhook-id"]))).toEqual(new Set([started.body.generationId]));
   });
 
   it("a receiver that fails is retried with growing pauses until it answers 2xx", async () => {
@@ -357,7 +381,7 @@ describe("webhooks", () => {
     await finished(key, body.generationId);
     const received = await deliveries(6, 15_000);
     expect(received).toHaveLength(6);
-    expect(JSON.parse(received[0].body).event).toBe("generation.failed");
+    expect(JSON.parse(received[0].body).type).toBe("generation.failed");
     const deadline = Date.now() + 3000;
     let webhook;
     do webhook = (await call(`/generations/${body.generationId}`, { key })).body.webhook;

@@ -11,9 +11,15 @@ export type { Video };
  */
 export const shapeOf = (video: Video) => ({ "--ratio": video.width / video.height });
 
-/** Reads every finished video (newest first) into the store; then gives those without a poster one. */
+/** Reads every finished video (newest first, page by page) into the store; then gives those without a poster one. */
 export async function loadLibrary(): Promise<Video[]> {
-  const { videos } = await ok(api.videos.$get());
+  const videos: Video[] = [];
+  let after: string | null | undefined;
+  do {
+    const page = await ok(api.videos.$get({ query: { limit: "100", ...(after ? { after } : {}) } }));
+    videos.push(...page.videos);
+    after = page.nextCursor;
+  } while (after);
   store.library.value = videos;
   void makePosters();
   return videos;

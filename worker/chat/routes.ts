@@ -4,8 +4,9 @@ import { createRouter, errorResponse, requireVisitor, security, smallBody, unaut
 import { SessionParams } from "../sessions/schema";
 import { lastEventId, sseResponse } from "../sse";
 import { Conversation, Message, TurnEvent } from "./schema";
+import { idempotent } from "../idempotency/middleware";
 
-const send = createRoute({
+const send = createRoute(idempotent({
   method: "post",
   path: "/sessions/{id}/messages",
   tags: ["Chat"],
@@ -26,7 +27,7 @@ const send = createRoute({
     409: errorResponse("A reply is still being written in this session."),
     429: errorResponse("The visitor's daily messages are used up (shared account only)."),
   },
-});
+}, "turn"));
 
 const resume = createRoute({
   method: "get",

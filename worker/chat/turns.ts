@@ -8,6 +8,7 @@ import type { SessionRecord, SessionView } from "../sessions/schema";
 import { recovering } from "../sessions/lost";
 import { readSession, type Sessions } from "../sessions/sessions";
 import { describeChanges } from "../sessions/timeline";
+import { asEnded } from "./replay";
 import { replayed, type StreamEvent } from "../sse";
 import type { Account } from "../account/account";
 import { Journal } from "./journal";
@@ -137,15 +138,21 @@ export class Turns {
   /**
    * The session's latest turn, from the event after `after`: what it sent so far (written or still in memory),
    * then live events while it runs. Undefined when there is nothing to resume (no turn, or a finished one already
-   * seen to its end).
+   * seen to its end). `turnId` names another turn of the session than its latest.
    */
-  follow(sessionId: string, after = 0): ReadableStream<Uint8Array> | undefined {
+  follow(sessionId: string, after = 0, turnId?: string): ReadableStream<Uint8Array> | undefined {
     this.sessions.read(sessionId);
-    const turn = this.table.latestIn(sessionId);
+    const turn = turnId ? this.table.find(turnId) : this.table.latestIn(sessionId);
     if (!turn) return undefined;
     const replay = this.journal.after(turn.id, after);
     if (this.live.has(turn.id)) return this.scope.live.follow(topic(turn.id), replay);
-    return replay.length ? replayed(replay) : undefined;
+    // A turn named (a keyed message sent again) whose events were swept: its reply as the conversation keeps it.
+    return replay.length ? replayed(replay) : turnId ? replayed(asEnded(turn)) : undefined;
+  }
+
+  /** The id of the session's latest turn (the one a message just started). */
+  latestIdIn(sessionId: string): string | undefined {
+    return this.table.latestIn(sessionId)?.id;
   }
 
   /** The conversation so far in a session: each message and the reply written to it. */

@@ -1,5 +1,6 @@
 import { AppError, notFound } from "../errors";
 import type { ExportTable } from "./table";
+import type { PageAsk } from "../cursor";
 
 /**
  * A finished video's MP4 in our own bucket (`VIDEOS`): NemoVideo's result links are not ours to keep, so each
@@ -57,9 +58,9 @@ export class KeptFiles {
     return { renderId: row.renderId, url: row.url, fileKey: row.fileKey, title: row.title };
   }
 
-  /** Every export whose file is kept, newest first. */
-  kept() {
-    return this.table.withFiles();
+  /** Every export whose file is kept, newest first (or one page of them). */
+  kept(page?: PageAsk) {
+    return this.table.withFiles(page);
   }
 
   /** Deletes a kept file (the person's wish): its export then answers downloads as gone. */

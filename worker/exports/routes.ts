@@ -5,10 +5,11 @@ import { SessionParams } from "../sessions/schema";
 import { sseResponse } from "../sse";
 import { downloadAnswer } from "./download";
 import { Export, ExportParams, ExportRequest } from "./schema";
+import { idempotent } from "../idempotency/middleware";
 
 const noSuchExport = errorResponse("No such export for this visitor.");
 
-const start = createRoute({
+const start = createRoute(idempotent({
   method: "post",
   path: "/sessions/{id}/exports",
   tags: ["Exports"],
@@ -25,7 +26,7 @@ const start = createRoute({
     404: errorResponse("No such session for this visitor."),
     409: errorResponse("Nothing to export yet: the timeline is empty."),
   },
-});
+}));
 
 const list = createRoute({
   method: "get",

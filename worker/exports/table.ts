@@ -1,5 +1,6 @@
 import type { ExportRecord, JobError } from "./schema";
 import { type ExportStatus, FINAL_EXPORT_STATUSES } from "./statuses";
+import { KEYSET_SQL, keysetValues, type PageAsk } from "../cursor";
 
 /** An export as it is stored: the record, and what only the job itself needs. */
 export interface ExportRow extends ExportRecord {
@@ -77,9 +78,10 @@ export class ExportTable {
     this.sql.exec("UPDATE exports SET file_key = NULL, deleted_at = ? WHERE id = ?", Date.now(), id);
   }
 
-  /** The exports whose file is kept, newest first. */
-  withFiles(): ExportRow[] {
-    return this.sql.exec("SELECT * FROM exports WHERE file_key IS NOT NULL ORDER BY created_at DESC").toArray().map(toRow);
+  /** The exports whose file is kept, newest first; with `page`, one page of them (and the next one's first). */
+  withFiles(page?: PageAsk): ExportRow[] {
+    if (!page) return this.sql.exec("SELECT * FROM exports WHERE file_key IS NOT NULL ORDER BY created_at DESC").toArray().map(toRow);
+    return this.sql.exec(`SELECT * FROM exports WHERE file_key IS NOT NULL AND ${KEYSET_SQL}`, ...keysetValues(page)).toArray().map(toRow);
   }
 
   find(id: string): ExportRow | undefined {

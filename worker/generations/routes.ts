@@ -5,6 +5,7 @@ import { checkOutbound } from "../outbound";
 import { secretOf, webhookSecret } from "../signing";
 import { sseResponse } from "../sse";
 import { EditRequest, Generation, GenerationEvent, GenerationParams, GenerationRequest } from "./schema";
+import { idempotent } from "../idempotency/middleware";
 
 const noSuchGeneration = errorResponse("No such generation for this visitor.");
 
@@ -14,12 +15,12 @@ const Queued = z
     status: z.literal("queued"),
     webhookSecret: z.string().optional().openapi({
       description:
-        "With `webhookUrl`: the secret that signs deliveries to it (the same for all of this visitor's generations). Check `PromptReel-Signature` with it.",
+        "With `webhookUrl`: the secret that signs deliveries to it per Standard Webhooks (`whsec_<base64>`, the same for all of this visitor's generations). Verify each delivery with it, e.g. `new Webhook(webhookSecret).verify(body, headers)` of the `standardwebhooks` package.",
     }),
   })
   .openapi("GenerationQueued");
 
-const start = createRoute({
+const start = createRoute(idempotent({
   method: "post",
   path: "/generations",
   tags: ["Generations"],
@@ -35,7 +36,7 @@ const start = createRoute({
     401: unauthorized,
     429: errorResponse("Three generations of this visitor are already queued or running."),
   },
-});
+}));
 
 const list = createRoute({
   method: "get",
@@ -85,7 +86,7 @@ const events = createRoute({
   },
 });
 
-const edit = createRoute({
+const edit = createRoute(idempotent({
   method: "post",
   path: "/generations/{id}/edit",
   tags: ["Generations"],
@@ -103,7 +104,7 @@ const edit = createRoute({
     409: errorResponse("That video is still being made or changed."),
     429: errorResponse("Three generations of this visitor are already queued or running."),
   },
-});
+}));
 
 const cancel = createRoute({
   method: "post",

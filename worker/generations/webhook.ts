@@ -1,6 +1,7 @@
 import { outboundFetch, refusalOf } from "../outbound";
 import type { Scope } from "../scope";
 import { secretOf, signWebhook, webhookSecret } from "../signing";
+import { standardHeaders } from "./signature";
 import type { GenerationTable, GenerationRow } from "./table";
 
 /** Attempts in all (the first and five retries), 10 s apart at first, doubling: about 5 minutes end to end. */
@@ -40,11 +41,14 @@ export class Webhooks {
     const row = this.table.find(id);
     if (!row?.webhookUrl || row.webhookStatus !== "pending") return schedule.cancel(key(id));
     const attempts = row.webhookAttempts + 1;
-    const secret = await webhookSecret(row.visitorId, secretOf(config));
+    const secrets = {
+      standard: await webhookSecret(row.visitorId, secretOf(config)),
+      legacy: await webhookSecret(row.visitorId, secretOf(config), "legacy"),
+    };
     // Checked when asked for; checked again in case the configuration changed since.
     const status = refusalOf(row.webhookUrl, config.localDevelopment)
       ? undefined
-      : await deliverWebhook(row.webhookUrl, id, await this.view(row), secret, outboundFetch(env));
+      : await deliverWebhook(row.webhookUrl, id, await this.view(row), secrets, outboundFetch(env));
     const outcome = delivered(status) ? "delivered" : attempts >= WEBHOOK_ATTEMPTS ? "failed" : "pending";
     this.table.webhookAttempt(id, outcome, attempts, status);
     if (outcome === "pending") await schedule.at(key(id), Date.now() + webhookRetryIn(attempts, config.JOB_TIME_SCALE));
@@ -53,27 +57,29 @@ export class Webhooks {
 }
 
 /**
- * POSTs a finished generation to its webhook, signed with the visitor's webhook secret
- * (`PromptReel-Signature: t=…,v1=…`). Answers the receiver's HTTP status, or undefined when it could not be
- * reached. The delivery id lets a receiver ignore a repeat.
+ * POSTs a finished generation to its webhook per Standard Webhooks: `{"type","timestamp","data"}` signed with the
+ * visitor's webhook secret (`webhook-id`, the generation's id on every attempt; `webhook-timestamp`;
+ * `webhook-signature`). The old `PromptReel-*` headers go too, for one release. Answers the receiver's HTTP status,
+ * or undefined when it could not be reached.
  */
 export async function deliverWebhook(
   url: string,
   deliveryId: string,
-  generation: { status: string },
-  secret: string,
+  generation: { status: string; completedAt?: number },
+  secrets: { standard: string; legacy: string },
   send: (request: Request) => Promise<Response>,
 ): Promise<number | undefined> {
-  const event = `generation.${generation.status}`;
-  const body = JSON.stringify({ event, generation });
+  const type = `generation.${generation.status}`;
+  const body = JSON.stringify({ type, timestamp: new Date(generation.completedAt ?? Date.now()).toISOString(), data: generation });
   const request = new Request(url, {
     method: "POST",
     headers: {
       "Content-Type": "application/json",
       "User-Agent": "PromptReel-Webhook/1",
-      "PromptReel-Event": event,
+      ...standardHeaders(deliveryId, body, secrets.standard),
+      "PromptReel-Event": type,
       "PromptReel-Delivery": deliveryId,
-      "PromptReel-Signature": await signWebhook(body, secret),
+      "PromptReel-Signature": await signWebhook(body, secrets.legacy),
     },
     body,
     redirect: "manual",

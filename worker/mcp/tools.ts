@@ -46,7 +46,7 @@ export function videoServer(caller: Caller, origin: string): McpServer {
   const listVideos = async () => {
     const [generations, library] = await Promise.all([stub.generationList(), stub.videoList()]);
     const records = settle(generations);
-    const views = new Map(await Promise.all(settle(library).map(async (video) => [video.videoId, await videoView(video, origin, visitorId, secret)] as const)));
+    const views = new Map(await Promise.all(settle(library).videos.map(async (video) => [video.videoId, await videoView(video, origin, visitorId, secret)] as const)));
     const fromTools = new Set(records.map((record) => record.exportId));
     const own = await Promise.all(records.map(async (record) => toVideo(await signed(record), views.get(record.exportId ?? ""))));
     const others = [...views.values()].filter((video) => !fromTools.has(video.videoId)).map(keptVideo);

@@ -4,11 +4,12 @@ import { createRouter, errorResponse, requireVisitor, security, smallBody, unaut
 import { NewSession, SessionDetail, SessionParams, SessionSummary } from "./schema";
 import { onSession } from "./access";
 import { readSession } from "./sessions";
+import { idempotent } from "../idempotency/middleware";
 
 const notFound = errorResponse("No such session for this visitor.");
 const sessionLost = errorResponse("NemoVideo lost the session: a fresh one took its place, the old timeline is gone.");
 
-const create = createRoute({
+const create = createRoute(idempotent({
   method: "post",
   path: "/sessions",
   tags: ["Sessions"],
@@ -20,7 +21,7 @@ const create = createRoute({
     201: { content: { "application/json": { schema: z.object({ sessionId: z.uuid() }) } }, description: "Created." },
     401: unauthorized,
   },
-});
+}));
 
 const list = createRoute({
   method: "get",

@@ -3,6 +3,7 @@ import type { KeptFiles } from "../exports/file";
 import type { Scope } from "../scope";
 import { forgetShare, rememberShare } from "./cache";
 import { type VideoMeta, VideoTable } from "./table";
+import { type PageAsk, pageOf } from "../cursor";
 
 /** A video as the visitor's Durable Object knows it; the Worker adds the signed and public addresses. */
 export interface LibraryVideo {
@@ -39,9 +40,11 @@ export class Library {
     this.table = new VideoTable(scope.sql);
   }
 
-  list(): LibraryVideo[] {
+  /** One page of the videos, newest first, keyed by when each export was made. */
+  list(page: PageAsk): { videos: LibraryVideo[]; nextCursor: string | null } {
     const meta = this.table.all();
-    return this.files.kept().map((row) => toVideo(row, meta.get(row.exportId)));
+    const { items, nextCursor } = pageOf(this.files.kept(page), page.limit, (row) => ({ at: row.createdAt, id: row.exportId }));
+    return { videos: items.map((row) => toVideo(row, meta.get(row.exportId))), nextCursor };
   }
 
   /** The video, or 404. */

@@ -6,6 +6,8 @@ import type { LibraryVideo } from "./library";
 import { callerPoster, keepPoster, POSTER_MAX_BYTES } from "./posters";
 import { shareUrlOf, videoView } from "./view";
 import { Share, Video, VideoParams } from "./schema";
+import { idempotent } from "../idempotency/middleware";
+import { NextCursor, PageQuery, pageAsk } from "../cursor";
 
 const noSuchVideo = errorResponse("No such video for this visitor.");
 const jpeg = { content: { "image/jpeg": { schema: { type: "string" as const, format: "binary" } } } };
@@ -17,9 +19,10 @@ const list = createRoute({
   summary: "My videos: every finished video, newest first",
   description: "Each is kept in PromptReel's own storage (NemoVideo's result links are not ours to keep) until it is deleted.",
   security,
-  middleware: [smallBody, requireVisitor],
+  request: { query: PageQuery },
   responses: {
-    200: { content: { "application/json": { schema: z.object({ videos: z.array(Video) }) } }, description: "The videos." },
+    200: { content: { "application/json": { schema: z.object({ videos: z.array(Video), nextCursor: NextCursor }) } }, description: "A page of the videos." },
+    400: errorResponse("A limit outside 1–100, or an `after` this API did not give."),
     401: unauthorized,
   },
 });
@@ -47,7 +50,7 @@ const remove = createRoute({
   responses: { 204: { description: "Deleted." }, 401: unauthorized, 404: noSuchVideo },
 });
 
-const share = createRoute({
+const share = createRoute(idempotent({
   method: "post",
   path: "/videos/{id}/share",
   tags: ["Videos"],
@@ -63,7 +66,7 @@ const share = createRoute({
     401: unauthorized,
     404: noSuchVideo,
   },
-});
+}));
 
 const unshare = createRoute({
   method: "delete",
@@ -114,8 +117,8 @@ const view = (c: { var: AppEnv["Variables"]; req: { url: string } }, video: Libr
 
 export const videos = createRouter()
   .openapi(list, async (c) => {
-    const all = settle(await c.var.visitor.stub.videoList());
-    return c.json({ videos: await Promise.all(all.map((video) => view(c, video))) }, 200);
+    const { videos, nextCursor } = settle(await c.var.visitor.stub.videoList(pageAsk(c.req.valid("query"))));
+    return c.json({ videos: await Promise.all(videos.map((video) => view(c, video))), nextCursor }, 200);
   })
   .openapi(read, async (c) => c.json(await view(c, settle(await c.var.visitor.stub.videoRead(c.req.valid("param").id))), 200))
   .openapi(remove, async (c) => {

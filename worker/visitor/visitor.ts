@@ -4,7 +4,9 @@ import { type Bindings, readConfig } from "../config";
 import { type Outcome, outcomeOf } from "../errors";
 import { Exports } from "../exports/jobs";
 import { Generations } from "../generations/jobs";
+import { Idempotency, type KeptAnswer } from "../idempotency/idempotency";
 import type { EditRequest, GenerationRequest } from "../generations/schema";
+import type { PageAsk } from "../cursor";
 import type { Credentials } from "../nemo/shapes";
 import { Reservations } from "../reservations";
 import { Schedule } from "../schedule";
@@ -12,7 +14,7 @@ import type { Scope } from "../scope";
 import type { Replacement } from "../sessions/lost";
 import type { SessionRecord } from "../sessions/schema";
 import { Sessions } from "../sessions/sessions";
-import { Live } from "../sse";
+import { Live, replayed } from "../sse";
 import type { UploadedPart } from "../uploads/schema";
 import { Uploads } from "../uploads/uploads";
 import { Library } from "../videos/library";
@@ -37,6 +39,7 @@ export class Visitor extends DurableObject<Bindings> {
   private readonly exports: Exports;
   private readonly generations: Generations;
   private readonly library: Library;
+  private readonly idempotency: Idempotency;
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
@@ -58,6 +61,7 @@ export class Visitor extends DurableObject<Bindings> {
     this.exports = new Exports(scope, this.sessions, this.account);
     this.generations = new Generations(scope, this.account, this.sessions, this.turns, this.exports);
     this.library = new Library(scope, this.exports.files);
+    this.idempotency = new Idempotency(ctx.storage.sql);
     this.schedule.define("sweep", { run: () => this.sweep() });
     ctx.blockConcurrencyWhile(async () => {
       // A fresh instance: turns that were running died with the last one's memory; jobs carry on from storage.
@@ -201,8 +205,9 @@ export class Visitor extends DurableObject<Bindings> {
     return outcomeOf(() => this.uploads.endDirect(reservationId));
   }
 
-  async videoList() {
-    return outcomeOf(() => this.library.list());
+  /** A page of the library, newest first (`page` from the route's `limit` and `after`). */
+  async videoList(page: PageAsk = { limit: 100 }) {
+    return outcomeOf(() => this.library.list(page));
   }
 
   async videoRead(id: string) {
@@ -241,8 +246,34 @@ export class Visitor extends DurableObject<Bindings> {
       await this.uploads.forget();
       await this.sessions.forget();
       this.reservations.forget();
+      this.idempotency.forget();
       await this.account.forget(visitorId);
     });
+  }
+
+  /** Idempotency-Key: new, or the first answer again; refused while the first is answered or for another body. */
+  async idempotencyBegin(key: string, fingerprint: string) {
+    return outcomeOf(async () => this.idempotency.begin(key, fingerprint));
+  }
+
+  /**
+   * Keeps a key's first answer; a message's (`turnOf` its session) is the turn it just started there, the session's
+   * latest (one runs at a time in a session).
+   */
+  async idempotencyAnswer(key: string, answer: KeptAnswer, turnOf?: string) {
+    return outcomeOf(() => {
+      const turnId = turnOf && this.turns.latestIdIn(turnOf);
+      this.idempotency.answer(key, turnOf && turnId ? { ...answer, turn: { sessionId: turnOf, turnId } } : answer);
+    });
+  }
+
+  async idempotencyRelease(key: string) {
+    return outcomeOf(() => this.idempotency.release(key));
+  }
+
+  /** A turn's stream from its first event: a keyed message answered again. */
+  async turnReplay(sessionId: string, turnId: string) {
+    return outcomeOf(async () => this.turns.follow(sessionId, 0, turnId) ?? replayed([]));
   }
 
   async alarm(): Promise<void> {
@@ -256,6 +287,7 @@ export class Visitor extends DurableObject<Bindings> {
     this.turns.sweep(sessions);
     this.exports.sweep(sessions);
     this.generations.sweep(sessions);
+    this.idempotency.sweep();
     await this.schedule.at("sweep", Date.now() + SWEEP_EVERY_MS);
   }
 }
