@@ -1,7 +1,7 @@
-// The page's own signals (web/state.ts), the part of Preact signals it uses: every screen reads the store through
+// The page's own signals (web/signals.ts), the part of Preact signals it uses: every screen reads the store through
 // them, so a missed or doubled update is a screen that shows the wrong thing (a delete not seen, a video twice).
 import { describe, expect, it } from "vitest";
-import { batch, effect, signal } from "../../web/state";
+import { batch, effect, signal } from "../../web/signals";
 
 describe("the page's signals", () => {
   it("an effect runs at once, then again on each change of what it read, and not for a write of the same value", () => {

@@ -15,7 +15,7 @@ function bodyOf(pieces: (string | Uint8Array)[]): ReadableStream<Uint8Array> {
 }
 async function eventsOf(pieces: (string | Uint8Array)[]): Promise<SseEvent[]> {
   const events: SseEvent[] = [];
-  await readSse(bodyOf(pieces), (event) => events.push(event));
+  await readSse(bodyOf(pieces) as ReadableStream<BufferSource>, (event) => events.push(event));
   return events;
 }
 
