@@ -44,8 +44,8 @@ export function videoServer(caller: Caller, origin: string): McpServer {
   };
   /** Every video, newest first: those made with create_video, and the library's others (made in the chat). */
   const listVideos = async () => {
-    const [generations, library] = await Promise.all([stub.generationList(), stub.videoList()]);
-    const records = settle(generations);
+    const [generations, library] = await Promise.all([stub.generationList({ limit: 100 }), stub.videoList()]);
+    const records = settle(generations).generations;
     const views = new Map(await Promise.all(settle(library).videos.map(async (video) => [video.videoId, await videoView(video, origin, visitorId, secret)] as const)));
     const fromTools = new Set(records.map((record) => record.exportId));
     const own = await Promise.all(records.map(async (record) => toVideo(await signed(record), views.get(record.exportId ?? ""))));
