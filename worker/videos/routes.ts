@@ -19,6 +19,7 @@ const list = createRoute({
   summary: "My videos: every finished video, newest first",
   description: "Each is kept in PromptReel's own storage (NemoVideo's result links are not ours to keep) until it is deleted.",
   security,
+  middleware: [smallBody, requireVisitor],
   request: { query: PageQuery },
   responses: {
     200: { content: { "application/json": { schema: z.object({ videos: z.array(Video), nextCursor: NextCursor }) } }, description: "A page of the videos." },
