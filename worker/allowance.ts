@@ -1,3 +1,5 @@
+import { migrate } from "./migrations";
+
 /**
  * A day's allowance, counted in a Durable Object's SQLite (its own table): the messages a visitor, or all the
  * visitors of a network, may send on the operator's shared account in one UTC day. Only today's count is kept.
@@ -5,7 +7,7 @@
  */
 export class DailyAllowance {
   constructor(private readonly sql: SqlStorage) {
-    sql.exec("CREATE TABLE IF NOT EXISTS daily_allowance (day TEXT PRIMARY KEY, used INTEGER NOT NULL)");
+    migrate(sql, "daily_allowance", ["CREATE TABLE IF NOT EXISTS daily_allowance (day TEXT PRIMARY KEY, used INTEGER NOT NULL)"]);
   }
 
   /** Counts one of `day`'s `limit`; false, counting nothing, once they are used up. */

@@ -39,7 +39,10 @@ export const pageAsk = (query: z.infer<typeof PageQuery>): PageAsk => ({
 });
 
 /** The field every list answers beside its items. */
-export const NextCursor = z.string().nullable().openapi({ description: "The `after` of the next page; null on the last page." });
+export const NextCursor = z
+  .string()
+  .nullable()
+  .openapi({ description: "The `after` of the next page; null on the last page.", example: "WzE3OTYyODczNzAwMDAsImV4cF82ZjFjMmE5ZTRiN2Q0YzBlIl0" });
 
 /**
  * A page from rows a statement read with `LIMIT limit + 1` (newest first): the first `limit`, and a cursor after

@@ -1,4 +1,5 @@
 import type { AppError } from "./errors";
+import { migrate } from "./migrations";
 
 /** A reservation, as a cap's check sees those held. */
 export interface Held {
@@ -53,8 +54,8 @@ export class Reservation {
  */
 export class Reservations {
   constructor(private readonly sql: SqlStorage) {
-    sql.exec(`CREATE TABLE IF NOT EXISTS reservations (id TEXT PRIMARY KEY, kind TEXT NOT NULL, subject TEXT,
-      bytes INTEGER NOT NULL DEFAULT 0, taken_at INTEGER NOT NULL, expires_at INTEGER NOT NULL)`);
+    migrate(sql, "reservations", [`CREATE TABLE IF NOT EXISTS reservations (id TEXT PRIMARY KEY, kind TEXT NOT NULL, subject TEXT,
+      bytes INTEGER NOT NULL DEFAULT 0, taken_at INTEGER NOT NULL, expires_at INTEGER NOT NULL)`]);
   }
 
   /**

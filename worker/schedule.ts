@@ -1,3 +1,5 @@
+import { migrate } from "./migrations";
+
 /** A named step a feature registers: what the alarm does for one of its rows (`<name>:<id>`, or just `<name>`). */
 export interface Step {
   /** Runs the step. It reschedules or cancels its own row; one that does neither is cancelled for it. */
@@ -35,8 +37,9 @@ export class Schedule {
     /** `JOB_TIME_SCALE`: shrinks the backoff of failing steps in `npm start` and the tests. */
     private readonly scale: number,
   ) {
-    storage.sql.exec(`CREATE TABLE IF NOT EXISTS schedule (key TEXT PRIMARY KEY, due_at INTEGER NOT NULL,
-      attempts INTEGER NOT NULL DEFAULT 0)`);
+    migrate(storage.sql, "schedule", [
+      `CREATE TABLE IF NOT EXISTS schedule (key TEXT PRIMARY KEY, due_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0)`,
+    ]);
   }
 
   private get sql() {

@@ -1,4 +1,5 @@
 import type { Credentials } from "../nemo/shapes";
+import { columnsOf, migrate } from "../migrations";
 
 /**
  * The visitor's NemoVideo account in its Durable Object's SQLite: its token (the consistent copy; KV holds another
@@ -7,16 +8,19 @@ import type { Credentials } from "../nemo/shapes";
  */
 export class AccountTable {
   constructor(private readonly sql: SqlStorage) {
-    sql.exec(`
-      CREATE TABLE IF NOT EXISTS token (id INTEGER PRIMARY KEY CHECK (id = 1), token TEXT NOT NULL,
-        user_id TEXT, expires_at INTEGER NOT NULL);
-      CREATE TABLE IF NOT EXISTS account (id INTEGER PRIMARY KEY CHECK (id = 1), refused_until INTEGER NOT NULL DEFAULT 0,
-        forgotten_at INTEGER);
-      INSERT OR IGNORE INTO account (id) VALUES (1);
-    `);
-    // Accounts from before networks were counted have no network column.
-    if (!sql.exec("SELECT name FROM pragma_table_info('account')").toArray().some((column) => column.name === "network"))
-      sql.exec("ALTER TABLE account ADD COLUMN network TEXT");
+    migrate(sql, "account", [
+      (sql) => {
+        sql.exec(`
+          CREATE TABLE IF NOT EXISTS token (id INTEGER PRIMARY KEY CHECK (id = 1), token TEXT NOT NULL,
+            user_id TEXT, expires_at INTEGER NOT NULL);
+          CREATE TABLE IF NOT EXISTS account (id INTEGER PRIMARY KEY CHECK (id = 1), refused_until INTEGER NOT NULL DEFAULT 0,
+            forgotten_at INTEGER);
+          INSERT OR IGNORE INTO account (id) VALUES (1);
+        `);
+        // Accounts from before networks were counted have no network column.
+        if (!columnsOf(sql, "account").includes("network")) sql.exec("ALTER TABLE account ADD COLUMN network TEXT");
+      },
+    ]);
   }
 
   /** The client network the visitor was made in (an IPv4 address, an IPv6 /56), once known. */

@@ -1,3 +1,5 @@
+import { columnsOf, migrate } from "../migrations";
+
 /**
  * The deployment's ledger of free NemoVideo accounts, in the AccountBudget Durable Object's SQLite: one row per
  * account asked for (kept 7 days), with the network of the visitor it was for, and when NemoVideo last refused
@@ -5,13 +7,16 @@
  */
 export class GrantTable {
   constructor(private readonly sql: SqlStorage) {
-    sql.exec(`
-      CREATE TABLE IF NOT EXISTS grants (id TEXT PRIMARY KEY, at INTEGER NOT NULL);
-      CREATE TABLE IF NOT EXISTS refusal (id INTEGER PRIMARY KEY CHECK (id = 1), until INTEGER NOT NULL);
-    `);
-    // Ledgers from before networks were counted have no network column.
-    if (!sql.exec("SELECT name FROM pragma_table_info('grants')").toArray().some((column) => column.name === "network"))
-      sql.exec("ALTER TABLE grants ADD COLUMN network TEXT");
+    migrate(sql, "budget", [
+      (sql) => {
+        sql.exec(`
+          CREATE TABLE IF NOT EXISTS grants (id TEXT PRIMARY KEY, at INTEGER NOT NULL);
+          CREATE TABLE IF NOT EXISTS refusal (id INTEGER PRIMARY KEY CHECK (id = 1), until INTEGER NOT NULL);
+        `);
+        // Ledgers from before networks were counted have no network column.
+        if (!columnsOf(sql, "grants").includes("network")) sql.exec("ALTER TABLE grants ADD COLUMN network TEXT");
+      },
+    ]);
   }
 
   /** The grants made since `since` (of one network's visitors, when `network` is given), oldest first. */

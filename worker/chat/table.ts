@@ -1,5 +1,6 @@
 import type { StreamEvent } from "../sse";
 import type { DoneReason } from "./schema";
+import { migrate } from "../migrations";
 
 export interface TurnRow {
   id: string;
@@ -19,16 +20,20 @@ export interface TurnRow {
  */
 export class ChatTable {
   constructor(private readonly sql: SqlStorage) {
-    sql.exec(`
-      CREATE TABLE IF NOT EXISTS turns (id TEXT PRIMARY KEY, session_id TEXT NOT NULL, message TEXT NOT NULL,
-        status TEXT NOT NULL, reason TEXT, reply TEXT NOT NULL DEFAULT '', started_at INTEGER NOT NULL, ended_at INTEGER);
-      CREATE INDEX IF NOT EXISTS turns_by_session ON turns (session_id, started_at);
-      CREATE TABLE IF NOT EXISTS turn_batches (turn_id TEXT NOT NULL, last_id INTEGER NOT NULL, events TEXT NOT NULL,
-        PRIMARY KEY (turn_id, last_id)) WITHOUT ROWID;
-      CREATE TABLE IF NOT EXISTS event_ids (reserved INTEGER NOT NULL);
-      DROP TABLE IF EXISTS daily_turns;
-    `);
-    this.replaceEventRows();
+    migrate(sql, "chat", [
+      () => {
+        sql.exec(`
+          CREATE TABLE IF NOT EXISTS turns (id TEXT PRIMARY KEY, session_id TEXT NOT NULL, message TEXT NOT NULL,
+            status TEXT NOT NULL, reason TEXT, reply TEXT NOT NULL DEFAULT '', started_at INTEGER NOT NULL, ended_at INTEGER);
+          CREATE INDEX IF NOT EXISTS turns_by_session ON turns (session_id, started_at);
+          CREATE TABLE IF NOT EXISTS turn_batches (turn_id TEXT NOT NULL, last_id INTEGER NOT NULL, events TEXT NOT NULL,
+            PRIMARY KEY (turn_id, last_id)) WITHOUT ROWID;
+          CREATE TABLE IF NOT EXISTS event_ids (reserved INTEGER NOT NULL);
+          DROP TABLE IF EXISTS daily_turns;
+        `);
+        this.replaceEventRows();
+      },
+    ]);
   }
 
   insert(turn: TurnRow): void {

@@ -1,6 +1,7 @@
 import type { ExportRecord, JobError } from "./schema";
 import { type ExportStatus, FINAL_EXPORT_STATUSES } from "./statuses";
 import { KEYSET_SQL, keysetValues, type PageAsk } from "../cursor";
+import { columnsOf, migrate } from "../migrations";
 
 /** An export as it is stored: the record, and what only the job itself needs. */
 export interface ExportRow extends ExportRecord {
@@ -24,7 +25,7 @@ export interface ExportRow extends ExportRecord {
   origin?: string;
 }
 
-/** Columns added since the table was first made, each with its type: added to older tables as they open. */
+/** Columns added before versions, each with its type: the first step adds them to a table made without them. */
 const ADDED = { title: "TEXT", duration_s: "REAL", width: "INTEGER", height: "INTEGER", file_key: "TEXT", deleted_at: "INTEGER", origin: "TEXT" };
 
 const FINAL = JSON.stringify(FINAL_EXPORT_STATUSES);
@@ -32,18 +33,22 @@ const FINAL = JSON.stringify(FINAL_EXPORT_STATUSES);
 /** The visitor's exports in its Durable Object's SQLite. No other file reads or writes this table. */
 export class ExportTable {
   constructor(private readonly sql: SqlStorage) {
-    sql.exec(`
-      CREATE TABLE IF NOT EXISTS exports (id TEXT PRIMARY KEY, session_id TEXT NOT NULL, render_id TEXT NOT NULL,
-        status TEXT NOT NULL, progress INTEGER NOT NULL, url TEXT, error TEXT, format TEXT NOT NULL,
-        quality TEXT NOT NULL, submissions INTEGER NOT NULL, failures INTEGER NOT NULL DEFAULT 0,
-        created_at INTEGER NOT NULL, looked_at INTEGER NOT NULL, completed_at INTEGER);
-      CREATE INDEX IF NOT EXISTS exports_by_session ON exports (session_id, created_at);
-    `);
-    // Tables made before the schedule looked at the last poll kept the submission's time and progress instead.
-    const columns = sql.exec("SELECT name FROM pragma_table_info('exports')").toArray().map((column) => column.name);
-    if (columns.includes("submitted_at"))
-      sql.exec("ALTER TABLE exports RENAME COLUMN submitted_at TO looked_at; ALTER TABLE exports DROP COLUMN start_progress");
-    for (const [name, type] of Object.entries(ADDED)) if (!columns.includes(name)) sql.exec(`ALTER TABLE exports ADD COLUMN ${name} ${type}`);
+    migrate(sql, "exports", [
+      (sql) => {
+        sql.exec(`
+          CREATE TABLE IF NOT EXISTS exports (id TEXT PRIMARY KEY, session_id TEXT NOT NULL, render_id TEXT NOT NULL,
+            status TEXT NOT NULL, progress INTEGER NOT NULL, url TEXT, error TEXT, format TEXT NOT NULL,
+            quality TEXT NOT NULL, submissions INTEGER NOT NULL, failures INTEGER NOT NULL DEFAULT 0,
+            created_at INTEGER NOT NULL, looked_at INTEGER NOT NULL, completed_at INTEGER);
+          CREATE INDEX IF NOT EXISTS exports_by_session ON exports (session_id, created_at);
+        `);
+        // Tables made before the schedule looked at the last poll kept the submission's time and progress instead.
+        const columns = columnsOf(sql, "exports");
+        if (columns.includes("submitted_at"))
+          sql.exec("ALTER TABLE exports RENAME COLUMN submitted_at TO looked_at; ALTER TABLE exports DROP COLUMN start_progress");
+        for (const [name, type] of Object.entries(ADDED)) if (!columns.includes(name)) sql.exec(`ALTER TABLE exports ADD COLUMN ${name} ${type}`);
+      },
+    ]);
   }
 
   insert(row: ExportRow): void {

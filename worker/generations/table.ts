@@ -1,6 +1,7 @@
 import type { JobError } from "../exports/schema";
 import { KEYSET_SQL, keysetValues, type PageAsk } from "../cursor";
 import { FINAL_GENERATION_STATUSES, type GenerationStatus } from "./schema";
+import { columnsOf, migrate } from "../migrations";
 
 export interface GenerationRow {
   id: string;
@@ -31,15 +32,19 @@ const FINAL = JSON.stringify(FINAL_GENERATION_STATUSES);
 /** The visitor's generations in its Durable Object's SQLite. No other file reads or writes this table. */
 export class GenerationTable {
   constructor(private readonly sql: SqlStorage) {
-    sql.exec(`CREATE TABLE IF NOT EXISTS generations (id TEXT PRIMARY KEY, visitor_id TEXT NOT NULL,
-      origin TEXT NOT NULL, prompt TEXT NOT NULL, language TEXT, webhook_url TEXT, status TEXT NOT NULL,
-      session_id TEXT, turn_id TEXT, export_id TEXT, error TEXT, created_at INTEGER NOT NULL, completed_at INTEGER,
-      webhook_status TEXT, webhook_attempts INTEGER NOT NULL DEFAULT 0, webhook_last_status INTEGER, edit_of TEXT,
-      conversation_id TEXT)`);
-    // Tables made before edits had no edit_of, and before variations no conversation_id.
-    const columns = sql.exec("PRAGMA table_info(generations)").toArray().map((column) => column.name);
-    if (!columns.includes("edit_of")) sql.exec("ALTER TABLE generations ADD COLUMN edit_of TEXT");
-    if (!columns.includes("conversation_id")) sql.exec("ALTER TABLE generations ADD COLUMN conversation_id TEXT");
+    migrate(sql, "generations", [
+      (sql) => {
+        sql.exec(`CREATE TABLE IF NOT EXISTS generations (id TEXT PRIMARY KEY, visitor_id TEXT NOT NULL,
+          origin TEXT NOT NULL, prompt TEXT NOT NULL, language TEXT, webhook_url TEXT, status TEXT NOT NULL,
+          session_id TEXT, turn_id TEXT, export_id TEXT, error TEXT, created_at INTEGER NOT NULL, completed_at INTEGER,
+          webhook_status TEXT, webhook_attempts INTEGER NOT NULL DEFAULT 0, webhook_last_status INTEGER, edit_of TEXT,
+          conversation_id TEXT)`);
+        // Tables made before edits had no edit_of, and before variations no conversation_id.
+        const columns = columnsOf(sql, "generations");
+        if (!columns.includes("edit_of")) sql.exec("ALTER TABLE generations ADD COLUMN edit_of TEXT");
+        if (!columns.includes("conversation_id")) sql.exec("ALTER TABLE generations ADD COLUMN conversation_id TEXT");
+      },
+    ]);
   }
 
   insert(row: GenerationRow): void {

@@ -1,3 +1,5 @@
+import { migrate } from "../migrations";
+
 /** What a key stands for while it is kept: its request's fingerprint and, once answered, the first answer. */
 export interface KeyRow {
   key: string;
@@ -15,8 +17,8 @@ export interface KeyRow {
 /** The idempotency keys of a visitor: one row per key, swept a day after it was first used. */
 export class KeyTable {
   constructor(private readonly sql: SqlStorage) {
-    sql.exec(`CREATE TABLE IF NOT EXISTS idempotency_keys (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL,
-      state TEXT NOT NULL, status INTEGER, headers TEXT, body TEXT, turn TEXT, created_at INTEGER NOT NULL)`);
+    migrate(sql, "idempotency", [`CREATE TABLE IF NOT EXISTS idempotency_keys (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL,
+      state TEXT NOT NULL, status INTEGER, headers TEXT, body TEXT, turn TEXT, created_at INTEGER NOT NULL)`]);
   }
 
   find(key: string): KeyRow | undefined {

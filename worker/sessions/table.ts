@@ -1,5 +1,6 @@
 import { KEYSET_SQL, keysetValues, type PageAsk } from "../cursor";
 import type { SessionRecord } from "./schema";
+import { migrate } from "../migrations";
 
 /**
  * A visitor's sessions in its Durable Object's SQLite: the consistent copy (KV holds another of each for the
@@ -7,9 +8,9 @@ import type { SessionRecord } from "./schema";
  */
 export class SessionTable {
   constructor(private readonly sql: SqlStorage) {
-    sql.exec(`CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, visitor_id TEXT NOT NULL,
+    migrate(sql, "sessions", [`CREATE TABLE IF NOT EXISTS sessions (id TEXT PRIMARY KEY, visitor_id TEXT NOT NULL,
       upstream_id TEXT NOT NULL, task_id TEXT NOT NULL, user_id TEXT, language TEXT, created_at INTEGER NOT NULL,
-      expires_at INTEGER NOT NULL)`);
+      expires_at INTEGER NOT NULL)`]);
   }
 
   /** The session, while it lives. */

@@ -1,4 +1,5 @@
 import type { UploadedPart, UploadRecord } from "./schema";
+import { migrate } from "../migrations";
 
 /**
  * The visitor's large uploads in its Durable Object's SQLite: R2 does not list a multipart upload's parts for us.
@@ -6,13 +7,13 @@ import type { UploadedPart, UploadRecord } from "./schema";
  */
 export class UploadTable {
   constructor(private readonly sql: SqlStorage) {
-    sql.exec(`
+    migrate(sql, "uploads", [`
       CREATE TABLE IF NOT EXISTS uploads (id TEXT PRIMARY KEY, session_id TEXT NOT NULL, name TEXT NOT NULL,
         size INTEGER NOT NULL, part_size INTEGER NOT NULL, r2_key TEXT NOT NULL, r2_upload_id TEXT NOT NULL,
         created_at INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS upload_parts (upload_id TEXT NOT NULL, part_number INTEGER NOT NULL,
         etag TEXT NOT NULL, PRIMARY KEY (upload_id, part_number));
-    `);
+    `]);
   }
 
   add(upload: UploadRecord): void {
