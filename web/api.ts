@@ -57,6 +57,25 @@ export async function errorOf(response: Response | ClientResponse<unknown>): Pro
   return new ApiError(error?.code ?? "internal", error?.message ?? response.statusText, response.status, error?.link, error?.retryAt);
 }
 
+/** A page's ask: 100 items (the most a page holds), after the page before. */
+type PageAsk = { limit: string; after?: string };
+
+/**
+ * Every item of a list the API answers in pages (newest first), page by page: `read` answers one page's items
+ * and its `nextCursor`.
+ * @example const exports = await everyPage(async (query) => { const { exports, nextCursor } = await ok(api.exports.$get({ query })); return [exports, nextCursor]; });
+ */
+export async function everyPage<T>(read: (query: PageAsk) => Promise<[T[], string | null]>): Promise<T[]> {
+  const items: T[] = [];
+  let after: string | null = null;
+  do {
+    const [page, next]: [T[], string | null] = await read({ limit: "100", ...(after ? { after } : {}) });
+    items.push(...page);
+    after = next;
+  } while (after);
+  return items;
+}
+
 /** Awaits a call, turning a failure to connect into an ApiError the page can put in words. */
 export async function reach<R>(call: Promise<R>): Promise<R> {
   try {

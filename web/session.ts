@@ -27,7 +27,7 @@ async function open(): Promise<string> {
     if (answer.ok) return remembered;
     if (answer.status === 401) throw new ApiError("unauthorized", "", 401);
   }
-  const { sessions } = await ok(api.sessions.$get());
+  const { sessions } = await ok(api.sessions.$get({ query: { limit: "1" } }));
   const sessionId = sessions[0]?.sessionId ?? (await ok(api.sessions.$post({ json: { language: languageTag } }))).sessionId;
   remember("session", sessionId);
   return sessionId;

@@ -158,9 +158,10 @@ describe("keys", () => {
     expect(await env.KV.get(`token:${visitorId}`)).toBeNull();
     expect(await env.KV.get(`session:${ids.session}`)).toBeNull();
     await expect(parts.uploadPart(2, new Uint8Array(10))).rejects.toThrow();
-    expect(await stub.sessionList()).toEqual({ ok: true, value: [] });
-    expect(await stub.exportList()).toEqual({ ok: true, value: [] });
-    expect(await stub.generationList()).toEqual({ ok: true, value: [] });
+    const page = { limit: 20 };
+    expect(await stub.sessionList(page)).toEqual({ ok: true, value: { sessions: [], nextCursor: null } });
+    expect(await stub.exportList(page)).toEqual({ ok: true, value: { exports: [], nextCursor: null } });
+    expect(await stub.generationList(page)).toEqual({ ok: true, value: { generations: [], nextCursor: null } });
     expect(await stub.uploadRead(ids.upload)).toMatchObject({ ok: false, error: { code: "not_found" } });
     // Even past KV's lag, the Object itself makes nothing new for a forgotten visitor.
     expect((await stub.sessionCreate(visitorId, "en")).ok).toBe(false);

@@ -71,7 +71,7 @@ describe.each(Object.entries(CLIENTS))("%s", (_name, connect) => {
     }
     const create = tools.find((tool) => tool.name === "create_video")!;
     expect(create.inputSchema.required).toEqual(["prompt"]);
-    expect(Object.keys(create.inputSchema.properties).sort()).toEqual(["aspectRatio", "language", "lengthS", "prompt", "style"]);
+    expect(Object.keys(create.inputSchema.properties).sort()).toEqual(["aspectRatio", "idempotencyKey", "language", "lengthS", "prompt", "style"]);
     expect(create.inputSchema.properties.style.enum).toEqual(["cinematic", "animated", "watercolour", "documentary"]);
     expect(create.inputSchema.properties.aspectRatio.enum).toEqual(["16:9", "9:16", "1:1"]);
     expect(create.inputSchema.properties.lengthS.enum).toEqual([5, 10, 15]);

@@ -34,7 +34,8 @@ export async function refreshCredits() {
 }
 
 export async function refreshRecent(): Promise<void> {
-  store.recent.value = (await ok(api.sessions.$get())).sessions;
+  // The newest hundred: the list shows the six newest that have a title.
+  store.recent.value = (await ok(api.sessions.$get({ query: { limit: "100" } }))).sessions;
 }
 
 /** A step the assistant's stream asked for (its `action` event). */

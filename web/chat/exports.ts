@@ -1,4 +1,4 @@
-import { ApiError, api, ok } from "../api";
+import { ApiError, api, everyPage, ok } from "../api";
 import * as bridge from "../bridge";
 import { isFinalExport } from "../../worker/exports/statuses";
 import { t } from "../i18n";
@@ -88,7 +88,10 @@ export async function cancelExport(exportId: string): Promise<void> {
  * running (followed again), and which conversation made each of the visitor's videos.
  */
 export async function loadExports(sessionId: string): Promise<{ videoId: string; at: number }[]> {
-  const { exports } = await ok(api.exports.$get());
+  const exports = await everyPage(async (query) => {
+    const page = await ok(api.exports.$get({ query }));
+    return [page.exports, page.nextCursor];
+  });
   store.videoSessions.value = { ...store.videoSessions.value, ...Object.fromEntries(exports.map((each) => [each.exportId, each.sessionId])) };
   const mine = exports.filter((each) => each.sessionId === sessionId && each.status !== "cancelled");
   const done = mine.filter((each) => each.status === "completed").slice(0, KEPT_SHOWN);

@@ -1,4 +1,4 @@
-import { ApiError, api, ok } from "../api";
+import { ApiError, api, everyPage, ok } from "../api";
 import { languageTag, t } from "../i18n";
 import { askToNotify } from "../notify";
 import { type GenerationView, numbered, store } from "../state";
@@ -48,7 +48,10 @@ export async function makeVariations(): Promise<void> {
 
 /** The variations asked from a conversation (the API keeps the link), to place in it again; those on their way are followed. */
 export async function loadVariations(conversationId: string): Promise<{ generationId: string; at: number }[]> {
-  const { generations } = await ok(api.generations.$get());
+  const generations = await everyPage(async (query) => {
+    const page = await ok(api.generations.$get({ query }));
+    return [page.generations, page.nextCursor];
+  });
   const mine = generations.filter((each) => each.conversationId === conversationId && each.status !== "cancelled");
   for (const each of mine) void follow(each);
   return mine.map((each) => ({ generationId: each.generationId, at: each.createdAt }));

@@ -1,4 +1,4 @@
-import { api, done, ok } from "../api";
+import { api, done, everyPage, ok } from "../api";
 import { store, updateVideo, type Video } from "../state";
 import { makePosters } from "./poster";
 
@@ -13,13 +13,10 @@ export const shapeOf = (video: Video) => ({ "--ratio": video.width / video.heigh
 
 /** Reads every finished video (newest first, page by page) into the store; then gives those without a poster one. */
 export async function loadLibrary(): Promise<Video[]> {
-  const videos: Video[] = [];
-  let after: string | null | undefined;
-  do {
-    const page = await ok(api.videos.$get({ query: { limit: "100", ...(after ? { after } : {}) } }));
-    videos.push(...page.videos);
-    after = page.nextCursor;
-  } while (after);
+  const videos = await everyPage(async (query) => {
+    const page = await ok(api.videos.$get({ query }));
+    return [page.videos, page.nextCursor];
+  });
   store.library.value = videos;
   void makePosters();
   return videos;

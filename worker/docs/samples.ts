@@ -63,6 +63,8 @@ const BY_FIELD: Record<string, unknown> = {
   webhookUrl: "https://example.com/promptreel-hook",
   webhookSecret: "whsec_9f8e7d6c5b4a39281706f5e4d3c2b1a0",
   urls: "https://example.com/clip.mp4",
+  // A cursor as the API gives them (worker/cursor.ts): base64url of the last item's (createdAt, id).
+  nextCursor: "WzE3OTYyMDQxMjA0MTUsImV4cF82ZjFjMmE5ZTRiN2Q0YzBlIl0",
 };
 
 /** A value of the schema: its example, else one by the field's name, else its first choice; objects field by field. */

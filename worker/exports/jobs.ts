@@ -1,4 +1,5 @@
 import { AppError, isTransient, notFound, toAppError } from "../errors";
+import { type PageAsk, pageOf } from "../cursor";
 import { newId } from "../ids";
 import { JobLife } from "../jobs";
 import type { NemoClient } from "../nemo/client";
@@ -95,10 +96,10 @@ export class Exports {
     return record;
   }
 
-  /** The exports of the visitor's sessions, newest first. */
-  list(): ExportRecord[] {
-    const sessions = this.sessions.known();
-    return this.table.list().filter((row) => sessions.has(row.sessionId)).map(toRecord);
+  /** One page of the exports of the visitor's sessions, newest first. */
+  list(ask: PageAsk): { exports: ExportRecord[]; nextCursor: string | null } {
+    const { items, nextCursor } = pageOf(this.table.pageIn(this.sessions.known(), ask), ask.limit, (row) => ({ at: row.createdAt, id: row.exportId }));
+    return { exports: items.map(toRecord), nextCursor };
   }
 
   /** A stream of `status` events: the export now, then each change, closed after a final status. */

@@ -6,6 +6,7 @@ import { sseResponse } from "../sse";
 import { downloadAnswer } from "./download";
 import { Export, ExportParams, ExportRequest } from "./schema";
 import { idempotent } from "../idempotency/middleware";
+import { NextCursor, PageQuery, pageAsk } from "../cursor";
 
 const noSuchExport = errorResponse("No such export for this visitor.");
 
@@ -35,8 +36,10 @@ const list = createRoute({
   summary: "The visitor's exports, newest first",
   security,
   middleware: [smallBody, requireVisitor],
+  request: { query: PageQuery },
   responses: {
-    200: { content: { "application/json": { schema: z.object({ exports: z.array(Export) }) } }, description: "The exports." },
+    200: { content: { "application/json": { schema: z.object({ exports: z.array(Export), nextCursor: NextCursor }) } }, description: "A page of the exports." },
+    400: errorResponse("A limit outside 1–100, or an `after` this API did not give."),
     401: unauthorized,
   },
 });
@@ -132,8 +135,8 @@ export const exports = createRouter()
     return c.json(await signedView(c, record), 202);
   })
   .openapi(list, async (c) => {
-    const records = settle(await c.var.visitor.stub.exportList());
-    return c.json({ exports: await Promise.all(records.map((record) => signedView(c, record))) }, 200);
+    const { exports, nextCursor } = settle(await c.var.visitor.stub.exportList(pageAsk(c.req.valid("query"))));
+    return c.json({ exports: await Promise.all(exports.map((record) => signedView(c, record))), nextCursor }, 200);
   })
   .openapi(read, async (c) => {
     const record = settle(await c.var.visitor.stub.exportRead(c.req.valid("param").id));

@@ -130,6 +130,14 @@ export class ExportTable {
     return this.sql.exec("SELECT * FROM exports ORDER BY created_at DESC").toArray().map(toRow);
   }
 
+  /** One page of the exports of the sessions `sessionIds`, newest first (and the next page's first). */
+  pageIn(sessionIds: Set<string>, ask: PageAsk): ExportRow[] {
+    return this.sql
+      .exec(`SELECT * FROM exports WHERE session_id IN (SELECT value FROM json_each(?)) AND ${KEYSET_SQL}`, JSON.stringify([...sessionIds]), ...keysetValues(ask))
+      .toArray()
+      .map(toRow);
+  }
+
   setFailures(id: string, failures: number): void {
     this.sql.exec("UPDATE exports SET failures = ? WHERE id = ?", failures, id);
   }

@@ -3,6 +3,7 @@ import { AppError, isTransient, notFound, toAppError } from "../errors";
 import type { Exports } from "../exports/jobs";
 import type { ExportRecord, JobError } from "../exports/schema";
 import { isFinalExport } from "../exports/statuses";
+import { type PageAsk, pageOf } from "../cursor";
 import { newId } from "../ids";
 import { JobLife } from "../jobs";
 import type { Scope } from "../scope";
@@ -115,8 +116,10 @@ export class Generations {
     return this.record(row);
   }
 
-  list(): GenerationRecord[] {
-    return this.table.list().map((row) => this.record(row));
+  /** One page of the generations, newest first. */
+  list(ask: PageAsk): { generations: GenerationRecord[]; nextCursor: string | null } {
+    const { items, nextCursor } = pageOf(this.table.page(ask), ask.limit, (row) => ({ at: row.createdAt, id: row.id }));
+    return { generations: items.map((row) => this.record(row)), nextCursor };
   }
 
   /**

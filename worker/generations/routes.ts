@@ -6,6 +6,7 @@ import { secretOf, webhookSecret } from "../signing";
 import { sseResponse } from "../sse";
 import { EditRequest, Generation, GenerationEvent, GenerationParams, GenerationRequest } from "./schema";
 import { idempotent } from "../idempotency/middleware";
+import { NextCursor, PageQuery, pageAsk } from "../cursor";
 
 const noSuchGeneration = errorResponse("No such generation for this visitor.");
 
@@ -45,11 +46,13 @@ const list = createRoute({
   summary: "The visitor's generations, newest first",
   security,
   middleware: [smallBody, requireVisitor],
+  request: { query: PageQuery },
   responses: {
     200: {
-      content: { "application/json": { schema: z.object({ generations: z.array(Generation) }) } },
-      description: "The generations.",
+      content: { "application/json": { schema: z.object({ generations: z.array(Generation), nextCursor: NextCursor }) } },
+      description: "A page of the generations.",
     },
+    400: errorResponse("A limit outside 1–100, or an `after` this API did not give."),
     401: unauthorized,
   },
 });
@@ -147,8 +150,8 @@ export const generations = createRouter()
     return c.json(await queued(c, record.generationId, request.webhookUrl), 202);
   })
   .openapi(list, async (c) => {
-    const records = settle(await c.var.visitor.stub.generationList());
-    return c.json({ generations: await Promise.all(records.map((record) => signedView(c, record))) }, 200);
+    const { generations, nextCursor } = settle(await c.var.visitor.stub.generationList(pageAsk(c.req.valid("query"))));
+    return c.json({ generations: await Promise.all(generations.map((record) => signedView(c, record))), nextCursor }, 200);
   })
   .openapi(read, async (c) => {
     const record = settle(await c.var.visitor.stub.generationRead(c.req.valid("param").id));

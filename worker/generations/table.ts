@@ -1,4 +1,5 @@
 import type { JobError } from "../exports/schema";
+import { KEYSET_SQL, keysetValues, type PageAsk } from "../cursor";
 import { FINAL_GENERATION_STATUSES, type GenerationStatus } from "./schema";
 import { columnsOf, migrate } from "../migrations";
 
@@ -72,6 +73,11 @@ export class GenerationTable {
   /** Every generation, newest first. */
   list(): GenerationRow[] {
     return this.sql.exec("SELECT * FROM generations ORDER BY created_at DESC").toArray().map(toRow);
+  }
+
+  /** One page of the generations, newest first (and the next page's first, to know there is one). */
+  page(ask: PageAsk): GenerationRow[] {
+    return this.sql.exec(`SELECT * FROM generations WHERE ${KEYSET_SQL}`, ...keysetValues(ask)).toArray().map(toRow);
   }
 
   /** Those queued or running. */

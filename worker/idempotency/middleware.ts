@@ -18,7 +18,7 @@ const KEY_PARAMETER = {
   schema: { type: "string" as const, minLength: 1, maxLength: 255, example: "4f3c2a9e-8d1b-4c6a-9f0e-2b7d5e1a3c4f" },
 };
 
-const VALID_KEY = /^[\x21-\x7e]{1,255}$/;
+export const VALID_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** The headers of an answer worth giving again; the rest (dates, CORS, security) are the replay's own. */
 const KEPT_HEADERS = ["content-type", "location"];

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { JobError } from "../exports/schema";
+import { VALID_KEY } from "../idempotency/middleware";
 import { EditRequest, GenerationParams, GenerationRequest, GenerationStatus } from "../generations/schema";
 
 /**
@@ -16,10 +17,18 @@ export const AnyVideoId = z.object({
     .describe("The video's id, from create_video, edit_video or list_videos."),
 });
 
-export const CreateVideoInput = GenerationRequest.omit({ webhookUrl: true, conversationId: true });
+/** As the API's `Idempotency-Key` header, in the same store: a call retried with it makes nothing new. */
+const IdempotencyKey = z
+  .string()
+  .regex(VALID_KEY, "1 to 255 visible ASCII characters, no spaces")
+  .optional()
+  .describe("Optional: a key of yours (1 to 255 visible ASCII characters). The same call again with the same key and arguments, within 24 hours, answers the first answer and makes nothing new.");
+
+export const CreateVideoInput = GenerationRequest.omit({ webhookUrl: true, conversationId: true }).extend({ idempotencyKey: IdempotencyKey });
 
 export const EditVideoInput = EditRequest.omit({ webhookUrl: true }).extend({
   id: GenerationParams.shape.id.describe("The video to change (from create_video or list_videos)."),
+  idempotencyKey: IdempotencyKey,
 });
 
 /** Said of every video where this server runs on the emulator (`npm start`), absent elsewhere. */

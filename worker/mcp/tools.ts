@@ -4,6 +4,7 @@ import { playsSampleClips } from "../config";
 import { COSTS_SENTENCE, Credits } from "../credits/schema";
 import { notFound, settle } from "../errors";
 import type { GenerationRecord } from "../generations/schema";
+import { fingerprint } from "../idempotency/middleware";
 import { secretOf, withDownload } from "../signing";
 import { videoView } from "../videos/view";
 import { answer, describeVideo, keptVideo, listText, marked, POLL_SENTENCE, refusal, startedAnswer, toVideo, videoLink } from "./answers";
@@ -16,6 +17,25 @@ const tool =
   <A>(work: (args: A) => Promise<CallToolResult>) =>
   async (args: A): Promise<CallToolResult> =>
     work(args).catch(refusal);
+
+/**
+ * A tool call that starts work, under its `idempotencyKey` (the store of the API's `Idempotency-Key`): the same key
+ * and arguments answer the first answer again and start nothing; another call or arguments, or one still being
+ * answered, is refused in words. A call that failed leaves the key free, so that a retry can succeed.
+ */
+async function keyed(stub: Caller["stub"], name: string, args: { idempotencyKey?: string; [field: string]: unknown }, work: () => Promise<CallToolResult>): Promise<CallToolResult> {
+  const { idempotencyKey: key, ...rest } = args;
+  if (!key) return work();
+  const decision = settle(await stub.idempotencyBegin(key, await fingerprint(`MCP ${name}`, JSON.stringify(rest))));
+  if (decision.replay) return JSON.parse(decision.answer.body ?? "{}") as CallToolResult;
+  const result = await work().catch(async (error: unknown) => {
+    await stub.idempotencyRelease(key);
+    throw error;
+  });
+  if (result.isError) await stub.idempotencyRelease(key);
+  else await stub.idempotencyAnswer(key, { status: 200, headers: {}, body: JSON.stringify(result) });
+  return result;
+}
 
 /**
  * The MCP server of one request: the caller's videos as tools, over its Durable Object, as the API has them;
@@ -44,8 +64,8 @@ export function videoServer(caller: Caller, origin: string): McpServer {
   };
   /** Every video, newest first: those made with create_video, and the library's others (made in the chat). */
   const listVideos = async () => {
-    const [generations, library] = await Promise.all([stub.generationList(), stub.videoList()]);
-    const records = settle(generations);
+    const [generations, library] = await Promise.all([stub.generationList({ limit: 100 }), stub.videoList()]);
+    const records = settle(generations).generations;
     const views = new Map(await Promise.all(settle(library).videos.map(async (video) => [video.videoId, await videoView(video, origin, visitorId, secret)] as const)));
     const fromTools = new Set(records.map((record) => record.exportId));
     const own = await Promise.all(records.map(async (record) => toVideo(await signed(record), views.get(record.exportId ?? ""))));
@@ -63,10 +83,12 @@ export function videoServer(caller: Caller, origin: string): McpServer {
       outputSchema: Started,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
-    tool(async (input) => {
-      const record = settle(await stub.generationStart(visitorId, origin, input, network));
-      return startedAnswer(marked({ id: record.generationId, status: record.status }, sampleClips), `Started ${record.generationId}.`);
-    }),
+    tool(async ({ idempotencyKey, ...input }) =>
+      keyed(stub, "create_video", { idempotencyKey, ...input }, async () => {
+        const record = settle(await stub.generationStart(visitorId, origin, input, network));
+        return startedAnswer(marked({ id: record.generationId, status: record.status }, sampleClips), `Started ${record.generationId}.`);
+      }),
+    ),
   );
 
   server.registerTool(
@@ -128,10 +150,12 @@ export function videoServer(caller: Caller, origin: string): McpServer {
       outputSchema: Started,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     },
-    tool(async ({ id, ...change }) => {
-      const record = settle(await stub.generationEdit(visitorId, origin, id, change, network));
-      return startedAnswer(marked({ id: record.generationId, status: record.status }, sampleClips), `Started ${record.generationId}, a change to ${id}.`);
-    }),
+    tool(async ({ id, idempotencyKey, ...change }) =>
+      keyed(stub, "edit_video", { idempotencyKey, id, ...change }, async () => {
+        const record = settle(await stub.generationEdit(visitorId, origin, id, change, network));
+        return startedAnswer(marked({ id: record.generationId, status: record.status }, sampleClips), `Started ${record.generationId}, a change to ${id}.`);
+      }),
+    ),
   );
 
   server.registerTool(

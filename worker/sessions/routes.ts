@@ -5,6 +5,7 @@ import { NewSession, SessionDetail, SessionParams, SessionSummary } from "./sche
 import { onSession } from "./access";
 import { readSession } from "./sessions";
 import { idempotent } from "../idempotency/middleware";
+import { NextCursor, PageQuery, pageAsk } from "../cursor";
 
 const notFound = errorResponse("No such session for this visitor.");
 const sessionLost = errorResponse("NemoVideo lost the session: a fresh one took its place, the old timeline is gone.");
@@ -30,11 +31,13 @@ const list = createRoute({
   summary: "The visitor's projects, newest first",
   security,
   middleware: [smallBody, requireVisitor],
+  request: { query: PageQuery },
   responses: {
     200: {
-      content: { "application/json": { schema: z.object({ sessions: z.array(SessionSummary) }) } },
-      description: "The sessions.",
+      content: { "application/json": { schema: z.object({ sessions: z.array(SessionSummary), nextCursor: NextCursor }) } },
+      description: "A page of the sessions.",
     },
+    400: errorResponse("A limit outside 1–100, or an `after` this API did not give."),
     401: unauthorized,
   },
 });
@@ -80,9 +83,9 @@ export const sessions = createRouter()
     return c.json({ sessionId: record.id }, 201);
   })
   .openapi(list, async (c) => {
-    const records = settle(await c.var.visitor.stub.sessionList());
+    const { sessions, nextCursor } = settle(await c.var.visitor.stub.sessionList(pageAsk(c.req.valid("query"))));
     return c.json(
-      { sessions: records.map((r) => ({ sessionId: r.id, language: r.language, createdAt: r.createdAt, ...(r.title ? { title: r.title } : {}) })) },
+      { sessions: sessions.map((r) => ({ sessionId: r.id, language: r.language, createdAt: r.createdAt, ...(r.title ? { title: r.title } : {}) })), nextCursor },
       200,
     );
   })

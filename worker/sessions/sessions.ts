@@ -1,4 +1,5 @@
 import { AppError, notFound } from "../errors";
+import { type PageAsk, pageOf } from "../cursor";
 import { ANONYMOUS_TOKEN_LIFE_MS } from "../nemo/anonymous";
 import type { NemoClient } from "../nemo/client";
 import type { Held } from "../reservations";
@@ -76,8 +77,10 @@ export class Sessions {
     return this.table.owner(id);
   }
 
-  list(): SessionRecord[] {
-    return this.table.list();
+  /** One page of the living sessions, newest first. */
+  list(ask: PageAsk): { sessions: SessionRecord[]; nextCursor: string | null } {
+    const { items, nextCursor } = pageOf(this.table.page(ask), ask.limit, (row) => ({ at: row.createdAt, id: row.id }));
+    return { sessions: items, nextCursor };
   }
 
   /**

@@ -1,3 +1,4 @@
+import { KEYSET_SQL, keysetValues, type PageAsk } from "../cursor";
 import type { SessionRecord } from "./schema";
 import { migrate } from "../migrations";
 
@@ -28,6 +29,14 @@ export class SessionTable {
   list(): SessionRecord[] {
     return this.sql
       .exec("SELECT * FROM sessions WHERE expires_at > ? ORDER BY created_at DESC", Date.now())
+      .toArray()
+      .map(toRecord);
+  }
+
+  /** One page of the living sessions, newest first (and the next page's first, to know there is one). */
+  page(ask: PageAsk): SessionRecord[] {
+    return this.sql
+      .exec(`SELECT * FROM sessions WHERE expires_at > ? AND ${KEYSET_SQL}`, Date.now(), ...keysetValues(ask))
       .toArray()
       .map(toRecord);
   }

@@ -93,9 +93,12 @@ export class Visitor extends DurableObject<Bindings> {
     return outcomeOf(() => this.sessions.read(id));
   }
 
-  /** The visitor's sessions, newest first, each titled by its first message (when one was sent). */
-  async sessionList(): Promise<Outcome<(SessionRecord & { title?: string })[]>> {
-    return outcomeOf(() => this.sessions.list().map((record) => ({ ...record, title: this.turns.title(record.id) })));
+  /** A page of the visitor's sessions, newest first, each titled by its first message (when one was sent). */
+  async sessionList(page: PageAsk): Promise<Outcome<{ sessions: (SessionRecord & { title?: string })[]; nextCursor: string | null }>> {
+    return outcomeOf(() => {
+      const { sessions, nextCursor } = this.sessions.list(page);
+      return { sessions: sessions.map((record) => ({ ...record, title: this.turns.title(record.id) })), nextCursor };
+    });
   }
 
   /** NemoVideo lost the session: a fresh one under the same id (compare-and-swap on `staleUpstreamId`). */
@@ -131,8 +134,8 @@ export class Visitor extends DurableObject<Bindings> {
     return outcomeOf(() => this.exports.read(id));
   }
 
-  async exportList() {
-    return outcomeOf(() => this.exports.list());
+  async exportList(page: PageAsk) {
+    return outcomeOf(() => this.exports.list(page));
   }
 
   async exportFollow(id: string) {
@@ -162,8 +165,8 @@ export class Visitor extends DurableObject<Bindings> {
     return outcomeOf(() => this.generations.read(id));
   }
 
-  async generationList() {
-    return outcomeOf(() => this.generations.list());
+  async generationList(page: PageAsk) {
+    return outcomeOf(() => this.generations.list(page));
   }
 
   async generationFollow(id: string) {
