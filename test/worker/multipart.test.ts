@@ -3,28 +3,10 @@ import { describe, expect, it } from "vitest";
 import { appErrorOf } from "../helpers";
 import { FORMATS_SENTENCE } from "../../worker/nemo/formats";
 import { inspectMultipart } from "../../worker/uploads/multipart";
+import { chunked, readAll } from "../streams";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-/** A stream that hands out `bytes` in pieces of `size` bytes, as a network would. */
-function chunked(bytes: Uint8Array, size: number, onCancel?: () => void): ReadableStream<Uint8Array> {
-  let offset = 0;
-  return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (offset >= bytes.length) return controller.close();
-      controller.enqueue(bytes.slice(offset, offset + size));
-      offset += size;
-    },
-    cancel: () => onCancel?.(),
-  });
-}
-
-async function readAll<T>(stream: ReadableStream<T>): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of stream) items.push(item);
-  return items;
-}
 
 describe("checking a multipart upload as it streams", () => {
   const BOUNDARY = "----PromptReelBoundary7MA4YWxk";

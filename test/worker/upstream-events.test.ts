@@ -1,27 +1,9 @@
 // NemoVideo's chat stream read event by event (worker/nemo/events.ts).
 import { describe, expect, it } from "vitest";
 import { readUpstreamData, type UpstreamEvent, upstreamEvents } from "../../worker/nemo/events";
+import { chunked, readAll } from "../streams";
 
 const encoder = new TextEncoder();
-
-/** A stream that hands out `bytes` in pieces of `size` bytes, as a network would. */
-function chunked(bytes: Uint8Array, size: number, onCancel?: () => void): ReadableStream<Uint8Array> {
-  let offset = 0;
-  return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (offset >= bytes.length) return controller.close();
-      controller.enqueue(bytes.slice(offset, offset + size));
-      offset += size;
-    },
-    cancel: () => onCancel?.(),
-  });
-}
-
-async function readAll<T>(stream: ReadableStream<T>): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of stream) items.push(item);
-  return items;
-}
 
 describe("reading one event of NemoVideo's chat stream", () => {
   const adk = (event: Record<string, unknown>) =>
