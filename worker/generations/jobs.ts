@@ -5,7 +5,7 @@ import type { ExportRecord, JobError } from "../exports/schema";
 import { isFinalExport } from "../exports/statuses";
 import { type PageAsk, pageOf } from "../cursor";
 import { newId } from "../ids";
-import { JobLife } from "../jobs";
+import { completedIn, JobLife } from "../jobs";
 import type { Scope } from "../scope";
 import type { Sessions } from "../sessions/sessions";
 import { isExportReady } from "../sessions/timeline";
@@ -57,6 +57,7 @@ export class Generations {
       view: (row) => this.view(row),
       step: (row) => this.step(row),
       giveUp: (row, error) => this.finish(row, "failed", error),
+      measured: { as: "generation", took: completedIn },
     });
     this.webhooks = new Webhooks(scope, this.table, (row) => this.view(row));
     for (const row of this.table.unfinished()) {
@@ -276,6 +277,6 @@ export class Generations {
 
   private record(row: GenerationRow): GenerationRecord {
     const exported = row.exportId ? this.exports.find(row.exportId) : undefined;
-    return toRecord(row, row.turnId ? this.turns.find(row.turnId) : undefined, exported);
+    return toRecord(row, row.turnId ? this.turns.find(row.turnId) : undefined, exported, this.scope.usual.of("generation"));
   }
 }

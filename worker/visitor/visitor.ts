@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { Turns } from "../chat/turns";
 import { type Bindings, readConfig } from "../config";
 import { type Outcome, outcomeOf } from "../errors";
+import { UsualDurations } from "../estimates";
 import { Exports } from "../exports/jobs";
 import { Generations } from "../generations/jobs";
 import { Idempotency, type KeptAnswer } from "../idempotency/idempotency";
@@ -53,7 +54,9 @@ export class Visitor extends DurableObject<Bindings> {
       schedule: this.schedule,
       reservations: this.reservations,
       live: new Live(config.KEEPALIVE_MS),
+      usual: new UsualDurations(env),
     };
+    scope.usual.refresh(); // on their way before the first reader asks, and never waited for
     this.account = new Account(scope);
     this.sessions = new Sessions(scope, this.account);
     this.uploads = new Uploads(scope, this.sessions);
