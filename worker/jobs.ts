@@ -25,7 +25,7 @@ export interface JobKind<Row> {
 }
 
 /** How long a job took, from asked to done: only one that completed counts (the `took` of most kinds). */
-export const completedIn = (row: { status: string; createdAt: number; completedAt?: number }): number | undefined =>
+export const completedIn = <Row extends { status: string; createdAt: number; completedAt?: number }>(row: Row): number | undefined =>
   row.status === "completed" && row.completedAt ? row.completedAt - row.createdAt : undefined;
 
 /**
