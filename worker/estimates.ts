@@ -13,7 +13,7 @@ const LATE_MIN_MS = 1000;
 
 /**
  * When a running job should be done (epoch ms), or undefined when nothing is known yet: from its progress once that
- * has moved (the time so far, stretched to 100 %), else from the deployment's usual duration. Never in the past: a
+ * has moved (10 % or more: the time so far, stretched to 100 %), else from the deployment's usual duration. Never in the past: a
  * job past that time gets "a little more" (a tenth of its time so far, at least a second), so a client that waits
  * until then backs off as the job drags on instead of being told it is done.
  * @example estimate({ startedAt: 0, progress: 50, now: 30_000 }) // 60_000
@@ -21,7 +21,7 @@ const LATE_MIN_MS = 1000;
  */
 export function estimate({ startedAt, progress, now, usualMs }: { startedAt: number; progress?: number; now: number; usualMs?: number }): number | undefined {
   const elapsed = Math.max(0, now - startedAt);
-  const moved = progress !== undefined && progress > 0 && progress < 100 && (progress >= MOVED_PERCENT || usualMs === undefined);
+  const moved = progress !== undefined && progress >= MOVED_PERCENT && progress < 100;
   const total = moved ? (elapsed * 100) / progress : usualMs;
   if (total === undefined) return undefined;
   const little = Math.max(LATE_MIN_MS, elapsed * LATE_SHARE);
