@@ -46,7 +46,10 @@ export class UsualDurations {
   private readAt = 0;
   private reading?: Promise<void>;
 
-  constructor(private readonly env: Bindings) {}
+  /** The first copy is on its way at once, before the first reader asks (and never waited for). */
+  constructor(private readonly env: Bindings) {
+    this.refresh();
+  }
 
   /** The usual duration of `kind` as the copy has it; an old copy is read again, not waited for. */
   of(kind: Measured): number | undefined {

@@ -16,6 +16,8 @@ import { toRecord } from "./record";
 import { FAILURES, noProject, stillBusy, tooMany } from "./refusals";
 import { type EditRequest, FINAL_GENERATION_STATUSES, type GenerationRecord, type GenerationRequest } from "./schema";
 import { GenerationTable, type GenerationRow } from "./table";
+import { everyVideo } from "./videos";
+import type { Library } from "../videos/library";
 import { Webhooks } from "./webhook";
 
 /** Slack after a turn's or an export's own cap before a generation checks on it anyway. */
@@ -121,6 +123,11 @@ export class Generations {
   list(ask: PageAsk): { generations: GenerationRecord[]; nextCursor: string | null } {
     const { items, nextCursor } = pageOf(this.table.page(ask), ask.limit, (row) => ({ at: row.createdAt, id: row.id }));
     return { generations: items.map((row) => this.record(row)), nextCursor };
+  }
+
+  /** A page of every video, newest first: the generations, and the library's videos none of them made. */
+  everyVideo(library: Library, ask: PageAsk) {
+    return everyVideo(this.table.exportIds(), (more) => this.list(more).generations, library, ask);
   }
 
   /**
