@@ -11,7 +11,7 @@
  */
 const FEATURES = "(visitors|sessions|chat|uploads|exports|generations|videos|credits|pages|docs|mcp)";
 const ROUTES = "^worker/[a-z]+/(share-)?routes\\.ts$";
-const BASE = "^worker/(config|errors|sse|signing|schedule|jobs|reservations|allowance|scope|ids|kv|language|network|outbound|migrations)\\.ts$";
+const BASE = "^worker/(config|errors|sse|signing|schedule|jobs|estimates|reservations|allowance|scope|ids|kv|language|network|outbound|migrations)\\.ts$";
 const REQUEST_SIDE = "^worker/(caller\\.ts$|account/|budget/)";
 const ABOVE_LOGIC = `^worker/(visitor/|http\\.ts$|app\\.ts$|index\\.ts$)|${ROUTES}`;
 

@@ -28,17 +28,9 @@ export interface Line {
   retry?: string;
 }
 
-/** A progress reading: the percentage, and when the page saw it. */
-export interface Reading {
-  progress: number;
-  at: number;
-}
-
-/** An export as the conversation shows it: the API's view, and the readings the time left comes from. */
+/** An export as the conversation shows it: the API's view (its time left is the API's `estimatedCompletionAt`). */
 export interface Shown {
   view: ExportView;
-  first: Reading;
-  latest: Reading;
 }
 
 /**

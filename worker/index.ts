@@ -1,6 +1,7 @@
 import { app, type routes } from "./app";
 
 export { AccountBudget, NetworkAllowance } from "./budget/budget";
+export { Measurements } from "./measurements/measurements";
 export { Visitor } from "./visitor/visitor";
 
 /** The API's type, for the page's typed client (`hc<AppType>`). */

@@ -1,4 +1,5 @@
 import { type ErrorJson, notFound, toAppError } from "./errors";
+import type { Measured } from "./estimates";
 import type { Scope } from "./scope";
 import { replayed, type StreamEvent } from "./sse";
 
@@ -19,7 +20,13 @@ export interface JobKind<Row> {
   step(row: Row): Promise<void>;
   /** The step kept throwing (`MAX_STEP_ATTEMPTS`): end the job with the reason instead of retrying forever. */
   giveUp(row: Row, error: ErrorJson): Promise<void>;
+  /** What the deployment times this kind as, and how long an ended job took (undefined unless it completed). */
+  measured?: { as: Measured; took(row: Row): number | undefined };
 }
+
+/** How long a job took, from asked to done: only one that completed counts (the `took` of most kinds). */
+export const completedIn = <Row extends { status: string; createdAt: number; completedAt?: number }>(row: Row): number | undefined =>
+  row.status === "completed" && row.completedAt ? row.completedAt - row.createdAt : undefined;
 
 /**
  * The life every job of the visitor's Durable Object shares: a row of the schedule that runs its step (only while
@@ -89,15 +96,18 @@ export class JobLife<Row> {
   }
 
   /**
-   * Ends the job once: `write` stores its end, its timer goes, its followers hear it and are let go. False (and
-   * nothing written) when it had ended already: a step that ran into a cancel, or a cancel into a step's end.
+   * Ends the job once: `write` stores its end, its timer goes, its followers hear it and are let go, and a job that
+   * completed counts for the deployment's usual duration (worker/estimates.ts), with this last step of its own.
+   * False (and nothing written) when it had ended already: a step that ran into a cancel, or a cancel into a step's end.
    */
   async end(id: string, write: () => void): Promise<boolean> {
     if (this.ended(id)) return false;
     write();
     await this.scope.schedule.cancel(this.key(id));
-    await this.publish(id);
+    const row = await this.publish(id);
     this.scope.live.end(this.key(id));
+    const took = row && this.kind.measured?.took(row);
+    if (took !== undefined) await this.scope.usual.record(this.kind.measured!.as, took);
     return true;
   }
 

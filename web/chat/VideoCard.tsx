@@ -3,7 +3,7 @@ import { Share } from "../library/Share";
 import { shapeOf, shareVideo, stopSharing } from "../library/videos";
 import { recall } from "../saved";
 import { store, use, videoOf } from "../state";
-import { clock, timeLeft, usualMinutes, useNow } from "../time";
+import { clock, minutesLeft, useNow } from "../time";
 import { cancelExport, startExport } from "./exports";
 import { Making } from "./Making";
 import { makeVariations, VARIATIONS } from "./variations";
@@ -34,10 +34,9 @@ export function VideoCard({ videoId }: { videoId: string }) {
   const now = useNow(running);
   if (!shown && !video) return null;
   if (status === "completed" || !shown) return video ? <Finished video={video} busy={busy} claimUrl={claimUrl} /> : null;
-  const { view, first, latest } = shown;
-  const left = timeLeft(first, latest);
-  // Before the progress has moved there is no speed to go by: the time so far, and what it took before.
-  const eta = left === undefined ? t.soFar(clock(now - Math.min(view.createdAt, first.at)), usualMinutes("export")) : t.timeLeft(clock(left - (now - latest.at)));
+  const { view } = shown;
+  // The API's estimate once it has one (from this deployment's past renders and the progress); till then, the time so far.
+  const eta = view.estimatedCompletionAt ? t.timeLeft(minutesLeft(view.estimatedCompletionAt, now)) : t.soFar(clock(now - view.createdAt));
   return (
     <div class="reel">
       <p class="reel-title" role="status">
@@ -69,7 +68,9 @@ export function VariationCard({ generationId }: { generationId: string }) {
   if (!view || view.status === "cancelled") return null;
   if (view.status === "completed" && view.exportId) return <VideoCard videoId={view.exportId} />;
   if (view.status === "failed") return <p class="muted">{t.variationFailed}</p>;
-  return <Making since={view.createdAt} title={view.status === "rendering" ? `${t.exporting} ${view.progress ?? 0}%` : t.making} />;
+  return (
+    <Making since={view.createdAt} until={view.estimatedCompletionAt} title={view.status === "rendering" ? `${t.exporting} ${view.progress ?? 0}%` : t.making} />
+  );
 }
 
 function Finished({ video, busy, claimUrl }: { video: NonNullable<ReturnType<typeof videoOf>>; busy: boolean; claimUrl?: string }) {

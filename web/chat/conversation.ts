@@ -5,7 +5,6 @@ import { remember } from "../saved";
 import { addLine, batch, numbered, store } from "../state";
 import { followEvents, type StreamEvent } from "../stream";
 import { askToNotify } from "../notify";
-import { measured } from "../time";
 import { troubleFrom, troubleOf } from "../words";
 import { loadExports, startExport } from "./exports";
 import { placeVideos } from "./line";
@@ -113,7 +112,6 @@ function end(): void {
     if (ended?.failed) store.text.value ||= ended.words;
   });
   current.turn = turn = undefined;
-  if (making && !ended?.failed) measured("making", Date.now() - making);
   void refreshSession().catch(() => {});
   ok(api.credits.$get())
     .then(({ available }) => {

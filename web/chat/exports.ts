@@ -6,7 +6,6 @@ import { refreshVideo } from "../library/videos";
 import { tellDone } from "../notify";
 import { type ExportView, numbered, store } from "../state";
 import { followStatus } from "../stream";
-import { measured } from "../time";
 import { troubleOf } from "../words";
 import { showTrouble } from "./trouble";
 
@@ -15,11 +14,9 @@ const KEPT_SHOWN = 5;
 
 let following: string | undefined;
 
-/** The export as the conversation shows it now: its view, and the progress readings its time left comes from. */
+/** The export as the conversation shows it now. */
 function show(view: ExportView): void {
-  const reading = { progress: view.progress, at: Date.now() };
-  const before = store.exports.value[view.exportId];
-  store.exports.value = { ...store.exports.value, [view.exportId]: { view, first: before?.first ?? reading, latest: reading } };
+  store.exports.value = { ...store.exports.value, [view.exportId]: { view } };
 }
 
 /** A video's place in the conversation: here, once. */
@@ -43,7 +40,6 @@ async function finished(view: ExportView, live: boolean): Promise<void> {
   if (view.status === "failed") return showTrouble(troubleOf(view.error ?? new ApiError("internal", t.exportFailed)));
   if (view.status !== "completed" || !view.downloadUrl) return;
   bridge.video({ exportId: view.exportId, url: view.url ?? view.downloadUrl, downloadUrl: view.downloadUrl });
-  if (live && view.completedAt) measured("export", view.completedAt - view.createdAt);
   await videoDone(view.exportId, view.sessionId, live);
   store.claimUrl.value = store.sampleClips.value
     ? undefined

@@ -64,8 +64,8 @@ export const en = {
   player: "Your video",
   // The video in the conversation
   making: "Making your video",
-  soFar: (elapsed: string, usualMin?: number) => `${elapsed} so far${usualMin ? ` — about ${usualMin} min last times` : ""}`,
-  timeLeft: (left: string) => `about ${left} left`,
+  soFar: (elapsed: string) => `${elapsed} so far`,
+  timeLeft: (minutes: number) => (minutes < 1 ? "less than a minute left" : `about ${minutes} min left`),
   cancelExport: "Cancel export",
   exportAgain: "Export again",
   variations: "Two more like this",

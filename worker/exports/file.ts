@@ -59,8 +59,8 @@ export class KeptFiles {
   }
 
   /** Every export whose file is kept, newest first (or one page of them). */
-  kept(page?: PageAsk) {
-    return this.table.withFiles(page);
+  kept(page?: PageAsk, except?: string[]) {
+    return this.table.withFiles(page, except);
   }
 
   /** Deletes a kept file (the person's wish): its export then answers downloads as gone. */

@@ -1,7 +1,8 @@
 import { AppError, isTransient, notFound, toAppError } from "../errors";
+import { estimate, estimatedCompletion } from "../estimates";
 import { type PageAsk, pageOf } from "../cursor";
 import { newId } from "../ids";
-import { JobLife } from "../jobs";
+import { completedIn, JobLife } from "../jobs";
 import type { NemoClient } from "../nemo/client";
 import type { RenderJob } from "../nemo/shapes";
 import type { Reservation } from "../reservations";
@@ -54,6 +55,7 @@ export class Exports {
       view: (row) => this.view(row),
       step: (row) => this.step(row),
       giveUp: async (row, error) => void (await this.end(row, { status: "failed", error })),
+      measured: { as: "render", took: completedIn },
     });
   }
 
@@ -68,7 +70,7 @@ export class Exports {
   async start(visitorId: string, sessionId: string, output: Output): Promise<ExportRecord> {
     const session = this.sessions.read(sessionId);
     const running = this.table.runningIn(sessionId);
-    if (running) return toRecord(running);
+    if (running) return this.shown(running);
     let starting = this.starting.get(sessionId);
     if (!starting) {
       const limit = this.scope.config.EXPORTS_AT_ONCE;
@@ -86,7 +88,7 @@ export class Exports {
 
   find(id: string): ExportRecord | undefined {
     const row = this.table.find(id);
-    return row && toRecord(row);
+    return row && this.shown(row);
   }
 
   /** The export, or 404. */
@@ -99,7 +101,7 @@ export class Exports {
   /** One page of the exports of the visitor's sessions, newest first. */
   list(ask: PageAsk): { exports: ExportRecord[]; nextCursor: string | null } {
     const { items, nextCursor } = pageOf(this.table.pageIn(this.sessions.known(), ask), ask.limit, (row) => ({ at: row.createdAt, id: row.exportId }));
-    return { exports: items.map(toRecord), nextCursor };
+    return { exports: items.map((row) => this.shown(row)), nextCursor };
   }
 
   /** A stream of `status` events: the export now, then each change, closed after a final status. */
@@ -115,7 +117,7 @@ export class Exports {
   async cancel(id: string): Promise<ExportRecord> {
     const row = this.table.find(id);
     if (!row) throw notFound("That export");
-    if (isFinalExport(row.status)) return toRecord(row);
+    if (isFinalExport(row.status)) return this.shown(row);
     const record = await this.end(row, { status: "cancelled" });
     const visitorId = this.sessions.owner(row.sessionId);
     if (record.status === "cancelled" && visitorId)
@@ -171,7 +173,7 @@ export class Exports {
     this.table.insert(row);
     reservation.confirm();
     await this.life.at(row.exportId, answeredAt + POLL.firstMs * this.scale);
-    return toRecord(row);
+    return this.shown(row);
   }
 
   /** The alarm's step for one export: ask NemoVideo how the render is doing, and act on the answer. */
@@ -272,8 +274,15 @@ export class Exports {
     return this.find(row.exportId)!;
   }
 
+  /** An export as the API speaks of it: while it runs, with when it should be done (none before anything is known). */
+  private shown(row: ExportRow): ExportRecord {
+    if (isFinalExport(row.status)) return toRecord(row);
+    const usualMs = this.scope.usual.of("render");
+    return { ...toRecord(row), ...estimatedCompletion(estimate({ startedAt: row.createdAt, progress: row.progress, now: Date.now(), usualMs })) };
+  }
+
   /** An export as its followers see it: with its signed download link once completed. */
   private view(row: ExportRow) {
-    return withDownload(toRecord(row), this.sessions.owner(row.sessionId) ?? "", secretOf(this.scope.config), row.origin ?? "");
+    return withDownload(this.shown(row), this.sessions.owner(row.sessionId) ?? "", secretOf(this.scope.config), row.origin ?? "");
   }
 }

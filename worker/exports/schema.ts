@@ -4,6 +4,16 @@ import { EXPORT_STATUSES } from "./statuses";
 
 export const ExportStatus = z.enum(EXPORT_STATUSES);
 
+/** When a running job should be done: the same field on exports and generations. */
+export const EstimatedCompletionAt = z.iso
+  .datetime()
+  .optional()
+  .openapi({
+    description:
+      "While it runs: when it should be done (ISO 8601, always in the future), from NemoVideo's progress once that has moved, else from how long this deployment's recent ones took (the median of the last 25). Absent before this deployment has finished one of its kind and while the progress has not moved.",
+    example: "2026-12-07T14:03:30.000Z",
+  });
+
 export const JobError = z
   .object({ code: z.string(), message: z.string(), link: z.string().optional(), retryAt: z.number().optional() })
   .openapi("JobError");
@@ -15,6 +25,7 @@ export const ExportRecord = z.object({
   sessionId: z.string(),
   status: ExportStatus,
   progress: z.number(),
+  estimatedCompletionAt: z.string().optional(),
   url: z.string().optional(),
   error: JobError.optional(),
   createdAt: z.number(),
@@ -26,6 +37,7 @@ export type ExportRecord = z.infer<typeof ExportRecord>;
 export const Export = ExportRecord.extend({
   exportId: z.string().openapi({ example: "exp_6f1c2a9e4b7d4c0e" }),
   progress: z.number().min(0).max(100).openapi({ description: "0–100, as NemoVideo reports it." }),
+  estimatedCompletionAt: EstimatedCompletionAt,
   url: z.string().optional().openapi({ description: "NemoVideo's own address of the finished file (its CDN)." }),
   downloadUrl: z.string().optional().openapi({
     description:

@@ -5,7 +5,7 @@ import type { ExportRecord, JobError } from "../exports/schema";
 import { isFinalExport } from "../exports/statuses";
 import { type PageAsk, pageOf } from "../cursor";
 import { newId } from "../ids";
-import { JobLife } from "../jobs";
+import { completedIn, JobLife } from "../jobs";
 import type { Scope } from "../scope";
 import type { Sessions } from "../sessions/sessions";
 import { isExportReady } from "../sessions/timeline";
@@ -16,6 +16,8 @@ import { toRecord } from "./record";
 import { FAILURES, noProject, stillBusy, tooMany } from "./refusals";
 import { type EditRequest, FINAL_GENERATION_STATUSES, type GenerationRecord, type GenerationRequest } from "./schema";
 import { GenerationTable, type GenerationRow } from "./table";
+import { everyVideo } from "./videos";
+import type { Library } from "../videos/library";
 import { Webhooks } from "./webhook";
 
 /** Slack after a turn's or an export's own cap before a generation checks on it anyway. */
@@ -57,6 +59,7 @@ export class Generations {
       view: (row) => this.view(row),
       step: (row) => this.step(row),
       giveUp: (row, error) => this.finish(row, "failed", error),
+      measured: { as: "generation", took: completedIn },
     });
     this.webhooks = new Webhooks(scope, this.table, (row) => this.view(row));
     for (const row of this.table.unfinished()) {
@@ -120,6 +123,11 @@ export class Generations {
   list(ask: PageAsk): { generations: GenerationRecord[]; nextCursor: string | null } {
     const { items, nextCursor } = pageOf(this.table.page(ask), ask.limit, (row) => ({ at: row.createdAt, id: row.id }));
     return { generations: items.map((row) => this.record(row)), nextCursor };
+  }
+
+  /** A page of every video, newest first: the generations, and the library's videos none of them made. */
+  everyVideo(library: Library, ask: PageAsk) {
+    return everyVideo(this.table.exportIds(), (more) => this.list(more).generations, library, ask);
   }
 
   /**
@@ -276,6 +284,6 @@ export class Generations {
 
   private record(row: GenerationRow): GenerationRecord {
     const exported = row.exportId ? this.exports.find(row.exportId) : undefined;
-    return toRecord(row, row.turnId ? this.turns.find(row.turnId) : undefined, exported);
+    return toRecord(row, row.turnId ? this.turns.find(row.turnId) : undefined, exported, this.scope.usual.of("generation"));
   }
 }

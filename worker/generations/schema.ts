@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { MESSAGE_MAX_CHARS } from "../chat/limits";
 import { HistoryMessage } from "../chat/schema";
-import { JobError } from "../exports/schema";
+import { EstimatedCompletionAt, JobError } from "../exports/schema";
 import { idPattern } from "../ids";
 import { ASPECT_RATIOS, LENGTHS_S, STYLES } from "./choices";
 
@@ -93,6 +93,7 @@ export const GenerationRecord = z.object({
     .openapi({ example: "0b7d2c1e-5a8f-4c3b-9e21-7f4d6a1b2c3d", description: "The conversation it was asked from, as given." }),
   messages: z.array(HistoryMessage),
   progress: z.number().optional(),
+  estimatedCompletionAt: z.string().optional(),
   url: z.string().optional(),
   error: JobError.optional(),
   webhook: WebhookState.optional(),
@@ -107,6 +108,7 @@ export type GenerationRecord = z.infer<typeof GenerationRecord>;
 export const Generation = GenerationRecord.extend({
   generationId: z.string().openapi({ example: "gen_0d5e8f2a7c3b4a91" }),
   progress: z.number().optional().openapi({ description: "The export's progress (0–100) while rendering." }),
+  estimatedCompletionAt: EstimatedCompletionAt,
   downloadUrl: z.string().optional().openapi({ description: "When completed: the MP4, signed, as for exports." }),
 }).openapi("Generation");
 export type Generation = z.infer<typeof Generation>;

@@ -75,6 +75,11 @@ export class GenerationTable {
     return this.sql.exec("SELECT * FROM generations ORDER BY created_at DESC").toArray().map(toRow);
   }
 
+  /** The exports the generations made (or are making). */
+  exportIds(): string[] {
+    return this.sql.exec("SELECT export_id FROM generations WHERE export_id IS NOT NULL").toArray().map((row) => String(row.export_id));
+  }
+
   /** One page of the generations, newest first (and the next page's first, to know there is one). */
   page(ask: PageAsk): GenerationRow[] {
     return this.sql.exec(`SELECT * FROM generations WHERE ${KEYSET_SQL}`, ...keysetValues(ask)).toArray().map(toRow);

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { NextCursor } from "../cursor";
 import { JobError } from "../exports/schema";
 import { VALID_KEY } from "../idempotency/middleware";
 import { EditRequest, GenerationParams, GenerationRequest, GenerationStatus } from "../generations/schema";
@@ -65,4 +66,19 @@ export const Video = z.object({
 });
 export type Video = z.infer<typeof Video>;
 
-export const VideoList = z.object({ videos: z.array(Video).describe("The visitor's videos, newest first.") });
+/** As the API's list query (`limit`, `after`), in words an agent reads when it gets them wrong. */
+export const ListVideosInput = z.object({
+  limit: z
+    .number()
+    .int("limit is a whole number of videos")
+    .min(1, "limit is 1 to 100 videos a page")
+    .max(100, "limit is 1 to 100 videos a page")
+    .optional()
+    .describe("Videos on a page: 1 to 100 (20 when not given)."),
+  after: z.string().max(200).optional().describe("The nextCursor of the page before: the page after it. Leave it out for the newest videos."),
+});
+
+export const VideoList = z.object({
+  videos: z.array(Video).describe("One page of the visitor's videos, newest first."),
+  nextCursor: NextCursor.describe("Give it as `after` for the next page; null on the last page."),
+});

@@ -2,13 +2,15 @@ import { type CallToolResult, McpServer } from "@modelcontextprotocol/server";
 import type { Caller } from "../caller";
 import { playsSampleClips } from "../config";
 import { COSTS_SENTENCE, Credits } from "../credits/schema";
+import { pageAsk } from "../cursor";
 import { notFound, settle } from "../errors";
 import type { GenerationRecord } from "../generations/schema";
 import { fingerprint } from "../idempotency/middleware";
 import { secretOf, withDownload } from "../signing";
+import type { LibraryVideo } from "../videos/library";
 import { videoView } from "../videos/view";
 import { answer, describeVideo, keptVideo, listText, marked, POLL_SENTENCE, refusal, startedAnswer, toVideo, videoLink } from "./answers";
-import { AnyVideoId, CreateVideoInput, EditVideoInput, Started, Video, VideoId, VideoList } from "./schema";
+import { AnyVideoId, CreateVideoInput, EditVideoInput, ListVideosInput, Started, Video, VideoId, VideoList } from "./schema";
 
 const INSTRUCTIONS = `PromptReel makes short videos from text, with NemoVideo. create_video answers at once with an id; the video is made on the server whether or not you wait. ${POLL_SENTENCE} When it is completed, give the person its downloadUrl. edit_video changes a finished video in plain words (a new id to poll). ${COSTS_SENTENCE}`;
 
@@ -62,15 +64,16 @@ export function videoServer(caller: Caller, origin: string): McpServer {
     if (!outcome.ok) throw notFound("That video");
     return view(outcome.value);
   };
-  /** Every video, newest first: those made with create_video, and the library's others (made in the chat). */
-  const listVideos = async () => {
-    const [generations, library] = await Promise.all([stub.generationList({ limit: 100 }), stub.videoList()]);
-    const records = settle(generations).generations;
-    const views = new Map(await Promise.all(settle(library).videos.map(async (video) => [video.videoId, await videoView(video, origin, visitorId, secret)] as const)));
-    const fromTools = new Set(records.map((record) => record.exportId));
-    const own = await Promise.all(records.map(async (record) => toVideo(await signed(record), views.get(record.exportId ?? ""))));
-    const others = [...views.values()].filter((video) => !fromTools.has(video.videoId)).map(keptVideo);
-    return [...own, ...others].sort((a, b) => b.createdAt - a.createdAt).map((video) => marked(video, sampleClips));
+  const shown = (video: LibraryVideo) => videoView(video, origin, visitorId, secret);
+  /** A page of every video, newest first: those made with create_video, and the library's others (made in the chat). */
+  const listVideos = async (query: { limit?: number; after?: string }) => {
+    const { items, nextCursor } = settle(await stub.everyVideoList(pageAsk({ limit: query.limit ?? 20, after: query.after })));
+    const videos = await Promise.all(
+      items.map(async (item) =>
+        marked("generation" in item ? toVideo(await signed(item.generation), item.kept && (await shown(item.kept))) : keptVideo(await shown(item.video)), sampleClips),
+      ),
+    );
+    return { videos, nextCursor };
   };
   const server = new McpServer({ name: "promptreel", title: "PromptReel", version: "0.1.0" }, { instructions: INSTRUCTIONS });
 
@@ -131,13 +134,15 @@ export function videoServer(caller: Caller, origin: string): McpServer {
     "list_videos",
     {
       title: "List videos",
-      description: "The person's videos, newest first, each with its status, and the downloadUrl of those completed.",
+      description:
+        "The person's videos, newest first, a page at a time (limit 1 to 100, 20 when not given), each with its status, and the downloadUrl of those completed. Give nextCursor as after for the next page; it is null on the last.",
+      inputSchema: ListVideosInput,
       outputSchema: VideoList,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    tool(async () => {
-      const videos = await listVideos();
-      return answer({ videos }, listText(videos));
+    tool(async (query) => {
+      const page = await listVideos(query);
+      return answer(page, listText(page.videos) + (page.nextCursor ? `\nMore on the next page: list_videos with after "${page.nextCursor}".` : ""));
     }),
   );
 

@@ -40,11 +40,18 @@ export class Library {
     this.table = new VideoTable(scope.sql);
   }
 
-  /** One page of the videos, newest first, keyed by when each export was made. */
-  list(page: PageAsk): { videos: LibraryVideo[]; nextCursor: string | null } {
+  /** One page of the videos, newest first, keyed by when each export was made; those in `except` left out. */
+  list(page: PageAsk, except?: string[]): { videos: LibraryVideo[]; nextCursor: string | null } {
     const meta = this.table.all();
-    const { items, nextCursor } = pageOf(this.files.kept(page), page.limit, (row) => ({ at: row.createdAt, id: row.exportId }));
+    const { items, nextCursor } = pageOf(this.files.kept(page, except), page.limit, (row) => ({ at: row.createdAt, id: row.exportId }));
     return { videos: items.map((row) => toVideo(row, meta.get(row.exportId))), nextCursor };
+  }
+
+  /** Those of `videoIds` that are kept, by id (one read for a page of them). */
+  among(videoIds: string[]): Map<string, LibraryVideo> {
+    const meta = this.table.all();
+    const wanted = new Set(videoIds);
+    return new Map(this.files.kept().filter((row) => wanted.has(row.exportId)).map((row) => [row.exportId, toVideo(row, meta.get(row.exportId))]));
   }
 
   /** The video, or 404. */

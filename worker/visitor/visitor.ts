@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { Turns } from "../chat/turns";
 import { type Bindings, readConfig } from "../config";
 import { type Outcome, outcomeOf } from "../errors";
+import { UsualDurations } from "../estimates";
 import { Exports } from "../exports/jobs";
 import { Generations } from "../generations/jobs";
 import { Idempotency, type KeptAnswer } from "../idempotency/idempotency";
@@ -53,6 +54,7 @@ export class Visitor extends DurableObject<Bindings> {
       schedule: this.schedule,
       reservations: this.reservations,
       live: new Live(config.KEEPALIVE_MS),
+      usual: new UsualDurations(env),
     };
     this.account = new Account(scope);
     this.sessions = new Sessions(scope, this.account);
@@ -213,6 +215,11 @@ export class Visitor extends DurableObject<Bindings> {
     return outcomeOf(() => this.library.list(page));
   }
 
+  /** A page of every video, newest first: the generations, and the library's videos no generation made (MCP list_videos). */
+  async everyVideoList(page: PageAsk) {
+    return outcomeOf(() => this.generations.everyVideo(this.library, page));
+  }
+
   async videoRead(id: string) {
     return outcomeOf(() => this.library.read(id));
   }
@@ -259,10 +266,7 @@ export class Visitor extends DurableObject<Bindings> {
     return outcomeOf(async () => this.idempotency.begin(key, fingerprint));
   }
 
-  /**
-   * Keeps a key's first answer; a message's (`turnOf` its session) is the turn it just started there, the session's
-   * latest (one runs at a time in a session).
-   */
+  /** Keeps a key's first answer; a message's (`turnOf` its session) is the turn it just started, the session's latest. */
   async idempotencyAnswer(key: string, answer: KeptAnswer, turnOf?: string) {
     return outcomeOf(() => {
       const turnId = turnOf && this.turns.latestIdIn(turnOf);
