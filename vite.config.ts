@@ -25,6 +25,22 @@ const zodEnglishOnly: Plugin = {
       : undefined,
 };
 
+/**
+ * @hono/zod-openapi hands zod's whole namespace to `extendZodWithOpenApi`, which reads only `ZodType` from it; a
+ * namespace used as a value keeps every export of zod in the bundle (z.compile, z.fromJSONSchema, …). Given just
+ * `ZodType`, the rest is tree-shaken: the same `.openapi()` on every schema.
+ */
+const zodOpenApiShakeable: Plugin = {
+  name: "zod-openapi-shakeable",
+  enforce: "pre",
+  transform(code, id) {
+    if (!id.includes("/node_modules/@hono/zod-openapi/dist/index.mjs")) return undefined;
+    const call = "extendZodWithOpenApi(z);";
+    if (!code.includes(call)) throw new Error("@hono/zod-openapi no longer calls extendZodWithOpenApi(z): see vite.config.ts");
+    return { code: code.replace(call, "extendZodWithOpenApi({ ZodType: z.ZodType });"), map: null };
+  },
+};
+
 /** Hono's typed client's runtime reduced to what the page asks of it (vite-hono-client.ts), for the page only. */
 const honoClientRuntime: Plugin = {
   name: "hono-client-runtime",
@@ -56,6 +72,7 @@ export default defineConfig(({ command }) => ({
   build: { modulePreload: { polyfill: false } },
   plugins: [
     zodEnglishOnly,
+    zodOpenApiShakeable,
     honoClientRuntime,
     preact(),
     embed(),
