@@ -8,6 +8,7 @@ import { fingerprint } from "../idempotency/middleware";
 import { secretOf, withDownload } from "../signing";
 import { videoView } from "../videos/view";
 import { answer, describeVideo, keptVideo, listText, marked, POLL_SENTENCE, refusal, startedAnswer, toVideo, videoLink } from "./answers";
+import { serveTasks } from "./tasks";
 import { AnyVideoId, CreateVideoInput, EditVideoInput, Started, Video, VideoId, VideoList } from "./schema";
 
 const INSTRUCTIONS = `PromptReel makes short videos from text, with NemoVideo. create_video answers at once with an id; the video is made on the server whether or not you wait. ${POLL_SENTENCE} When it is completed, give the person its downloadUrl. edit_video changes a finished video in plain words (a new id to poll). ${COSTS_SENTENCE}`;
@@ -72,6 +73,11 @@ export function videoServer(caller: Caller, origin: string): McpServer {
     const others = [...views.values()].filter((video) => !fromTools.has(video.videoId)).map(keptVideo);
     return [...own, ...others].sort((a, b) => b.createdAt - a.createdAt).map((video) => marked(video, sampleClips));
   };
+  /** get_video's answer: the video, in a sentence, with the MP4 as a resource link once it is made. */
+  const videoAnswer = async (id: string) => {
+    const video = await find(id);
+    return answer(video, describeVideo(video), videoLink(video));
+  };
   const server = new McpServer({ name: "promptreel", title: "PromptReel", version: "0.1.0" }, { instructions: INSTRUCTIONS });
 
   server.registerTool(
@@ -101,10 +107,7 @@ export function videoServer(caller: Caller, origin: string): McpServer {
       outputSchema: Video,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    tool(async ({ id }) => {
-      const video = await find(id);
-      return answer(video, describeVideo(video), videoLink(video));
-    }),
+    tool(async ({ id }) => videoAnswer(id)),
   );
 
   server.registerTool(
@@ -172,5 +175,6 @@ export function videoServer(caller: Caller, origin: string): McpServer {
     }),
   );
 
+  serveTasks(server, caller, { videoAnswer: (id) => videoAnswer(id).catch(refusal) });
   return server;
 }
