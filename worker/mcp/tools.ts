@@ -9,6 +9,7 @@ import { secretOf, withDownload } from "../signing";
 import { videoView } from "../videos/view";
 import { answer, describeVideo, keptVideo, listText, marked, POLL_SENTENCE, refusal, startedAnswer, toVideo, videoLink } from "./answers";
 import { serveTasks } from "./tasks";
+import { serveView, VIEW_TOOL_META } from "./view/resource";
 import { AnyVideoId, CreateVideoInput, EditVideoInput, Started, Video, VideoId, VideoList } from "./schema";
 
 const INSTRUCTIONS = `PromptReel makes short videos from text, with NemoVideo. create_video answers at once with an id; the video is made on the server whether or not you wait. ${POLL_SENTENCE} When it is completed, give the person its downloadUrl. edit_video changes a finished video in plain words (a new id to poll). ${COSTS_SENTENCE}`;
@@ -88,6 +89,7 @@ export function videoServer(caller: Caller, origin: string): McpServer {
       inputSchema: CreateVideoInput,
       outputSchema: Started,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+      _meta: VIEW_TOOL_META,
     },
     tool(async ({ idempotencyKey, ...input }) =>
       keyed(stub, "create_video", { idempotencyKey, ...input }, async () => {
@@ -106,6 +108,7 @@ export function videoServer(caller: Caller, origin: string): McpServer {
       inputSchema: AnyVideoId,
       outputSchema: Video,
       annotations: { readOnlyHint: true, openWorldHint: false },
+      _meta: VIEW_TOOL_META,
     },
     tool(async ({ id }) => videoAnswer(id)),
   );
@@ -175,6 +178,7 @@ export function videoServer(caller: Caller, origin: string): McpServer {
     }),
   );
 
+  serveView(server, origin);
   serveTasks(server, caller, { videoAnswer: (id) => videoAnswer(id).catch(refusal) });
   return server;
 }
