@@ -41,6 +41,8 @@ const run = (command, args) => {
   if (result.status !== 0) process.exit(result.status ?? 1);
 };
 try {
+  // The MCP player view, built into worker/mcp/view/page.gen.ts (committed; rebuilt so that it matches its sources).
+  run("node", [join(import.meta.dirname, "worker/mcp/view/build.mjs")]);
   run("vite", ["build"]);
   run("wrangler", ["deploy", ...(secretsFile ? ["--secrets-file", secretsFile] : []), ...process.argv.slice(2)]);
 } finally {

@@ -32,6 +32,7 @@ export function toVideo(generation: Generation, kept?: LibraryVideo): Video {
     ...(kept ? { title: kept.title, url: kept.url } : {}),
     ...(downloadUrl ? { downloadUrl } : {}),
     ...(kept?.shareUrl ? { shareUrl: kept.shareUrl } : {}),
+    ...(kept?.posterUrl ? { posterUrl: kept.posterUrl } : {}),
     ...(error ? { error } : {}),
     ...(editOf ? { editOf } : {}),
     createdAt,
@@ -47,6 +48,7 @@ export const keptVideo = (video: LibraryVideo): Video => ({
   url: video.url,
   downloadUrl: video.downloadUrl,
   ...(video.shareUrl ? { shareUrl: video.shareUrl } : {}),
+  ...(video.posterUrl ? { posterUrl: video.posterUrl } : {}),
   createdAt: video.createdAt,
 });
 

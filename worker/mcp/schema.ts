@@ -59,6 +59,7 @@ export const Video = z.object({
     .optional()
     .describe("When completed: the MP4, an absolute link that works for 24 hours with no other credential."),
   shareUrl: z.string().optional().describe("Its public page, when the person shared it (in the app or the API)."),
+  posterUrl: z.string().optional().describe("When completed: a still of it (JPEG), once PromptReel's page has made one."),
   error: JobError.optional().describe("When failed: why, in words."),
   editOf: z.string().optional().describe("The video this one changes (edit_video)."),
   sampleClip: SampleClip,

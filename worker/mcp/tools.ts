@@ -10,6 +10,8 @@ import { secretOf, withDownload } from "../signing";
 import type { LibraryVideo } from "../videos/library";
 import { videoView } from "../videos/view";
 import { answer, describeVideo, keptVideo, listText, marked, POLL_SENTENCE, refusal, startedAnswer, toVideo, videoLink } from "./answers";
+import { serveTasks } from "./tasks";
+import { serveView, VIEW_TOOL_META } from "./view/resource";
 import { AnyVideoId, CreateVideoInput, EditVideoInput, ListVideosInput, Started, Video, VideoId, VideoList } from "./schema";
 
 const INSTRUCTIONS = `PromptReel makes short videos from text, with NemoVideo. create_video answers at once with an id; the video is made on the server whether or not you wait. ${POLL_SENTENCE} When it is completed, give the person its downloadUrl. edit_video changes a finished video in plain words (a new id to poll). ${COSTS_SENTENCE}`;
@@ -75,6 +77,11 @@ export function videoServer(caller: Caller, origin: string): McpServer {
     );
     return { videos, nextCursor };
   };
+  /** get_video's answer: the video, in a sentence, with the MP4 as a resource link once it is made. */
+  const videoAnswer = async (id: string) => {
+    const video = await find(id);
+    return answer(video, describeVideo(video), videoLink(video));
+  };
   const server = new McpServer({ name: "promptreel", title: "PromptReel", version: "0.1.0" }, { instructions: INSTRUCTIONS });
 
   server.registerTool(
@@ -85,6 +92,7 @@ export function videoServer(caller: Caller, origin: string): McpServer {
       inputSchema: CreateVideoInput,
       outputSchema: Started,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+      _meta: VIEW_TOOL_META,
     },
     tool(async ({ idempotencyKey, ...input }) =>
       keyed(stub, "create_video", { idempotencyKey, ...input }, async () => {
@@ -103,11 +111,9 @@ export function videoServer(caller: Caller, origin: string): McpServer {
       inputSchema: AnyVideoId,
       outputSchema: Video,
       annotations: { readOnlyHint: true, openWorldHint: false },
+      _meta: VIEW_TOOL_META,
     },
-    tool(async ({ id }) => {
-      const video = await find(id);
-      return answer(video, describeVideo(video), videoLink(video));
-    }),
+    tool(async ({ id }) => videoAnswer(id)),
   );
 
   server.registerTool(
@@ -177,5 +183,7 @@ export function videoServer(caller: Caller, origin: string): McpServer {
     }),
   );
 
+  serveView(server, origin);
+  serveTasks(server, caller, { videoAnswer: (id) => videoAnswer(id).catch(refusal) });
   return server;
 }
