@@ -47,15 +47,8 @@ export class Visitor extends DurableObject<Bindings> {
     const config = readConfig(env);
     this.schedule = new Schedule(ctx.storage, config.JOB_TIME_SCALE);
     this.reservations = new Reservations(ctx.storage.sql);
-    const scope: Scope = {
-      sql: ctx.storage.sql,
-      env,
-      config,
-      schedule: this.schedule,
-      reservations: this.reservations,
-      live: new Live(config.KEEPALIVE_MS),
-      usual: new UsualDurations(env),
-    };
+    const { schedule, reservations } = this;
+    const scope: Scope = { sql: ctx.storage.sql, env, config, schedule, reservations, live: new Live(config.KEEPALIVE_MS), usual: new UsualDurations(env) };
     this.account = new Account(scope);
     this.sessions = new Sessions(scope, this.account);
     this.uploads = new Uploads(scope, this.sessions);
