@@ -101,8 +101,9 @@ const figures = (delays) => ({ events: delays.length, p50: round1(quantile(delay
  * streams of a run at once. `paths` are `{ name, url }` (direct, nginx, relay); a path with `skipped` is reported
  * as such. Answers per streams and path: the delays pooled over the rounds (p50, p99), each round's, and what
  * the path adds over direct. A stream that failed (a timeout, an error, events missing) is counted, not measured.
+ * `around(path, count, measure)` wraps each measured run (bench/profile.mjs takes its CPU profile there).
  */
-export async function benchStreams({ paths, counts, rounds, events, intervalMs, spread = false }) {
+export async function benchStreams({ paths, counts, rounds, events, intervalMs, spread = false, around = (path, count, measure) => measure() }) {
   const relay = paths.find((path) => path.name === "relay");
   const readers = await openReaders(relay.url, Math.max(...counts));
   console.log(`streams: ${readers.length} visitors with a session each on the relay`);
@@ -121,7 +122,7 @@ export async function benchStreams({ paths, counts, rounds, events, intervalMs, 
       for (let i = 0; i < live.length; i++) {
         const path = live[(i + round) % live.length];
         const cpuBefore = path.pids?.map(cpuSeconds);
-        const streams = await run(path, count);
+        const streams = await around(path, count, () => run(path, count));
         const delays = streams.flatMap((stream) => stream.delays);
         const failures = streams.filter((stream) => stream.failure).map((stream) => stream.failure);
         const cpu = path.pids?.map((pid, i) => ((cpuSeconds(pid) - cpuBefore[i]) * 1000) / delays.length);
