@@ -132,7 +132,8 @@ async function measureStreams() {
     const streams = await benchStreams({
       paths: [
         { name: "direct", url: standinUrl },
-        nginx.skipped ? { name: "nginx", skipped: nginx.skipped } : { name: "nginx", url: nginx.url },
+        // nginx runs as one process (`master_process off`): its CPU per event is the baseline for the relay's.
+        nginx.skipped ? { name: "nginx", skipped: nginx.skipped } : { name: "nginx", url: nginx.url, pids: [nginx.server.pid] },
         { name: "relay", url: relay.url, pids: [relay.workerdPid, relay.proxyPid] },
       ],
       counts: SETTINGS.streamCounts,

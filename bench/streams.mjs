@@ -93,7 +93,7 @@ async function openReaders(relay, count, parallel = 8) {
 }
 
 const round1 = (value) => Math.round(value * 10) / 10;
-const round2 = (value) => Math.round(value * 100) / 100;
+const round3 = (value) => Math.round(value * 1000) / 1000;
 const figures = (delays) => ({ events: delays.length, p50: round1(quantile(delays, 0.5)), p99: round1(quantile(delays, 0.99)) });
 
 /**
@@ -130,7 +130,7 @@ export async function benchStreams({ paths, counts, rounds, events, intervalMs, 
         console.log(`streams: round ${round + 1}, ${count} at once, ${path.name}: p50 ${p50} ms, p99 ${p99} ms${failures.length ? `, ${failures.length} failed (${failures[0]})` : ""}`);
         const entry = (pooled[count] ??= {})[path.name] ??= { delays: [], rounds: [] };
         entry.delays.push(...delays);
-        entry.rounds.push({ ...figures(delays), failed: failures.length, ...(cpu && { cpuMsPerEvent: cpu.map(round2) }) });
+        entry.rounds.push({ ...figures(delays), failed: failures.length, ...(cpu && { cpuMsPerEvent: cpu.map(round3) }) });
       }
 
   const results = [];
@@ -145,7 +145,7 @@ export async function benchStreams({ paths, counts, rounds, events, intervalMs, 
       const all = figures(byPath[path.name].delays);
       const added = path.name === "direct" ? undefined : { p50: round1(all.p50 - direct.p50), p99: round1(all.p99 - direct.p99) };
       const rounds = byPath[path.name].rounds;
-      const cpuMsPerEvent = rounds[0].cpuMsPerEvent?.map((_, i) => round2(rounds.reduce((sum, r) => sum + r.cpuMsPerEvent[i], 0) / rounds.length));
+      const cpuMsPerEvent = rounds[0].cpuMsPerEvent?.map((_, i) => round3(rounds.reduce((sum, r) => sum + r.cpuMsPerEvent[i], 0) / rounds.length));
       const failed = rounds.reduce((sum, r) => sum + r.failed, 0);
       results.push({ streams: count, path: path.name, ...all, added, cpuMsPerEvent, failed, rounds });
     }
