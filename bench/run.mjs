@@ -212,6 +212,8 @@ async function main() {
         ...["--var", `NEMO_API_BASE:${emulator.url}`],
         // The chat part sends turn after turn from one visitor: more than the 6 messages a minute a visitor may send.
         ...["--var", "MESSAGES_PER_MINUTE:1000000"],
+        // Every visitor of the bench comes from 127.0.0.1: more than the 3 free accounts a network gets a week.
+        ...["--var", "ACCOUNTS_PER_NETWORK_PER_WEEK:1000000"],
         // Job timings (the render poll schedule, backoffs) scaled like the emulator's renders in the export part.
         ...["--var", `JOB_TIME_SCALE:${SETTINGS.exportTimeScale}`],
         ...["--persist-to", STATE],
