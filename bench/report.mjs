@@ -51,6 +51,20 @@ function targets({ streams, upload, size, page, export: exported, drill }) {
   return table(["target", "measured", ""], rows);
 }
 
+/** The relay's CPU per event as a multiple of nginx's, per number of streams (`/proc` counts in 10 ms steps). */
+function cpuRatios(results) {
+  const cpu = (count, path) => results.find((row) => row.streams === count && row.path === path)?.cpuMsPerEvent?.reduce((a, b) => a + b, 0);
+  const counts = [...new Set(results.map((row) => row.streams))];
+  return counts
+    .map((count) => {
+      const relay = cpu(count, "relay");
+      const nginx = cpu(count, "nginx");
+      if (relay === undefined || nginx === undefined) return `${count}: not measured`;
+      return nginx > 0 ? `${count} streams ×${Math.round(relay / nginx)} (${relay.toFixed(2)} against ${nginx.toFixed(3)} ms)` : `${count} streams: nginx under /proc's 10 ms resolution`;
+    })
+    .join(", ");
+}
+
 function streamsSection(streams, date) {
   const { settings, results } = streams;
   const rows = results.map((row) =>
@@ -65,7 +79,9 @@ function streamsSection(streams, date) {
       `each number of streams run ${settings.rounds} times per path (the order turning), the streams of a run ${settings.spread ? "starting spread over one interval" : "starting together"}. ` +
       "Delay = the event's last byte at the reader − the time the stand-in wrote it, ms; *added* = the path's delay − direct's at the same quantile, all rounds pooled.",
     "",
-    table(["streams", "path", "p50", "p99", "added p50", "added p99", "CPU ms/event (workerd + proxy)", "failed streams", "each round p50/p99"], rows),
+    table(["streams", "path", "p50", "p99", "added p50", "added p99", "CPU ms/event (relay: workerd + proxy; nginx)", "failed streams", "each round p50/p99"], rows),
+    "",
+    `CPU per event, the relay's (workerd + proxy) against nginx's in the same run: ${cpuRatios(results)}.`,
   ].join("\n");
 }
 

@@ -132,7 +132,8 @@ async function measureStreams() {
     const streams = await benchStreams({
       paths: [
         { name: "direct", url: standinUrl },
-        nginx.skipped ? { name: "nginx", skipped: nginx.skipped } : { name: "nginx", url: nginx.url },
+        // nginx runs as one process (`master_process off`): its CPU per event is the baseline for the relay's.
+        nginx.skipped ? { name: "nginx", skipped: nginx.skipped } : { name: "nginx", url: nginx.url, pids: [nginx.server.pid] },
         { name: "relay", url: relay.url, pids: [relay.workerdPid, relay.proxyPid] },
       ],
       counts: SETTINGS.streamCounts,
@@ -211,6 +212,8 @@ async function main() {
         ...["--var", `NEMO_API_BASE:${emulator.url}`],
         // The chat part sends turn after turn from one visitor: more than the 6 messages a minute a visitor may send.
         ...["--var", "MESSAGES_PER_MINUTE:1000000"],
+        // Every visitor of the bench comes from 127.0.0.1: more than the 3 free accounts a network gets a week.
+        ...["--var", "ACCOUNTS_PER_NETWORK_PER_WEEK:1000000"],
         // Job timings (the render poll schedule, backoffs) scaled like the emulator's renders in the export part.
         ...["--var", `JOB_TIME_SCALE:${SETTINGS.exportTimeScale}`],
         ...["--persist-to", STATE],

@@ -93,7 +93,7 @@ async function openReaders(relay, count, parallel = 8) {
 }
 
 const round1 = (value) => Math.round(value * 10) / 10;
-const round2 = (value) => Math.round(value * 100) / 100;
+const round3 = (value) => Math.round(value * 1000) / 1000;
 const figures = (delays) => ({ events: delays.length, p50: round1(quantile(delays, 0.5)), p99: round1(quantile(delays, 0.99)) });
 
 /**
@@ -101,8 +101,9 @@ const figures = (delays) => ({ events: delays.length, p50: round1(quantile(delay
  * streams of a run at once. `paths` are `{ name, url }` (direct, nginx, relay); a path with `skipped` is reported
  * as such. Answers per streams and path: the delays pooled over the rounds (p50, p99), each round's, and what
  * the path adds over direct. A stream that failed (a timeout, an error, events missing) is counted, not measured.
+ * `around(path, count, measure)` wraps each measured run (bench/profile.mjs takes its CPU profile there).
  */
-export async function benchStreams({ paths, counts, rounds, events, intervalMs, spread = false }) {
+export async function benchStreams({ paths, counts, rounds, events, intervalMs, spread = false, around = (path, count, measure) => measure() }) {
   const relay = paths.find((path) => path.name === "relay");
   const readers = await openReaders(relay.url, Math.max(...counts));
   console.log(`streams: ${readers.length} visitors with a session each on the relay`);
@@ -121,7 +122,7 @@ export async function benchStreams({ paths, counts, rounds, events, intervalMs, 
       for (let i = 0; i < live.length; i++) {
         const path = live[(i + round) % live.length];
         const cpuBefore = path.pids?.map(cpuSeconds);
-        const streams = await run(path, count);
+        const streams = await around(path, count, () => run(path, count));
         const delays = streams.flatMap((stream) => stream.delays);
         const failures = streams.filter((stream) => stream.failure).map((stream) => stream.failure);
         const cpu = path.pids?.map((pid, i) => ((cpuSeconds(pid) - cpuBefore[i]) * 1000) / delays.length);
@@ -129,7 +130,7 @@ export async function benchStreams({ paths, counts, rounds, events, intervalMs, 
         console.log(`streams: round ${round + 1}, ${count} at once, ${path.name}: p50 ${p50} ms, p99 ${p99} ms${failures.length ? `, ${failures.length} failed (${failures[0]})` : ""}`);
         const entry = (pooled[count] ??= {})[path.name] ??= { delays: [], rounds: [] };
         entry.delays.push(...delays);
-        entry.rounds.push({ ...figures(delays), failed: failures.length, ...(cpu && { cpuMsPerEvent: cpu.map(round2) }) });
+        entry.rounds.push({ ...figures(delays), failed: failures.length, ...(cpu && { cpuMsPerEvent: cpu.map(round3) }) });
       }
 
   const results = [];
@@ -144,7 +145,7 @@ export async function benchStreams({ paths, counts, rounds, events, intervalMs, 
       const all = figures(byPath[path.name].delays);
       const added = path.name === "direct" ? undefined : { p50: round1(all.p50 - direct.p50), p99: round1(all.p99 - direct.p99) };
       const rounds = byPath[path.name].rounds;
-      const cpuMsPerEvent = rounds[0].cpuMsPerEvent?.map((_, i) => round2(rounds.reduce((sum, r) => sum + r.cpuMsPerEvent[i], 0) / rounds.length));
+      const cpuMsPerEvent = rounds[0].cpuMsPerEvent?.map((_, i) => round3(rounds.reduce((sum, r) => sum + r.cpuMsPerEvent[i], 0) / rounds.length));
       const failed = rounds.reduce((sum, r) => sum + r.failed, 0);
       results.push({ streams: count, path: path.name, ...all, added, cpuMsPerEvent, failed, rounds });
     }

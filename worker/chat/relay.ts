@@ -100,14 +100,15 @@ export async function relayTurn(
 
   const reader = upstream.getReader();
   let next = reader.read();
+  // One timer for the silence, not one per event: it is armed for the notice (or the cap) as due when it was set,
+  // and when it fires after content came meanwhile it is armed again for the later time.
+  const due = () => Math.min(lastContent + options.workingMs, started + options.capMs) - Date.now();
+  let wait = timer(due());
   try {
     for (;;) {
-      const now = Date.now();
-      const due = Math.min(lastContent + options.workingMs, started + options.capMs);
-      const wait = timer(due - now);
       const result = await Promise.race([next, wait.promise]);
-      wait.cancel();
       if (result === TICK) {
+        wait = timer(due());
         const at = Date.now();
         if (at >= started + options.capMs) {
           await reader.cancel().catch(() => {});
@@ -117,6 +118,8 @@ export async function relayTurn(
         if (at >= lastContent + options.workingMs) {
           await send({ event: "working", data: { elapsedMs: at - started, message: STILL_WORKING[options.language] } });
           lastContent = at;
+          wait.cancel();
+          wait = timer(due());
         }
         continue;
       }
@@ -141,6 +144,8 @@ export async function relayTurn(
     }
     await send(interrupted());
     return { reason: "interrupted", lostSession: false };
+  } finally {
+    wait.cancel();
   }
 }
 
