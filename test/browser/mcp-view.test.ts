@@ -33,6 +33,8 @@ async function shot(page: Page, name: string) {
 async function host(theme: "light" | "dark", width: number) {
   const page = await open(`${baseUrl}/api/v1/health`, { viewport: { width, height: 760 } });
   const problems: string[] = [];
+  page.on("response", (r) => r.url().includes("/download") && console.log("RESP", r.status(), JSON.stringify(r.headers())));
+  page.on("requestfailed", (r) => console.log("FAILED", r.url(), r.failure()?.errorText));
   page.on("console", (message) => {
     if (/Content Security Policy|Refused to/i.test(message.text())) problems.push(message.text());
   });
