@@ -63,7 +63,7 @@ describe("the MCP Apps view in a host (AppBridge)", () => {
     });
     await expect.poll(() => video.evaluate((element: HTMLVideoElement) => element.currentTime), { timeout: 15_000 }).toBeGreaterThan(0.5);
     const colours = await view.locator("body").evaluate((body) => getComputedStyle(body).backgroundColor);
-    expect(colours).toBe(theme === "dark" ? "rgb(28, 28, 30)" : "rgb(255, 255, 255)");
+    expect(colours).toBe((theme as string) === "dark" ? "rgb(28, 28, 30)" : "rgb(255, 255, 255)");
     await video.evaluate((element: HTMLVideoElement) => element.pause());
     await shot(page, `mcp-view-player-${theme}-700`);
     await page.setViewportSize({ width: 390, height: 760 });
