@@ -33,8 +33,6 @@ async function shot(page: Page, name: string) {
 async function host(theme: "light" | "dark", width: number) {
   const page = await open(`${baseUrl}/api/v1/health`, { viewport: { width, height: 760 } });
   const problems: string[] = [];
-  page.on("response", (r) => r.url().includes("/download") && console.log("RESP", r.status(), JSON.stringify(r.headers())));
-  page.on("requestfailed", (r) => console.log("FAILED", r.url(), r.failure()?.errorText));
   page.on("console", (message) => {
     if (/Content Security Policy|Refused to/i.test(message.text())) problems.push(message.text());
   });
@@ -46,7 +44,7 @@ async function host(theme: "light" | "dark", width: number) {
 }
 
 describe("the MCP Apps view in a host (AppBridge)", () => {
-  it.each(["light"] as const)("%s: shows the progress while the video is made, then a player that plays, with Download", async (theme) => {
+  it.each(["light", "dark"] as const)("%s: shows the progress while the video is made, then a player that plays, with Download", async (theme) => {
     const { page, problems, view } = await host(theme, 700);
     await view.getByRole("status").filter({ hasText: /Waiting|NemoVideo|Rendering/ }).waitFor({ timeout: 20_000 });
     await expect.poll(() => page.evaluate(() => (window as any).host.error)).toBe("");
@@ -55,7 +53,6 @@ describe("the MCP Apps view in a host (AppBridge)", () => {
     const video = view.locator("video");
     await video.waitFor({ timeout: 60_000 });
     expect(await video.getAttribute("src")).toMatch(new RegExp(`^${baseUrl}/`));
-    console.log("SRC", await video.getAttribute("src"), "PROBLEMS", problems);
     // It plays: muted (no gesture in a test), its currentTime moves on.
     await video.evaluate((element: HTMLVideoElement) => {
       element.muted = true;
@@ -63,7 +60,7 @@ describe("the MCP Apps view in a host (AppBridge)", () => {
     });
     await expect.poll(() => video.evaluate((element: HTMLVideoElement) => element.currentTime), { timeout: 15_000 }).toBeGreaterThan(0.5);
     const colours = await view.locator("body").evaluate((body) => getComputedStyle(body).backgroundColor);
-    expect(colours).toBe((theme as string) === "dark" ? "rgb(28, 28, 30)" : "rgb(255, 255, 255)");
+    expect(colours).toBe(theme === "dark" ? "rgb(28, 28, 30)" : "rgb(255, 255, 255)");
     await video.evaluate((element: HTMLVideoElement) => element.pause());
     await shot(page, `mcp-view-player-${theme}-700`);
     await page.setViewportSize({ width: 390, height: 760 });
