@@ -68,9 +68,9 @@ function render() {
   if (key === shown) return;
   shown = key;
   const title = element("p", { className: "title" }, video.title ?? video.prompt ?? video.id);
-  if (video.status === "completed" && video.url) {
+  if (video.status === "completed" && video.downloadUrl) {
     const player = (document.getElementById("player") as HTMLTemplateElement).content.firstElementChild!.cloneNode() as HTMLVideoElement;
-    player.src = video.url;
+    player.src = video.downloadUrl; // signed, needs no key: the view has none (`url` asks for the visitor's)
     if (video.posterUrl) player.poster = video.posterUrl;
     const actions = element("div", { className: "actions" });
     if (video.downloadUrl) actions.appendChild(button("Download", video.downloadUrl));
