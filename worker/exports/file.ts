@@ -58,9 +58,15 @@ export class KeptFiles {
     return { renderId: row.renderId, url: row.url, fileKey: row.fileKey, title: row.title };
   }
 
-  /** Every export whose file is kept, newest first (or one page of them). */
-  kept(page?: PageAsk, except?: string[]) {
+  /** One page of the exports whose file is kept, newest first. */
+  kept(page: PageAsk, except?: string[]) {
     return this.table.withFiles(page, except);
+  }
+
+  /** One export whose file is kept, by id (undefined for any other). */
+  keptOne(id: string) {
+    const row = this.table.find(id);
+    return row?.fileKey ? row : undefined;
   }
 
   /** Deletes a kept file (the person's wish): its export then answers downloads as gone. */

@@ -83,12 +83,8 @@ export class ExportTable {
     this.sql.exec("UPDATE exports SET file_key = NULL, deleted_at = ? WHERE id = ?", Date.now(), id);
   }
 
-  /**
-   * The exports whose file is kept, newest first; with `page`, one page of them (and the next one's first), but
-   * those in `except`.
-   */
-  withFiles(page?: PageAsk, except: string[] = []): ExportRow[] {
-    if (!page) return this.sql.exec("SELECT * FROM exports WHERE file_key IS NOT NULL ORDER BY created_at DESC").toArray().map(toRow);
+  /** One page of the exports whose file is kept, newest first (and the next page's first), but those in `except`. */
+  withFiles(page: PageAsk, except: string[] = []): ExportRow[] {
     return this.sql
       .exec(`SELECT * FROM exports WHERE file_key IS NOT NULL AND id NOT IN (SELECT value FROM json_each(?)) AND ${KEYSET_SQL}`, JSON.stringify(except), ...keysetValues(page))
       .toArray()

@@ -47,11 +47,9 @@ export class Library {
     return { videos: items.map((row) => toVideo(row, meta.get(row.exportId))), nextCursor };
   }
 
-  /** Those of `videoIds` that are kept, by id (one read for a page of them). */
+  /** Those of `videoIds` that are kept, by id. */
   among(videoIds: string[]): Map<string, LibraryVideo> {
-    const meta = this.table.all();
-    const wanted = new Set(videoIds);
-    return new Map(this.files.kept().filter((row) => wanted.has(row.exportId)).map((row) => [row.exportId, toVideo(row, meta.get(row.exportId))]));
+    return new Map(videoIds.flatMap((videoId) => this.find(videoId) ?? []).map((video) => [video.videoId, video]));
   }
 
   /** The video, or 404. */
@@ -111,7 +109,7 @@ export class Library {
   }
 
   private find(videoId: string): LibraryVideo | undefined {
-    const row = this.files.kept().find((each) => each.exportId === videoId);
+    const row = this.files.keptOne(videoId);
     return row && toVideo(row, this.table.find(videoId));
   }
 }
