@@ -81,6 +81,22 @@ describe("create_video as a task (MCP 2025-11-25)", () => {
     await client.close();
   });
 
+  it("tasks/result asked with a progress token sends the video's progress while it is made", async () => {
+    const client = await connect((await newVisitor()).key);
+    const { task } = await createAsTask(client, "a kite over a windy beach");
+    const seen: { progress: number; total?: number; message?: string }[] = [];
+    const result = (await client.request({ method: "tasks/result", params: { taskId: task.taskId } } as never, Any, {
+      onprogress: (progress) => seen.push(progress),
+    })) as any;
+    expect(result.structuredContent).toMatchObject({ id: task.taskId, status: "completed" });
+    expect(seen.length).toBeGreaterThan(0);
+    for (const step of seen) expect(step).toMatchObject({ progress: expect.any(Number), total: 100, message: expect.any(String) });
+    // Progress only goes forward, and says in words what is happening.
+    expect(seen.map((step) => step.progress)).toEqual([...seen.map((step) => step.progress)].sort((a, b) => a - b));
+    expect(seen[0].message).toMatch(/queued|generating|rendering/);
+    await client.close();
+  });
+
   it("ext-tasks' requester session runs create_video as a task through to its result", async () => {
     const client = await connect((await newVisitor()).key);
     const session = createTaskSessionFromClient(client, { endpointId: "promptreel-test" });
