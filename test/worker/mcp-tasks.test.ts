@@ -1,4 +1,4 @@
-import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { Client, type Progress, type RequestOptions, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { createTaskSessionFromClient, resultFromTaskOutcome } from "@modelcontextprotocol/ext-tasks/client";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -20,7 +20,8 @@ async function connect(key: string) {
 }
 
 /** A request of the tasks vocabulary (the SDK has the wire schemas, not typed methods for it). */
-const ask = (client: Client, method: string, params: Record<string, unknown>) => client.request({ method, params } as never, Any) as Promise<any>;
+const ask = (client: Client, method: string, params: Record<string, unknown>, options?: RequestOptions) =>
+  client.request({ method, params } as never, Any, options) as Promise<any>;
 
 const createAsTask = (client: Client, prompt: string) =>
   ask(client, "tools/call", { name: "create_video", arguments: { prompt }, task: { ttl: 600_000 } });
@@ -84,10 +85,8 @@ describe("create_video as a task (MCP 2025-11-25)", () => {
   it("tasks/result asked with a progress token sends the video's progress while it is made", async () => {
     const client = await connect((await newVisitor()).key);
     const { task } = await createAsTask(client, "a kite over a windy beach");
-    const seen: { progress: number; total?: number; message?: string }[] = [];
-    const result = (await client.request({ method: "tasks/result", params: { taskId: task.taskId } } as never, Any, {
-      onprogress: (progress) => seen.push(progress),
-    })) as any;
+    const seen: Progress[] = [];
+    const result = await ask(client, "tasks/result", { taskId: task.taskId }, { onprogress: (progress) => seen.push(progress) });
     expect(result.structuredContent).toMatchObject({ id: task.taskId, status: "completed" });
     expect(seen.length).toBeGreaterThan(0);
     for (const step of seen) expect(step).toMatchObject({ progress: expect.any(Number), total: 100, message: expect.any(String) });
