@@ -12,6 +12,7 @@ import { exportDownloads, exports } from "./exports/routes";
 import { generations } from "./generations/routes";
 import { type AppEnv, createRouter, sendError, smallBody } from "./http";
 import { mcp } from "./mcp/routes";
+import { authorize, signIns } from "./oauth/routes";
 import { framedByPolicy, htmlPolicy, pages } from "./pages/routes";
 import { sessions } from "./sessions/routes";
 import { uploads } from "./uploads/routes";
@@ -68,7 +69,8 @@ export const routes = api
   .route("/", uploads)
   .route("/", exports)
   .route("/", generations)
-  .route("/", videos);
+  .route("/", videos)
+  .route("/", signIns);
 
 let docs: string | undefined;
 /** The reference page, rendered once per isolate from the same document as /api/v1/openapi.json. */
@@ -96,6 +98,9 @@ export const app = new OpenAPIHono<AppEnv>()
   .get("/api/docs", (c) => c.html(docsPage()))
   .route("/api/v1", routes)
   .route("/", mcp)
+  .route("/", authorize)
+  // The provider (worker/index.ts) answers the OAuth documents; any other well-known address is nothing, not the page.
+  .all("/.well-known/*", (c) => sendError(c, new AppError("not_found", "There is nothing at this address.")))
   .route("/", shares)
   .route("/", pages)
   .notFound((c) => sendError(c, new AppError("not_found", "There is nothing at this address.")))

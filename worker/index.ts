@@ -1,4 +1,6 @@
 import { app, type routes } from "./app";
+import type { Bindings } from "./config";
+import { challenge, oauthProvider } from "./oauth/provider";
 
 export { AccountBudget, NetworkAllowance } from "./budget/budget";
 export { Measurements } from "./measurements/measurements";
@@ -6,4 +8,33 @@ export { Visitor } from "./visitor/visitor";
 
 /** The API's type, for the page's typed client (`hc<AppType>`). */
 export type AppType = typeof routes;
-export default app;
+
+const notFound = () =>
+  Response.json({ error: { code: "not_found", message: "There is nothing at this address." } }, { status: 404 });
+
+/**
+ * The Worker: the OAuth provider (worker/oauth/) in front of the app. It answers the metadata documents, the token,
+ * registration and revocation endpoints, and checks `/mcp`'s bearer token (an OAuth token, or a visitor key) before
+ * the app sees it; everything else, `/authorize` included, is the app's. Each request gets its own copy of the
+ * bindings, since the provider puts its helpers for this request's origin there.
+ */
+export default {
+  async fetch(request: Request, env: Bindings, context: ExecutionContext) {
+    const url = new URL(request.url);
+    const provider = oauthProvider(url.origin, app);
+    if (!provider) return app.fetch(request, env, context);
+    // The contract's document is the origin's own; the library publishes it under the resource's path (RFC 9728 §3.1).
+    const asked =
+      url.pathname === "/.well-known/oauth-protected-resource"
+        ? new Request(`${url.origin}/.well-known/oauth-protected-resource/mcp${url.search}`, request)
+        : request;
+    const response = await provider.fetch(asked, { ...env }, context);
+    if (url.pathname === "/mcp" && response.status === 401) {
+      // Read what the client sent, so that it isn't cut off mid-request (a body left unread failed the next request under vite dev).
+      await request.body?.cancel().catch(() => {});
+      return await challenge(request, response);
+    }
+    if (url.pathname.startsWith("/.well-known/") && response.status === 404 && !response.headers.get("Content-Type")) return notFound();
+    return response;
+  },
+} satisfies ExportedHandler<Bindings>;
