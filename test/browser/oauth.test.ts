@@ -152,6 +152,21 @@ describe("signing in to /mcp with OAuth, through the consent page", () => {
     await provider.page!.context().close();
   });
 
+  it("a request right after a 401 (of /mcp or the API) is answered: the refused request's body is read, so its connection carries the next", async () => {
+    const key = ((await (await fetch(`${baseUrl}/api/v1/visitors`, { method: "POST" })).json()) as { key: string }).key;
+    const headers = { "Content-Type": "application/json", Accept: "application/json, text/event-stream" };
+    const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" });
+    const statuses = new Set<string>();
+    for (let pair = 0; pair < 200; pair++) {
+      const refused = await fetch(pair % 2 ? MCP : `${baseUrl}/api/v1/sessions`, { method: "POST", headers, body });
+      await refused.text();
+      const next = await fetch(MCP, { method: "POST", headers: { ...headers, Authorization: `Bearer ${key}` }, body });
+      await next.text();
+      statuses.add(`${refused.status} then ${next.status}`);
+    }
+    expect([...statuses]).toEqual(["401 then 200"]);
+  });
+
   it("the consent page in Chinese, for a browser that asks for it", async () => {
     const provider = new BrowserProvider(
       async (page) => {
