@@ -195,12 +195,14 @@ describe("signing in to /mcp with OAuth 2.1", () => {
     expect((await call("/visitors/me/apps", { key: visitor.key })).body.apps).toEqual([]);
   });
 
-  it("visitor keys still work as bearer tokens on /mcp; a forgotten visitor's token and key are refused", async () => {
+  it("visitor keys still work as bearer tokens on /mcp; a forgotten visitor's token and key are refused, and its grants are gone", async () => {
     const visitor = await newVisitor();
     expect(await mcpStatus(visitor.key)).toBe(200);
-    const { tokens } = await signIn(visitor.key);
+    const { tokens, clientId } = await signIn(visitor.key);
     expect((await call("/visitors/me", { method: "DELETE", key: visitor.key })).status).toBe(204);
     expect(await mcpStatus(visitor.key)).toBe(401);
     expect(await mcpStatus(tokens.access_token)).toBe(401);
+    // Its grants went with it: the app can't even refresh.
+    expect((await token({ grant_type: "refresh_token", refresh_token: tokens.refresh_token, client_id: clientId })).status).toBe(400);
   });
 });

@@ -5,12 +5,13 @@ import { html } from "hono/html";
 import { AppError } from "../errors";
 import { type AppEnv, createRouter, errorResponse, requireVisitor, security, smallBody, unauthorized } from "../http";
 import { holdConsent, pendingConsent, takeConsent } from "./consent";
-import type { OAuthBindings, SignedIn } from "./provider";
+import { grantsOf, helpersOf } from "./grants";
+import type { SignedIn } from "./provider";
 import { AppId, ConnectedApps, ConsentRequest, Decision, Handle } from "./schema";
 
-/** The OAuth helpers the provider handed on with this request (worker/index.ts), or a 404 where OAuth is off. */
-function helpersOf(env: AppEnv["Bindings"]): OAuthHelpers {
-  const helpers = (env as OAuthBindings).OAUTH_PROVIDER;
+/** The OAuth helpers for this request, or a 404 where OAuth is off. */
+function oauthOf(env: AppEnv["Bindings"]): OAuthHelpers {
+  const helpers = helpersOf(env);
   if (!helpers) throw new AppError("not_found", "Signing in with OAuth is not offered at this address.");
   return helpers;
 }
@@ -28,7 +29,7 @@ export const authorize = new Hono<AppEnv>().get("/authorize", async (c, next) =>
   const query = new URL(c.req.url).searchParams;
   if (query.has("consent") && [...query.keys()].length === 1) return next();
   try {
-    const oauth = helpersOf(c.env);
+    const oauth = oauthOf(c.env);
     const request = await oauth.parseAuthRequest(c.req.raw);
     const description = await oauth.describeConsent(request);
     const handle = await holdConsent(c.env, request, description);
@@ -115,22 +116,10 @@ const disconnect = createRoute({
   responses: { 204: { description: "Disconnected." }, 401: unauthorized, 404: errorResponse("No such app for this visitor.") },
 });
 
-/** The visitor's grants, all of them (a visitor allows few apps). */
-async function grantsOf(oauth: OAuthHelpers, visitorId: string) {
-  const grants = [];
-  let cursor: string | undefined;
-  do {
-    const page = await oauth.listUserGrants(visitorId, { cursor });
-    grants.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor);
-  return grants;
-}
-
 /** The consent page's API and the visitor's connected apps (web/consent/, web/library/). */
 export const signIns = createRouter()
   .openapi(showConsent, async (c) => {
-    helpersOf(c.env);
+    oauthOf(c.env);
     const pending = await pendingConsent(c.env, c.req.valid("param").handle);
     if (!pending) throw lapsed();
     const { clientName, clientUri, clientDomain, redirectHost, redirectIsLoopback, scope } = pending.description;
@@ -138,7 +127,7 @@ export const signIns = createRouter()
     return c.json({ client, redirectHost, local: redirectIsLoopback, scopes: scope, expiresAt: pending.expiresAt }, 200);
   })
   .openapi(allow, async (c) => {
-    const oauth = helpersOf(c.env);
+    const oauth = oauthOf(c.env);
     const pending = await takeConsent(c.env, c.req.valid("param").handle);
     if (!pending) throw lapsed();
     const { visitorId, network } = c.var.visitor;
@@ -153,13 +142,13 @@ export const signIns = createRouter()
     return c.json({ redirectTo }, 200);
   })
   .openapi(deny, async (c) => {
-    helpersOf(c.env);
+    oauthOf(c.env);
     const pending = await takeConsent(c.env, c.req.valid("param").handle);
     if (!pending) throw lapsed();
     return c.json({ redirectTo: authorizationErrorRedirect(pending.request, "access_denied", "The person denied the request.") }, 200);
   })
   .openapi(listApps, async (c) => {
-    const grants = await grantsOf(helpersOf(c.env), c.var.visitor.visitorId);
+    const grants = await grantsOf(oauthOf(c.env), c.var.visitor.visitorId);
     const apps = grants
       .sort((a, b) => b.createdAt - a.createdAt)
       .map((grant) => ({
@@ -171,7 +160,7 @@ export const signIns = createRouter()
     return c.json({ apps }, 200);
   })
   .openapi(disconnect, async (c) => {
-    const oauth = helpersOf(c.env);
+    const oauth = oauthOf(c.env);
     const { visitorId } = c.var.visitor;
     const { id } = c.req.valid("param");
     if (!(await grantsOf(oauth, visitorId)).some((grant) => grant.id === id)) throw new AppError("not_found", "That app is not connected to this visitor.");
