@@ -27,7 +27,7 @@ const lapsed = () => new AppError("not_found", "This sign-in request has lapsed 
  */
 export const authorize = new Hono<AppEnv>().get("/authorize", async (c, next) => {
   const query = new URL(c.req.url).searchParams;
-  if (query.has("consent") && [...query.keys()].length === 1) return next();
+  if (query.has("consent")) return next();
   try {
     const oauth = oauthOf(c.env);
     const request = await oauth.parseAuthRequest(c.req.raw);
