@@ -1,7 +1,7 @@
 import { app, type routes } from "./app";
 import type { Bindings } from "./config";
 import { JSON_BODY_MAX_BYTES } from "./http";
-import { challenge, oauthProvider } from "./oauth/provider";
+import { challenge, MAX_ORIGINS, oauthProvider } from "./oauth/provider";
 
 export { AccountBudget, NetworkAllowance } from "./budget/budget";
 export { Measurements } from "./measurements/measurements";
@@ -30,11 +30,27 @@ async function drain(request: Request): Promise<void> {
   }
 }
 
+const copies = new WeakMap<Bindings, Map<string, Bindings>>();
+
+/**
+ * The bindings as the provider of `origin` hands them on: a copy per origin, made once per isolate (so that
+ * config.ts's cache of the variables still holds), since the provider keeps its helpers for its origin on them.
+ */
+function bindingsFor(env: Bindings, origin: string): Bindings {
+  let byOrigin = copies.get(env);
+  if (!byOrigin) copies.set(env, (byOrigin = new Map()));
+  let copy = byOrigin.get(origin);
+  if (!copy) {
+    if (byOrigin.size >= MAX_ORIGINS) byOrigin.clear();
+    byOrigin.set(origin, (copy = { ...env }));
+  }
+  return copy;
+}
+
 /**
  * The Worker: the OAuth provider (worker/oauth/) in front of the app. It answers the metadata documents, the token,
  * registration and revocation endpoints, and checks `/mcp`'s bearer token (an OAuth token, or a visitor key) before
- * the app sees it; everything else, `/authorize` included, is the app's. Each request gets its own copy of the
- * bindings, since the provider puts its helpers for this request's origin there.
+ * the app sees it; everything else, `/authorize` included, is the app's.
  */
 export default {
   async fetch(request: Request, env: Bindings, context: ExecutionContext) {
@@ -46,7 +62,7 @@ export default {
       url.pathname === "/.well-known/oauth-protected-resource"
         ? new Request(`${url.origin}/.well-known/oauth-protected-resource/mcp${url.search}`, request)
         : request;
-    const response = await provider.fetch(asked, { ...env }, context);
+    const response = await provider.fetch(asked, bindingsFor(env, url.origin), context);
     if (response.status >= 400) await drain(asked);
     if (url.pathname === "/mcp" && response.status === 401) return await challenge(request, response);
     if (url.pathname.startsWith("/.well-known/") && response.status === 404 && !response.headers.get("Content-Type")) return notFound();

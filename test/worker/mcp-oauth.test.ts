@@ -154,6 +154,24 @@ describe("signing in to /mcp with OAuth 2.1", () => {
     expect(await listVideos(tokens.access_token)).toEqual([]);
   });
 
+  it("a token is bound to this origin's /mcp (RFC 8707): at another address of the same Worker it is refused; a visitor key is not", async () => {
+    const visitor = await newVisitor();
+    const { tokens } = await signIn(visitor.key);
+    const ask = (url: string, bearer: string) =>
+      fetchWorker(url, { method: "POST", headers: { Authorization: `Bearer ${bearer}`, "Content-Type": "application/json", Accept: "application/json, text/event-stream" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }) });
+    const elsewhere = await ask("http://127.0.0.1/mcp", tokens.access_token);
+    expect(elsewhere.status).toBe(401);
+    expect(elsewhere.headers.get("WWW-Authenticate")).toMatch(/^Bearer resource_metadata="http:\/\/127\.0\.0\.1\/\.well-known\/oauth-protected-resource", error="invalid_token"/);
+    expect((await ask("http://127.0.0.1/mcp", visitor.key)).status).toBe(200);
+    expect((await (await fetchWorker("http://127.0.0.1/.well-known/oauth-protected-resource")).json()) as any).toMatchObject({ resource: "http://127.0.0.1/mcp" });
+    expect((await ask(MCP, tokens.access_token)).status).toBe(200);
+    // And that address signs in to its own /mcp: its /authorize is checked against it, not against the first one's.
+    const { challenge } = await pkce();
+    const query = new URLSearchParams({ response_type: "code", client_id: await register(), redirect_uri: CALLBACK, code_challenge: challenge, code_challenge_method: "S256", state: "st-2", resource: "http://127.0.0.1/mcp" });
+    const other = await fetchWorker(`http://127.0.0.1/authorize?${query}`, { redirect: "manual" });
+    expect(other.headers.get("Location")).toMatch(/^\/authorize\?consent=/);
+  });
+
   it("plain PKCE is refused, and so is a code without its verifier", async () => {
     const clientId = await register();
     const plain = await authorize(clientId, "a".repeat(43), "plain");

@@ -53,10 +53,13 @@ function providerFor(origin: string, app: Handler) {
 }
 
 const providers = new Map<string, OAuthProvider<Bindings> | null>();
+/** A deployment answers at one or two origins (workers.dev, its domain); a Host header can name any, so few are kept. */
+export const MAX_ORIGINS = 16;
 
 /** The provider of `origin`, made once per isolate; null for an origin the library refuses (plain http elsewhere than loopback). */
 export function oauthProvider(origin: string, app: Handler): OAuthProvider<Bindings> | null {
   if (!providers.has(origin)) {
+    if (providers.size >= MAX_ORIGINS) providers.clear();
     try {
       providers.set(origin, providerFor(origin, app));
     } catch (error) {
