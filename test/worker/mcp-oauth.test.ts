@@ -93,6 +93,8 @@ describe("signing in to /mcp with OAuth 2.1", () => {
       code_challenge_methods_supported: ["S256"],
     });
     expect(server.grant_types_supported).toContain("refresh_token");
+    // Client ID Metadata Documents: advertised only with the global_fetch_strictly_public flag (wrangler.toml).
+    expect(server.client_id_metadata_document_supported).toBe(true);
   });
 
   it("other well-known addresses answer 404 JSON, not the page", async () => {
