@@ -9,7 +9,11 @@ beforeEach(resetEmulator);
 const clip = readFileSync(new URL("../../emulator/clips/landscape-5s.mp4.bin", import.meta.url));
 const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
 /** Bytes that differ along the file, so that one moved, lost or repeated on the way changes its digest. */
-const varied = (size: number) => Buffer.from(Uint8Array.from({ length: size }, (_, i) => (i * 2654435761) >>> 24 ^ (i >>> 20)));
+function varied(size: number) {
+  const bytes = Buffer.alloc(size);
+  for (let i = 0; i < size; i++) bytes[i] = ((i * 2654435761) >>> 24) ^ (i >>> 20);
+  return bytes;
+}
 const uploadsUpstream = async () =>
   ((await emulator("requests")) as { requests: { path: string }[] }).requests.filter((request) =>
     request.path.startsWith("/api/upload-video/"),
