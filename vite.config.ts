@@ -3,6 +3,7 @@ import preact from "@preact/preset-vite";
 import { fileURLToPath } from "node:url";
 import { defineConfig, type Plugin } from "vite";
 import { embed } from "./vite-embed.js";
+import { reference } from "./vite-reference.js";
 
 /** The emulator's clock in `npm start` (a 3-minute generation takes 18 s); the browser tests set TIME_SCALE lower. */
 const timeScale = process.env.TIME_SCALE ?? "0.1";
@@ -121,5 +122,7 @@ export default defineConfig(({ command }) => ({
         },
       ],
     }),
+    // After the Cloudflare plugin: in `vite dev` its middleware answers only what the Worker asks of ASSETS.
+    reference(),
   ],
 }));
