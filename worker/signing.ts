@@ -1,3 +1,4 @@
+import { sign, verify } from "hono/jwt";
 import { AppError } from "./errors";
 
 /**
@@ -20,10 +21,9 @@ export const KEY_LIFE_MS = 30 * 24 * 3600_000;
  * key only says which visitor's Durable Object to ask.
  * @example const key = await issueKey("f3c…", secret, Date.now(), "203.0.113.9") // "eyJhbGciOi…"
  */
-export async function issueKey(visitorId: string, secret: string, now = Date.now(), network?: string) {
+export function issueKey(visitorId: string, secret: string, now = Date.now(), network?: string) {
   const iat = Math.floor(now / 1000);
-  const signed = `${JWT_HEADER}.${jwtPart({ sub: visitorId, iat, exp: iat + KEY_LIFE_MS / 1000, ...(network ? { net: network } : {}) })}`;
-  return `${signed}.${base64url(await hmac(secret, signed))}`;
+  return sign({ sub: visitorId, iat, exp: iat + KEY_LIFE_MS / 1000, ...(network ? { net: network } : {}) }, secret, "HS256");
 }
 
 /** Who a valid key names: the visitor, and its network when the key carries one (keys from before did not). */
@@ -35,8 +35,7 @@ export interface KeyHolder {
 /** Who a valid, unexpired key names, or undefined. A key from before keys expired lives `KEY_LIFE_MS` from its issue. */
 export async function readKey(key: string, secret: string, now = Date.now()): Promise<KeyHolder | undefined> {
   try {
-    const payload = await verifiedPayload(key, secret);
-    if (!payload) return undefined;
+    const payload = await verify(key, secret, "HS256");
     if (payload.exp === undefined && (Number(payload.iat) * 1000 || 0) + KEY_LIFE_MS < now) return undefined;
     if (typeof payload.sub !== "string" || !/^[0-9a-f-]{36}$/.test(payload.sub)) return undefined;
     return { visitorId: payload.sub, ...(typeof payload.net === "string" && payload.net ? { network: payload.net } : {}) };
@@ -60,37 +59,6 @@ async function hmac(secret: string, message: string): Promise<Uint8Array> {
 const base64url = (bytes: Uint8Array) =>
   btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 const hex = (bytes: Uint8Array) => [...bytes].map((byte) => byte.toString(16).padStart(2, "0")).join("");
-const fromBase64url = (text: string) => Uint8Array.from(atob(text.replaceAll("-", "+").replaceAll("_", "/")), (c) => c.charCodeAt(0));
-/** The JSON object a JWT part holds (anything else is no object: `{}`); throws on what is not base64url of JSON. */
-const jsonOf = (part: string): Record<string, unknown> => {
-  const value: unknown = JSON.parse(new TextDecoder().decode(fromBase64url(part)));
-  return value && typeof value === "object" ? (value as Record<string, unknown>) : {};
-};
-
-/** A JWT's header or payload: base64url of its JSON, unpadded (RFC 7519). */
-const jwtPart = (value: object) => base64url(encoder.encode(JSON.stringify(value)));
-const JWT_HEADER = jwtPart({ alg: "HS256", typ: "JWT" });
-
-/**
- * The claims of an HS256 JWT signed with `secret` (the signature checked in constant time by WebCrypto) whose
- * registered times hold now (`exp` after, `nbf` and `iat` not after), or undefined: what `hono/jwt`'s verify checked.
- */
-async function verifiedPayload(token: string, secret: string): Promise<Record<string, unknown> | undefined> {
-  const [header, payload, signature, ...rest] = token.split(".");
-  if (rest.length || signature === undefined || !/^[A-Za-z0-9_-]*={0,2}$/.test(signature)) return undefined;
-  const head = jsonOf(header);
-  const isJwt = (typ: unknown) => typ === undefined || String(typ).toLowerCase().replace(/^application\//, "") === "jwt";
-  if (head.alg !== "HS256" || !isJwt(head.typ) || "crit" in head) return undefined;
-  const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
-  if (!(await crypto.subtle.verify("HMAC", key, fromBase64url(signature), encoder.encode(`${header}.${payload}`)))) return undefined;
-  const claims = jsonOf(payload);
-  const now = Math.floor(Date.now() / 1000);
-  const times = [claims.exp, claims.nbf, claims.iat];
-  if (times.some((time) => time !== undefined && !Number.isFinite(time))) return undefined;
-  const [exp, nbf, iat] = times as (number | undefined)[];
-  if ((exp !== undefined && exp <= now) || (nbf ?? 0) > now || (iat ?? 0) > now) return undefined;
-  return claims;
-}
 
 /** What a signed link opens: a finished video's MP4, or its poster. */
 export type LinkKind = "download" | "poster";
