@@ -1,7 +1,7 @@
 /**
  * The house rules of PromptReel's imports, checked by `npm test` (test/structure/house.test.ts). Imports run one
  * way, down these layers of worker/:
- *   index.ts, app.ts
+ *   index.ts, app.ts (and reference.ts, which the build runs to make the API reference)
  *   → visitor/ (the Durable Object: a shell over the features' logic) and each feature's routes (HTTP in and out)
  *   → http.ts (routers, each route's authentication and body limit, the error shape)
  *   → each feature's logic and tables, on either side of RPC (in the Durable Object, or in the Worker for a request)

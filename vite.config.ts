@@ -3,6 +3,7 @@ import preact from "@preact/preset-vite";
 import { fileURLToPath } from "node:url";
 import { defineConfig, type Plugin } from "vite";
 import { embed } from "./vite-embed.js";
+import { reference } from "./vite-reference.js";
 
 /** The emulator's clock in `npm start` (a 3-minute generation takes 18 s); the browser tests set TIME_SCALE lower. */
 const timeScale = process.env.TIME_SCALE ?? "0.1";
@@ -41,6 +42,28 @@ const zodOpenApiShakeable: Plugin = {
   },
 };
 
+/**
+ * @modelcontextprotocol/server's default JSON Schema validator (@cfworker/json-schema, 5.9 KiB gzipped) left out of
+ * the Worker: the SDK uses it only to check a client's answer to an elicitation the server sends, and for
+ * `fromJsonSchema`; PromptReel does neither (its tools' inputs and outputs are zod schemas, checked by zod). Passing
+ * `jsonSchemaValidator` to the server would not do: the default is still imported. One that refuses takes its place.
+ */
+const mcpWithoutJsonSchemaValidator: Plugin = {
+  name: "mcp-without-json-schema-validator",
+  apply: "build",
+  enforce: "pre",
+  applyToEnvironment: (environment) => environment.name !== "client",
+  transform(code, id) {
+    if (!id.includes("/node_modules/@modelcontextprotocol/server/dist/shimsWorkerd.mjs")) return undefined;
+    const validator = /^import \{ t as CfWorkerJsonSchemaValidator \} from "\.\/cfWorkerProvider-[\w-]+\.mjs";$/m;
+    const exported = "export { CfWorkerJsonSchemaValidator as DefaultJsonSchemaValidator, process };";
+    if (!validator.test(code) || !code.includes(exported))
+      throw new Error("@modelcontextprotocol/server's workerd shims no longer import the validator as vite.config.ts expects");
+    const refusing = `class NoJsonSchemaValidator {\n\tgetValidator() {\n\t\tthrow new Error("PromptReel's Worker has no JSON Schema validator (vite.config.ts)");\n\t}\n}\n`;
+    return { code: code.replace(validator, "").replace(exported, `${refusing}export { NoJsonSchemaValidator as DefaultJsonSchemaValidator, process };`), map: null };
+  },
+};
+
 /** Hono's typed client's runtime reduced to what the page asks of it (vite-hono-client.ts), for the page only. */
 const honoClientRuntime: Plugin = {
   name: "hono-client-runtime",
@@ -73,6 +96,7 @@ export default defineConfig(({ command }) => ({
   plugins: [
     zodEnglishOnly,
     zodOpenApiShakeable,
+    mcpWithoutJsonSchemaValidator,
     honoClientRuntime,
     preact(),
     embed(),
@@ -121,5 +145,7 @@ export default defineConfig(({ command }) => ({
         },
       ],
     }),
+    // After the Cloudflare plugin: in `vite dev` its middleware answers only what the Worker asks of ASSETS.
+    reference(),
   ],
 }));

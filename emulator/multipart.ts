@@ -4,6 +4,8 @@ export interface PartSummary {
   filename?: string;
   contentType?: string;
   bytes: number;
+  /** SHA-256 of the part's bytes, hex: what a test compares with what it sent. */
+  sha256?: string;
 }
 
 /** What the reader saw; `maxBufferedBytes` shows that it kept only a chunk or so in memory at any time. */
@@ -43,6 +45,8 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
+const hex = (bytes: ArrayBuffer) => [...new Uint8Array(bytes)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+
 function parseHeaders(block: string): Omit<PartSummary, "bytes"> {
   const headers = new Map<string, string>();
   for (const line of block.split("\r\n")) {
@@ -70,6 +74,15 @@ export async function readMultipart(body: ReadableStream<Uint8Array>, boundary: 
   let buffer: Uint8Array = encoder.encode("\r\n");
   let totalBytes = 0;
   let maxBufferedBytes = 0;
+  // Each part's bytes go through workerd's native digest as they pass; none of them is kept.
+  let digest: { writer: WritableStreamDefaultWriter<Uint8Array>; stream: DigestStream } | undefined;
+  const digests: Promise<void>[] = [];
+  const endPart = (part: PartSummary) => {
+    const open = digest!;
+    digest = undefined;
+    void open.writer.close();
+    digests.push(open.stream.digest.then((bytes) => void (part.sha256 = hex(bytes))));
+  };
 
   /** Moves past one delimiter, header block or stretch of body; false when more bytes are needed. */
   function advance(): boolean {
@@ -77,12 +90,18 @@ export async function readMultipart(body: ReadableStream<Uint8Array>, boundary: 
       const at = indexOf(buffer, delimiter);
       // Without a delimiter, all but its length minus one can go: a delimiter may straddle two chunks.
       const consumed = at === -1 ? Math.max(0, buffer.length - delimiter.length + 1) : at;
-      if (current) current.bytes += consumed;
+      if (current) {
+        current.bytes += consumed;
+        if (consumed > 0) void digest!.writer.write(buffer.slice(0, consumed));
+      }
       if (at === -1) {
         buffer = buffer.slice(consumed);
         return false;
       }
-      if (current) parts.push(current);
+      if (current) {
+        parts.push(current);
+        endPart(current);
+      }
       current = undefined;
       buffer = buffer.subarray(at + delimiter.length);
       state = "after-delimiter";
@@ -108,6 +127,8 @@ export async function readMultipart(body: ReadableStream<Uint8Array>, boundary: 
         return false;
       }
       current = { ...parseHeaders(decoder.decode(buffer.subarray(0, end))), bytes: 0 };
+      const stream = new (crypto as unknown as { DigestStream: typeof DigestStream }).DigestStream("SHA-256");
+      digest = { writer: stream.getWriter(), stream };
       buffer = buffer.subarray(empty ? 2 : end + HEADER_END.length);
       state = "body";
       return true;
@@ -124,5 +145,6 @@ export async function readMultipart(body: ReadableStream<Uint8Array>, boundary: 
     while (advance());
   }
   if (state !== "done") throw new Error("multipart body ended before its closing boundary");
+  await Promise.all(digests);
   return { parts, totalBytes, maxBufferedBytes };
 }

@@ -100,7 +100,7 @@ export interface Render {
 /** Byte counts of one multipart upload, kept so the tests can see that nothing was buffered. */
 export interface UploadStats {
   sessionId: string;
-  files: { filename: string; bytes: number }[];
+  files: { filename: string; bytes: number; sha256?: string }[];
   totalBytes: number;
   maxBufferedBytes: number;
 }

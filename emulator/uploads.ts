@@ -74,7 +74,7 @@ export const uploadRoutes = new Hono<AppEnv>().post("/api/upload-video/nemo_agen
   const files = summary.parts.filter((part) => part.name === "files" && part.filename !== undefined);
   store.uploads.push({
     sessionId: sid,
-    files: files.map((part) => ({ filename: part.filename ?? "", bytes: part.bytes })),
+    files: files.map((part) => ({ filename: part.filename ?? "", bytes: part.bytes, sha256: part.sha256 })),
     totalBytes: summary.totalBytes,
     maxBufferedBytes: summary.maxBufferedBytes,
   });

@@ -5,8 +5,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { chat } from "./chat/routes";
 import { playsSampleClips, readConfig } from "./config";
 import { credits } from "./credits/routes";
-import { openApiInfo } from "./docs/openapi";
-import { renderDocs } from "./docs/page";
+import { reference } from "./docs/routes";
 import { AppError, toAppError } from "./errors";
 import { exportDownloads, exports } from "./exports/routes";
 import { generations } from "./generations/routes";
@@ -26,7 +25,6 @@ api.openAPIRegistry.registerComponent("securitySchemes", "visitorKey", {
   scheme: "bearer",
   description: "The key from POST /visitors.",
 });
-api.doc31("/openapi.json", openApiInfo);
 
 const health = createRoute({
   method: "get",
@@ -72,10 +70,6 @@ export const routes = api
   .route("/", videos)
   .route("/", signIns);
 
-let docs: string | undefined;
-/** The reference page, rendered once per isolate from the same document as /api/v1/openapi.json. */
-const docsPage = () => (docs ??= renderDocs(api.getOpenAPI31Document(openApiInfo) as unknown as Record<string, unknown>));
-
 /** The whole Worker: middleware, the API, the reference, and the page's addresses. */
 export const app = new OpenAPIHono<AppEnv>()
   .use(async (c, next) => {
@@ -95,7 +89,8 @@ export const app = new OpenAPIHono<AppEnv>()
     cors({ origin: c.var.config.CORS_ORIGINS, exposeHeaders: ["Content-Disposition"], maxAge: 600 })(c, next),
   )
   .get("/health", (c) => c.json({ ok: true }))
-  .get("/api/docs", (c) => c.html(docsPage()))
+  // /api/v1/openapi.json and /api/docs, made by `vite build` from `routes` (worker/reference.ts).
+  .route("/", reference)
   .route("/api/v1", routes)
   .route("/", mcp)
   .route("/", authorize)

@@ -84,8 +84,9 @@ const ConfigSchema = z
     TURN_CAP_MS: ms(15 * 60_000),
     // An export still rendering after this long (× JOB_TIME_SCALE) fails with a reason; a generation waits as long.
     EXPORT_CAP_MS: ms(20 * 60_000),
-    // A chat turn's events go out at once; the copy kept for resuming is written this often (each write is a commit).
-    TURN_BATCH_MS: ms(200),
+    // A chat turn's events go out at once; the copy kept for resuming is written this often (each write is a commit,
+    // 7–10 % of the thread at 200 ms under 50 streams: bench/README.md); a restart loses at most this much of a turn.
+    TURN_BATCH_MS: ms(1000),
     // A file sent in one request is cut (408 upload_stalled) when its next 256 KiB take longer than this to arrive.
     UPLOAD_STALL_MS: z.coerce.number().int().positive().default(30_000),
     // Multiplies every timing of exports and generations (poll schedule, backoffs, caps, webhook retries): 1 in

@@ -147,13 +147,15 @@ const SCREENS = process.env.SCREENS_DIR;
 
 /**
  * With SCREENS_DIR set (see docs/testing.md), a screenshot of the page at desktop (1280x800) and phone (390x844) width.
+ * `settle` waits for the page to be drawn again at phone width (a host page whose frames tell it their new height).
  */
-export async function snap(page: Page, name: string) {
+export async function snap(page: Page, name: string, settle?: () => Promise<unknown>) {
   if (!SCREENS) return;
   mkdirSync(SCREENS, { recursive: true });
   const size = page.viewportSize();
   await page.screenshot({ path: `${SCREENS}/${name}-desktop.png` });
   await page.setViewportSize({ width: 390, height: 844 });
+  await settle?.();
   await page.screenshot({ path: `${SCREENS}/${name}-phone.png`, fullPage: true });
   if (size) await page.setViewportSize(size);
 }

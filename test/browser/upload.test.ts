@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { beforeEach, describe, expect, it } from "vitest";
 import { emulator, expectAccessible, resetEmulator, useBrowser } from "./helpers";
@@ -6,6 +7,13 @@ const open = useBrowser();
 beforeEach(resetEmulator);
 
 const clip = readFileSync(new URL("../../emulator/clips/landscape-5s.mp4.bin", import.meta.url));
+const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
+/** Bytes that differ along the file, so that one moved, lost or repeated on the way changes its digest. */
+function varied(size: number) {
+  const bytes = Buffer.alloc(size);
+  for (let i = 0; i < size; i++) bytes[i] = ((i * 2654435761) >>> 24) ^ (i >>> 20);
+  return bytes;
+}
 const uploadsUpstream = async () =>
   ((await emulator("requests")) as { requests: { path: string }[] }).requests.filter((request) =>
     request.path.startsWith("/api/upload-video/"),
@@ -16,15 +24,15 @@ describe("uploads", () => {
     const page = await open("/");
     await page.getByText("Try saying…").waitFor();
     // 8 MB, so that the bar is on screen long enough to be seen.
-    const video = Buffer.alloc(8 * 1024 * 1024, 7);
+    const video = varied(8 * 1024 * 1024);
     clip.copy(video);
     await page.locator("#file-input").setInputFiles({ name: "beach.mp4", mimeType: "video/mp4", buffer: video });
     await page.getByRole("progressbar", { name: "Uploading beach.mp4…" }).waitFor();
     await page.locator(".line.notice", { hasText: "Added beach.mp4." }).waitFor();
     await page.locator(".uploads .files", { hasText: "beach.mp4" }).waitFor();
     expect(await uploadsUpstream()).toHaveLength(1);
-    const counted = (await emulator("uploads")) as { uploads: { files: { filename: string; bytes: number }[] }[] };
-    expect(counted.uploads.at(-1)?.files).toEqual([{ filename: "beach.mp4", bytes: video.length }]);
+    const counted = (await emulator("uploads")) as { uploads: { files: { filename: string; bytes: number; sha256: string }[] }[] };
+    expect(counted.uploads.at(-1)?.files).toEqual([{ filename: "beach.mp4", bytes: video.length, sha256: sha256(video) }]);
     await expectAccessible(page, "upload");
     await page.context().close();
   });
@@ -50,12 +58,12 @@ describe("uploads", () => {
   it("sends a file larger than one part in parts (the resumable upload)", async () => {
     const page = await open("/");
     await page.getByText("Try saying…").waitFor();
-    const large = Buffer.alloc(33 * 1024 * 1024 + 123, 7);
+    const large = varied(33 * 1024 * 1024 + 123);
     clip.copy(large);
     await page.locator("#file-input").setInputFiles({ name: "long.mp4", mimeType: "video/mp4", buffer: large });
     await page.locator(".line.notice", { hasText: "Added long.mp4." }).waitFor({ timeout: 30_000 });
-    const counted = (await emulator("uploads")) as { uploads: { files: { filename: string; bytes: number }[] }[] };
-    expect(counted.uploads.at(-1)?.files).toEqual([{ filename: "long.mp4", bytes: large.length }]);
+    const counted = (await emulator("uploads")) as { uploads: { files: { filename: string; bytes: number; sha256: string }[] }[] };
+    expect(counted.uploads.at(-1)?.files).toEqual([{ filename: "long.mp4", bytes: large.length, sha256: sha256(large) }]);
     await page.context().close();
   });
 

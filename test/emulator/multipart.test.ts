@@ -26,14 +26,17 @@ const BODY =
   `--${BOUNDARY}\r\nContent-Disposition: form-data; name="note"\r\n\r\nhi\r\n` +
   `--${BOUNDARY}--\r\nepilogue`;
 
+const sha256 = async (text: string) =>
+  [...new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)))].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+
 describe("the streaming multipart reader", () => {
-  it("finds the same parts and sizes whatever the chunking", async () => {
+  it("finds the same parts, sizes and bytes whatever the chunking", async () => {
     for (const size of [1, 2, 3, 7, 64, 4096]) {
       const summary = await readMultipart(chunked(BODY, size), BOUNDARY);
       expect(summary.parts).toEqual([
-        { name: "files", filename: "a.mp4", contentType: "video/mp4", bytes: encoder.encode(TRICKY).length },
-        { name: "files", filename: "日落.png", contentType: undefined, bytes: 0 },
-        { name: "note", filename: undefined, contentType: undefined, bytes: 2 },
+        { name: "files", filename: "a.mp4", contentType: "video/mp4", bytes: encoder.encode(TRICKY).length, sha256: await sha256(TRICKY) },
+        { name: "files", filename: "日落.png", contentType: undefined, bytes: 0, sha256: await sha256("") },
+        { name: "note", filename: undefined, contentType: undefined, bytes: 2, sha256: await sha256("hi") },
       ]);
       expect(summary.totalBytes).toBe(encoder.encode(BODY).length);
     }

@@ -46,7 +46,7 @@ describe("uploads", () => {
       hash: expect.stringMatching(/^[0-9a-f]{32}$/),
     });
     const { uploads } = await control("uploads");
-    expect(uploads[0].files).toEqual(files.map(({ name, size }) => ({ filename: name, bytes: size })));
+    expect(uploads[0].files).toEqual(files.map(({ name, size }) => ({ filename: name, bytes: size, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) })));
     const state = await stateOf(token, sessionId);
     expect(state.video_infos.map((info: { filename: string }) => info.filename)).toEqual(files.map((f) => f.name));
   });
@@ -101,7 +101,7 @@ describe("uploads", () => {
     const response = await upload(token, sessionId, body);
     expect((await json(response)).data.files[0].filename).toBe("big.mp4");
     const { uploads } = await control("uploads");
-    expect(uploads[0].files).toEqual([{ filename: "big.mp4", bytes: size }]);
+    expect(uploads[0].files).toEqual([{ filename: "big.mp4", bytes: size, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
     expect(uploads[0].totalBytes).toBe(head.byteLength + size + tail.byteLength);
     // At most a chunk or two was ever held: the file itself was never buffered.
     expect(uploads[0].maxBufferedBytes).toBeLessThan(1024 * 1024);

@@ -17,7 +17,7 @@ const ROUTES = new RegExp(rule("routes-are-mounted-by-the-app-only").to.path!);
 
 /** The room a file stands in: its layer, or for a feature's logic and tables, its feature. */
 function roomOf(path: string): string | undefined {
-  if (/^worker\/(index|app)\.ts$/.test(path)) return "app[index.ts · app.ts]";
+  if (/^worker\/(index|app|reference)\.ts$/.test(path)) return "app[index.ts · app.ts · reference.ts]";
   if (ROUTES.test(path)) return "routes[each feature's routes.ts]";
   if (path === "worker/http.ts") return "http[http.ts]";
   if (path.startsWith("worker/visitor/")) return "visitor[visitor/: the Durable Object]";

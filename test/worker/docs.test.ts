@@ -3,9 +3,10 @@ import { describe, expect, it } from "vitest";
 import { TurnEvent } from "../../worker/chat/schema";
 import { Export } from "../../worker/exports/schema";
 import { Generation } from "../../worker/generations/schema";
+import { reference } from "../../worker/reference";
 import { Video } from "../../worker/videos/schema";
 
-const get = async (path: string) => exports.default.fetch(new Request(`http://localhost${path}`));
+const get = async (path: string, headers: Record<string, string> = {}) => exports.default.fetch(new Request(`http://localhost${path}`, { headers }));
 const unescape = (text: string) =>
   text.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 
@@ -63,5 +64,31 @@ describe("the API reference (/api/docs)", () => {
     const names = TurnEvent.options.map((option) => option.shape.event.value);
     expect(events.map((event) => event.event)).toEqual(names);
     for (const event of events) expect(() => TurnEvent.parse(event), event.event).not.toThrow();
+  });
+});
+
+describe("the API reference's files, made by `vite build`", () => {
+  it("are what the routes make now, answered as the Worker answers: its headers, none of the static assets' own", async () => {
+    const made = reference();
+    // A conditional or partial request is answered whole, as when the Worker made the files itself.
+    const asked = { Origin: "https://allowed.example", "If-None-Match": "*", Range: "bytes=0-9" };
+    const document = await get("/api/v1/openapi.json", asked);
+    expect(document.status).toBe(200);
+    expect(document.headers.get("Content-Type")).toBe("application/json");
+    expect(await document.text()).toBe(made["api/v1/openapi.json"]);
+    const page = await get("/api/docs", asked);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("Content-Type")).toBe("text/html; charset=UTF-8");
+    expect(page.headers.get("Content-Security-Policy")).toMatch(/^default-src 'none';/);
+    expect(await page.text()).toBe(made["api/docs.html"]);
+    for (const answer of [document, page]) {
+      expect(answer.headers.get("Access-Control-Allow-Origin")).toBe("https://allowed.example");
+      expect(answer.headers.get("X-Content-Type-Options")).toBe("nosniff");
+      for (const header of ["ETag", "Cache-Control", "Content-Range", "Accept-Ranges"]) expect(answer.headers.get(header), header).toBeNull();
+    }
+  });
+
+  it("stay out of the static assets' own addresses: /api/docs.html is not an address", async () => {
+    expect((await get("/api/docs.html")).status).toBe(404);
   });
 });

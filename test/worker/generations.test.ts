@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { exports } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { Webhook } from "standardwebhooks";
+import { standardHeaders } from "../../worker/generations/signature";
+import { webhookSecret } from "../../worker/signing";
 import { call, emulator, newVisitor, parseSse, restartVisitor, useEmulator, visitorStub } from "../helpers";
 
 useEmulator();
@@ -357,6 +359,18 @@ describe("webhooks", () => {
       expect(() => receiver.verify(delivery.body.replace("fox", "cat"), delivery.headers)).toThrow();
     }
     expect(new Set(received.map((d) => d.headers["webhook-id"]))).toEqual(new Set([started.body.generationId]));
+  });
+
+  it("its signature is the one the standardwebhooks package computes, for any body: words in any script, none, a large one", async () => {
+    const secret = await webhookSecret(crypto.randomUUID(), "test-visitor-key-secret");
+    const receiver = new Webhook(secret);
+    const at = new Date(Date.now() - 30_000);
+    for (const body of ['{"prompt":"un renard dans la forêt enneigée — 雪の森を走る狐 🦊"}', "", JSON.stringify({ data: "x".repeat(300_000) })]) {
+      const headers = await standardHeaders("gen_0123456789abcdef", body, secret, at);
+      expect(headers["webhook-signature"]).toBe(receiver.sign("gen_0123456789abcdef", at, body));
+      expect(headers["webhook-timestamp"]).toBe(String(Math.floor(at.getTime() / 1000)));
+      if (body) expect(receiver.verify(body, headers)).toEqual(JSON.parse(body));
+    }
   });
 
   it("a receiver that fails is retried with growing pauses until it answers 2xx", async () => {

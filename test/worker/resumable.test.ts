@@ -6,17 +6,30 @@ useEmulator();
 
 const MiB = 1024 * 1024;
 
-/** `size` bytes of a repeating pattern, as a stream (never held whole). */
-function bytes(size: number) {
+/** `size` bytes of part `partNumber`: each MiB filled with its own value, so parts put in the wrong place change the file. */
+function bytes(size: number, partNumber = 0) {
   let left = size;
+  let chunkIndex = 0;
   return new ReadableStream<Uint8Array>({
     pull(controller) {
       if (left === 0) return controller.close();
       const chunk = Math.min(left, MiB);
       left -= chunk;
-      controller.enqueue(new Uint8Array(chunk).fill(left % 251));
+      controller.enqueue(new Uint8Array(chunk).fill((partNumber * 37 + chunkIndex++) % 251));
     },
   });
+}
+
+/** SHA-256 (hex) of the file made of parts 1…`partCount` in order, as `bytes` makes them. */
+async function fileDigest(partSize: number, size: number) {
+  const digest = new (crypto as unknown as { DigestStream: typeof DigestStream }).DigestStream("SHA-256");
+  const writer = digest.getWriter();
+  for (let n = 1, left = size; left > 0; n++, left -= partSize) {
+    const reader = bytes(Math.min(partSize, left), n).getReader();
+    for (let read = await reader.read(); !read.done; read = await reader.read()) await writer.write(read.value);
+  }
+  await writer.close();
+  return [...new Uint8Array(await digest.digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
 async function putPart(key: string, uploadId: string, partNumber: number, size: number, declared = size) {
@@ -24,15 +37,15 @@ async function putPart(key: string, uploadId: string, partNumber: number, size: 
     new Request(`${BASE}/uploads/${uploadId}/parts/${partNumber}`, {
       method: "PUT",
       headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/octet-stream", "Content-Length": String(declared) },
-      body: bytesOfLength(size),
+      body: bytesOfLength(size, partNumber),
     }),
   );
   return { status: response.status, body: (await response.json()) as any };
 }
 
-function bytesOfLength(size: number) {
+function bytesOfLength(size: number, partNumber = 0) {
   const fixed = new FixedLengthStream(size);
-  bytes(size).pipeTo(fixed.writable).catch(() => {}); // refused parts are not read to the end
+  bytes(size, partNumber).pipeTo(fixed.writable).catch(() => {}); // refused parts are not read to the end
   return fixed.readable;
 }
 
@@ -42,7 +55,7 @@ const start = (key: string, sessionId: string, name: string, size: number) =>
 const upstreamUploads = async () => (await emulator.requests()).filter((r) => r.path.startsWith("/api/upload-video/"));
 
 describe("resumable uploads (large files in parts)", () => {
-  it("a 200 MB file goes up in parts, out of order, and reaches NemoVideo whole, in one request", async () => {
+  it("a 200 MB file goes up in parts, out of order, and reaches NemoVideo whole and in order, in one request", async () => {
     const { key, sessionId } = await newSession("en");
     const size = 200 * MiB;
     const started = await start(key, sessionId, "holiday.mov", size);
@@ -61,7 +74,7 @@ describe("resumable uploads (large files in parts)", () => {
     expect(done.status).toBe(200);
     expect(done.body.files).toEqual([expect.objectContaining({ name: "holiday.mov", kind: "video" })]);
     const { uploads } = await emulator.call("/uploads");
-    expect(uploads.at(-1).files).toEqual([{ filename: "holiday.mov", bytes: size }]);
+    expect(uploads.at(-1).files).toEqual([{ filename: "holiday.mov", bytes: size, sha256: await fileDigest(partSize, size) }]);
     expect(await upstreamUploads()).toHaveLength(1);
     expect((await call(`/uploads/${uploadId}`, { key })).status).toBe(404);
   }, 60_000);

@@ -178,6 +178,31 @@ describe("a chat turn survives a reload, a lost connection and a second tab", ()
     expect(replay.events.slice(-2)).toEqual(after.events);
   });
 
+  it("the words a reply had written before a restart stay in the conversation once the turn is ended", async () => {
+    const { key, sessionId, visitorId } = await newSession("en");
+    const startedAt = Date.now();
+    // What an instance that died mid-reply leaves: its turn marked running, and the batches it wrote (the reply's
+    // words are in the batches only; the turn's row gets them when the turn ends).
+    await runInDurableObject(visitorStub(visitorId), (_instance, state) => {
+      state.storage.sql.exec(
+        "INSERT INTO turns (id, session_id, message, status, started_at) VALUES ('t-before', ?, 'a fox in the snow', 'running', ?)",
+        sessionId,
+        startedAt,
+      );
+      const batch = (events: object[]) =>
+        state.storage.sql.exec("INSERT INTO turn_batches VALUES ('t-before', ?, ?)", (events.at(-1) as { id: number }).id, JSON.stringify(events));
+      batch([{ id: 901, event: "activity", data: { tool: "generate", label: "Generating", makesVideo: true } }, { id: 902, event: "text", data: { text: "Here is " } }]);
+      batch([{ id: 903, event: "text", data: { text: "your fox." } }]);
+    });
+    await restartVisitor(visitorId);
+    const history = (await call(`/sessions/${sessionId}/messages`, { key })).body;
+    expect(history.running).toBe(false);
+    expect(history.messages.map((m: { role: string; text: string }) => [m.role, m.text])).toEqual([
+      ["user", "a fox in the snow"],
+      ["assistant", "Here is your fox."],
+    ]);
+  });
+
   it("a finished turn is all there after a restart", async () => {
     const { key, sessionId, visitorId } = await newSession("en");
     const sent = await chat(key, sessionId, "a fox running through a snowy forest");

@@ -7,7 +7,14 @@ useEmulator();
 const BOUNDARY = "----promptreel-test-boundary";
 const encoder = new TextEncoder();
 
-/** A multipart body of files of the given sizes, generated as a stream (never held whole). */
+/** One MiB of bytes that differ from each other; each chunk of a file is it with the chunk's number in front. */
+const PATTERN = Uint8Array.from({ length: 1 << 20 }, (_, i) => (i * 2654435761) >>> 24);
+const hex = (bytes: ArrayBuffer) => [...new Uint8Array(bytes)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+
+/**
+ * A multipart body of files of the given sizes, generated as a stream (never held whole); no two of a file's MiB
+ * are alike, so a byte moved, repeated or overwritten on the way changes its SHA-256 (`sha256`, of what was sent).
+ */
 function multipart(files: { name: string; size: number; field?: string }[]) {
   const heads = files.map((file, index) =>
     encoder.encode(
@@ -19,13 +26,20 @@ function multipart(files: { name: string; size: number; field?: string }[]) {
   const CHUNK = 1 << 20;
   let file = -1;
   let left = 0;
+  let chunkNumber = 0;
+  const digests = files.map(() => new (crypto as unknown as { DigestStream: typeof DigestStream }).DigestStream("SHA-256"));
+  const writers = digests.map((digest) => digest.getWriter());
   const stream = new ReadableStream<Uint8Array>({
     pull(controller) {
       if (left > 0) {
         const size = Math.min(CHUNK, left);
         left -= size;
-        return controller.enqueue(new Uint8Array(size).fill(7));
+        const chunk = PATTERN.slice(0, size);
+        new DataView(chunk.buffer).setUint32(0, chunkNumber++);
+        void writers[file].write(chunk.slice());
+        return controller.enqueue(chunk);
       }
+      if (file >= 0) void writers[file].close();
       file++;
       if (file < files.length) {
         left = files[file].size;
@@ -35,7 +49,8 @@ function multipart(files: { name: string; size: number; field?: string }[]) {
       controller.close();
     },
   });
-  return { stream, length };
+  const sha256 = digests.map(async (digest) => hex(await digest.digest));
+  return { stream, length, sha256 };
 }
 
 async function upload(key: string, sessionId: string, files: { name: string; size: number; field?: string }[], length?: number) {
@@ -49,7 +64,7 @@ async function upload(key: string, sessionId: string, files: { name: string; siz
     new Request(`${BASE}/sessions/${sessionId}/uploads`, { method: "POST", headers, body: body.stream }),
   );
   const text = await response.text();
-  return { status: response.status, body: JSON.parse(text) };
+  return { status: response.status, body: JSON.parse(text), sha256: body.sha256 };
 }
 
 const upstreamUploads = async () => (await emulator.requests()).filter((r) => r.path.startsWith("/api/upload-video/"));
@@ -61,7 +76,7 @@ describe("uploads", () => {
     expect(answer.status).toBe(200);
     expect(answer.body.files).toEqual([expect.objectContaining({ name: "beach.mp4", kind: "video", url: expect.stringMatching(/^http/) })]);
     const { uploads } = await emulator.call("/uploads");
-    expect(uploads.at(-1).files).toEqual([{ filename: "beach.mp4", bytes: 300_000 }]);
+    expect(uploads.at(-1).files).toEqual([{ filename: "beach.mp4", bytes: 300_000, sha256: await answer.sha256[0] }]);
     const [request] = await upstreamUploads();
     expect(Number(request.headers["content-length"])).toBeGreaterThan(300_000);
     const session = await call(`/sessions/${sessionId}`, { key });
@@ -78,13 +93,14 @@ describe("uploads", () => {
     expect(answer.body.files.map((f: any) => [f.name, f.kind])).toEqual([["a.png", "image"], ["b.mp3", "audio"]]);
   });
 
-  it("a 200 MB file streams through without being held", async () => {
+  it("a 200 MB file streams through without being held, and arrives unchanged", async () => {
     const { key, sessionId } = await newSession("en");
     const size = 200 * 1024 * 1024 - 1024;
     const answer = await upload(key, sessionId, [{ name: "long-take.mov", size }]);
     expect(answer.status).toBe(200);
     const { uploads } = await emulator.call("/uploads");
     expect(uploads.at(-1).files[0].bytes).toBe(size);
+    expect(uploads.at(-1).files[0].sha256).toBe(await answer.sha256[0]);
     expect(uploads.at(-1).maxBufferedBytes).toBeLessThan(4 * 1024 * 1024);
   }, 60_000);
 

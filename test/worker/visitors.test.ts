@@ -1,3 +1,4 @@
+import { sign } from "hono/jwt";
 import { describe, expect, it } from "vitest";
 import { call, emulator, newSession, newVisitor, useEmulator } from "../helpers";
 
@@ -21,6 +22,39 @@ describe("visitors and keys", () => {
     const forgedPayload = btoa(JSON.stringify({ sub: crypto.randomUUID(), iat: 1 })).replace(/=+$/, "");
     const forged = await call("/credits", { key: `${header}.${forgedPayload}.${signature}` });
     expect(forged.status).toBe(401);
+  });
+
+  it("a key is an HS256 JWT as hono/jwt made them: those still work, one not yet valid, expired, of another algorithm or with `crit` is refused", async () => {
+    const { visitorId, key } = await newVisitor();
+    const secret = "test-visitor-key-secret";
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { sub: visitorId, iat: now, exp: now + 3600 };
+    const status = async (key: string) => (await call("/videos", { key })).status;
+    const base64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+    const part = (value: object) => base64url(new TextEncoder().encode(JSON.stringify(value)));
+    /** A token with this header and these claims, signed with the right secret. */
+    const signedWith = async (header: object, body: object = claims) => {
+      const hmac = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+      const signed = `${part(header)}.${part(body)}`;
+      return `${signed}.${base64url(new Uint8Array(await crypto.subtle.sign("HMAC", hmac, new TextEncoder().encode(signed))))}`;
+    };
+    expect(key.split(".")[0]).toBe(part({ alg: "HS256", typ: "JWT" }));
+    expect(await status(await sign(claims, secret, "HS256"))).toBe(200);
+    expect(await status(await sign({ sub: visitorId, iat: now - 60 }, secret, "HS256"))).toBe(200);
+    expect(await status(await signedWith({ alg: "HS256" }))).toBe(200);
+    for (const [what, refused] of [
+      ["issued in the future", await sign({ ...claims, iat: now + 600 }, secret, "HS256")],
+      ["not before the future", await sign({ ...claims, nbf: now + 600 }, secret, "HS256")],
+      ["expired", await sign({ ...claims, exp: now - 1 }, secret, "HS256")],
+      ["an expiry that is no number", await signedWith({ alg: "HS256", typ: "JWT" }, { ...claims, exp: String(now + 3600) })],
+      ["HS512", await sign(claims, secret, "HS512")],
+      ["alg none", `${part({ alg: "none", typ: "JWT" })}.${part(claims)}.`],
+      ["crit", await signedWith({ alg: "HS256", typ: "JWT", crit: ["exp"] })],
+      ["another type", await signedWith({ alg: "HS256", typ: "at+jwt" })],
+      ["an algorithm that is no JWT's", await signedWith({ alg: "HMAC", typ: "JWT" })],
+      ["four parts", `${await sign(claims, secret, "HS256")}.x`],
+    ])
+      expect(await status(refused), what).toBe(401);
   });
 
   it("a visitor's first call gets it an anonymous token for its own client id; later calls reuse it", async () => {

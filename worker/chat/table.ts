@@ -14,7 +14,7 @@ export interface TurnRow {
 }
 
 /**
- * The chat's tables in the visitor's Durable Object: each turn (its message, the reply written to it), the events
+ * The chat's tables in the visitor's Durable Object: each turn (its message, the reply written to it at its end), the events
  * it sent, kept in batches (a row per batch, each event with its id, for resuming), and the ids handed out so far.
  * No other file reads or writes them. (The day's count of messages on the shared account is a DailyAllowance.)
  */
@@ -85,11 +85,18 @@ export class ChatTable {
     this.sql.exec("INSERT INTO event_ids VALUES (?)", below);
   }
 
-  /** Keeps a batch of a turn's events (ids ascending) in one row, and adds their words to the turn's reply. */
-  addEvents(turnId: string, events: StreamEvent[], replyText: string): void {
+  /** Keeps a batch of a turn's events (ids ascending) in one row. */
+  addEvents(turnId: string, events: StreamEvent[]): void {
     if (events.length === 0) return;
     this.sql.exec("INSERT INTO turn_batches VALUES (?, ?, ?)", turnId, Number(events.at(-1)!.id), JSON.stringify(events));
-    if (replyText) this.sql.exec("UPDATE turns SET reply = reply || ? WHERE id = ?", replyText, turnId);
+  }
+
+  /** A turn's reply as its written batches tell it (the turn's row gets its reply when it ends). */
+  replyOf(turnId: string): string {
+    return this.eventsAfter(turnId, 0)
+      .filter((event) => event.event === "text")
+      .map((event) => (event.data as { text: string }).text)
+      .join("");
   }
 
   eventsAfter(turnId: string, after: number): StreamEvent[] {
@@ -106,8 +113,8 @@ export class ChatTable {
     return error?.data as { code: string; message: string; link?: string } | undefined;
   }
 
-  finish(turnId: string, reason: DoneReason, endedAt: number): void {
-    this.sql.exec("UPDATE turns SET status = 'done', reason = ?, ended_at = ? WHERE id = ?", reason, endedAt, turnId);
+  finish(turnId: string, reason: DoneReason, endedAt: number, reply: string): void {
+    this.sql.exec("UPDATE turns SET status = 'done', reason = ?, ended_at = ?, reply = ? WHERE id = ?", reason, endedAt, reply, turnId);
   }
 
   /** Forgets the events of turns that ended before `before` (their message and reply stay), and of forgotten turns. */

@@ -163,7 +163,7 @@ export class Turns {
     for (const turn of turns) {
       const stopped = turn.reason === "cancelled" ? { stopped: true as const } : {};
       messages.push({ role: "user", text: turn.message, at: turn.startedAt, ...stopped });
-      const reply = turn.reply + this.journal.unwrittenReply(turn.id);
+      const reply = turn.status === "running" ? this.journal.reply(turn.id) : turn.reply;
       if (reply) messages.push({ role: "assistant", text: reply, at: turn.endedAt ?? turn.startedAt, ...stopped });
     }
     const running = turns.find((turn) => turn.status === "running");
@@ -282,8 +282,7 @@ export class Turns {
   private finish(turn: TurnRow, reason: DoneReason): void {
     if (this.dropped.delete(turn.id)) return;
     const done = this.journal.add(turn.id, { event: "done", data: { reason } });
-    this.journal.write(turn.id);
-    this.table.finish(turn.id, reason, Date.now());
+    this.journal.end(turn.id, reason, Date.now());
     this.scope.live.publish(topic(turn.id), done);
     this.live.delete(turn.id);
     this.scope.live.end(topic(turn.id));

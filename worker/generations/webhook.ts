@@ -76,7 +76,7 @@ export async function deliverWebhook(
     headers: {
       "Content-Type": "application/json",
       "User-Agent": "PromptReel-Webhook/1",
-      ...standardHeaders(deliveryId, body, secrets.standard),
+      ...(await standardHeaders(deliveryId, body, secrets.standard)),
       "PromptReel-Event": type,
       "PromptReel-Delivery": deliveryId,
       "PromptReel-Signature": await signWebhook(body, secrets.legacy),

@@ -85,7 +85,8 @@ export async function inspectMultipart(
       ended = true;
       break;
     }
-    ready.push(...take(chunk));
+    // Copied: the reader's buffers come round again, and these wait until the upstream request starts.
+    ready.push(...take(chunk).map((piece) => piece.slice()));
   }
   if (failure) {
     await chunks.cancel();
@@ -126,6 +127,15 @@ export async function inspectMultipart(
 
 const LARGE_CHUNK = 1024 * 1024;
 const AT_LEAST = 256 * 1024;
+/**
+ * The body is read into two buffers in turn, so that a 200 MB upload reuses 2 MiB rather than leaving 200 MiB of
+ * garbage behind it (bench/README.md: the first 200 MB grew the runtime by 20 MB before, 7.5 MB after). One chunk
+ * is sent from one buffer while the next is read into the other: the stream given to fetch is pulled again only
+ * once a chunk's pieces were taken, so a buffer comes round only after what it held went out. A buffer handed to
+ * the reader is taken from every view of it: a piece of it not yet sent would be lost, and the upload's length and
+ * digest would show it (test/worker/uploads.test.ts).
+ */
+const BUFFERS = 2;
 
 /** workerd's byte reader, which the DOM typings do not describe. */
 type ByteReader = ReadableStreamBYOBReader & {
@@ -147,12 +157,17 @@ function largeChunks(stream: ReadableStream<Uint8Array>, stallMs: number) {
     // Not a byte stream: read it as it comes.
   }
   const plain = bytes ? undefined : stream.getReader();
+  // A byte reader takes a buffer over and gives it back in its answer's view: that is the one kept for its turn.
+  const buffers = Array.from({ length: BUFFERS }, () => new ArrayBuffer(LARGE_CHUNK));
+  let turn = 0;
   const next = async (): Promise<Uint8Array | undefined> => {
     if (plain) {
       const { done, value } = await plain.read();
       return done ? undefined : value;
     }
-    const { done, value } = await bytes!.readAtLeast(AT_LEAST, new Uint8Array(LARGE_CHUNK));
+    const slot = turn++ % BUFFERS;
+    const { done, value } = await bytes!.readAtLeast(AT_LEAST, new Uint8Array(buffers[slot]));
+    if (value) buffers[slot] = value.buffer as ArrayBuffer;
     return value && value.byteLength > 0 ? value : done ? undefined : new Uint8Array(0);
   };
   return {

@@ -3,7 +3,8 @@
  * postMessage with the host) in plain DOM code, built by build.mjs into one inline script. ext-apps' `App` would do
  * the same in about 146 KB gzipped (it bundles zod); this does what the view needs: `ui/initialize` →
  * `ui/notifications/initialized`, the tool's input and result, `tools/call get_video` every few seconds while the
- * video is made, `ui/open-link` for Download and Share, and the host's theme (and its style variables).
+ * video is made, `ui/open-link` for Download and Share, its height as it changes (`ui/notifications/size-changed`),
+ * and the host's theme (and its style variables).
  */
 interface Video {
   id: string;
@@ -37,6 +38,8 @@ const root = document.getElementById("app")!;
 const pending = new Map<number, (message: Message) => void>();
 let nextId = 1;
 let video: Video | undefined;
+/** The prompt the tool was called with (create_video's input): the title, even once the answer has only the id. */
+let prompt: string | undefined;
 let timer: ReturnType<typeof setTimeout> | undefined;
 let shown = "";
 
@@ -67,7 +70,7 @@ function render() {
   const key = JSON.stringify(video);
   if (key === shown) return;
   shown = key;
-  const title = element("p", { className: "title" }, video.title ?? video.prompt ?? video.id);
+  const title = element("p", { className: "title" }, prompt ?? video.title ?? video.prompt ?? video.id);
   if (video.status === "completed" && video.downloadUrl) {
     const player = (document.getElementById("player") as HTMLTemplateElement).content.firstElementChild!.cloneNode() as HTMLVideoElement;
     player.src = video.downloadUrl; // signed, needs no key: the view has none (`url` asks for the visitor's)
@@ -85,7 +88,15 @@ function render() {
     const status = `${STATUS[video.status] ?? video.status}${video.status === "rendering" ? ` ${video.progress ?? 0}%` : ""}`;
     root.replaceChildren(title, bar, element("p", { className: "status", role: "status" }, status, element("br"), element("small", {}, "A video takes 1 to 3 minutes.")));
   }
-  notify("ui/notifications/size-changed", { height: Math.ceil(document.documentElement.getBoundingClientRect().height) });
+}
+
+/** Tells the host the view's height whenever it changes: a new screen, the player once it knows the clip's size. */
+function reportSize() {
+  let reported = 0;
+  new ResizeObserver(() => {
+    const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+    if (height !== reported) notify("ui/notifications/size-changed", { height: (reported = height) });
+  }).observe(document.documentElement);
 }
 
 /** Takes a tool's answer (create_video's {id, status}, or get_video's video) and looks again until it has ended. */
@@ -107,8 +118,11 @@ window.addEventListener("message", ({ data, source }) => {
     pending.get(message.id)?.(message);
     pending.delete(message.id);
   } else if (message.method === "ui/notifications/tool-result") take(message.params);
-  else if (message.method === "ui/notifications/tool-input" && !video) root.querySelector(".title")!.textContent = message.params?.arguments?.prompt ?? "";
-  else if (message.method === "ui/notifications/host-context-changed") applyContext(message.params);
+  else if (message.method === "ui/notifications/tool-input") {
+    const given = message.params?.arguments?.prompt;
+    if (typeof given === "string") prompt = given;
+    if (!video && prompt) root.querySelector(".title")!.textContent = prompt;
+  } else if (message.method === "ui/notifications/host-context-changed") applyContext(message.params);
   else if (message.method === "ui/resource-teardown") {
     clearTimeout(timer);
     post({ id: message.id, result: {} });
@@ -118,6 +132,7 @@ window.addEventListener("message", ({ data, source }) => {
 request("ui/initialize", { appInfo: { name: "PromptReel", version: "0.1.0" }, appCapabilities: {}, protocolVersion: "2026-01-26" }).then((result) => {
   applyContext(result?.hostContext);
   notify("ui/notifications/initialized");
+  reportSize();
 });
 
 export {};
