@@ -9,7 +9,7 @@
  *   → account/ (the visitor's NemoVideo account), budget/ (the deployment's free accounts)
  *   → upstream.ts → nemo/ (the one door to NemoVideo) → the base (config, errors, sse, signing, schedule, …).
  */
-const FEATURES = "(visitors|sessions|chat|uploads|exports|generations|videos|credits|pages|docs|mcp)";
+const FEATURES = "(visitors|sessions|chat|uploads|exports|generations|videos|credits|pages|docs|mcp|oauth)";
 const ROUTES = "^worker/[a-z]+/(share-)?routes\\.ts$";
 const BASE = "^worker/(config|errors|sse|signing|schedule|jobs|estimates|reservations|allowance|scope|ids|kv|language|network|outbound|migrations)\\.ts$";
 const REQUEST_SIDE = "^worker/(caller\\.ts$|account/|budget/)";

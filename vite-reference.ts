@@ -1,8 +1,22 @@
-import { build } from "esbuild";
+import { build, type Plugin as EsbuildPlugin } from "esbuild";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Plugin } from "vite";
+
+/**
+ * `cloudflare:workers` as Node can load it, for the libraries the app imports that import it at the top (the OAuth
+ * provider's `WorkerEntrypoint`, worker/oauth/): the reference only builds routers, and never runs any of it.
+ */
+const workersStub: EsbuildPlugin = {
+  name: "cloudflare-workers-stub",
+  setup(build) {
+    build.onResolve({ filter: /^cloudflare:workers$/ }, () => ({ path: "cloudflare:workers", namespace: "workers-stub" }));
+    build.onLoad({ filter: /.*/, namespace: "workers-stub" }, () => ({
+      contents: "export class WorkerEntrypoint {} export class DurableObject {} export const env = {};",
+    }));
+  },
+};
 
 /**
  * The API reference's files (worker/reference.ts: the OpenAPI document and the /api/docs page), keyed by their path
@@ -19,6 +33,7 @@ export async function buildReference(root: string): Promise<Record<string, strin
     target: "es2024",
     // The Durable Object classes' base, which the reference never loads (it imports app.ts, not index.ts).
     external: ["cloudflare:*"],
+    plugins: [workersStub],
     write: false,
     logLevel: "warning",
   });

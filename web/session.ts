@@ -18,9 +18,14 @@ export async function openSession(): Promise<string> {
   }
 }
 
-async function open(): Promise<string> {
+/** This browser's visitor: made now when it has none (the consent page's Allow needs one too). */
+export async function ensureVisitor(): Promise<void> {
   if (!getKey()) setKey((await ok(api.visitors.$post())).key);
   else await renewKey();
+}
+
+async function open(): Promise<string> {
+  await ensureVisitor();
   const remembered = recall("session");
   if (remembered) {
     const answer = await reach(api.sessions[":id"].$get({ param: { id: remembered } }));

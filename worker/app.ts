@@ -11,6 +11,7 @@ import { exportDownloads, exports } from "./exports/routes";
 import { generations } from "./generations/routes";
 import { type AppEnv, createRouter, sendError, smallBody } from "./http";
 import { mcp } from "./mcp/routes";
+import { authorize, signIns } from "./oauth/routes";
 import { framedByPolicy, htmlPolicy, pages } from "./pages/routes";
 import { sessions } from "./sessions/routes";
 import { uploads } from "./uploads/routes";
@@ -66,7 +67,8 @@ export const routes = api
   .route("/", uploads)
   .route("/", exports)
   .route("/", generations)
-  .route("/", videos);
+  .route("/", videos)
+  .route("/", signIns);
 
 /** The whole Worker: middleware, the API, the reference, and the page's addresses. */
 export const app = new OpenAPIHono<AppEnv>()
@@ -91,6 +93,9 @@ export const app = new OpenAPIHono<AppEnv>()
   .route("/", reference)
   .route("/api/v1", routes)
   .route("/", mcp)
+  .route("/", authorize)
+  // The provider (worker/index.ts) answers the OAuth documents; any other well-known address is nothing, not the page.
+  .all("/.well-known/*", (c) => sendError(c, new AppError("not_found", "There is nothing at this address.")))
   .route("/", shares)
   .route("/", pages)
   .notFound((c) => sendError(c, new AppError("not_found", "There is nothing at this address.")))

@@ -75,6 +75,15 @@ export async function authenticate(c: Context<AppEnv>, what = "This call"): Prom
   return new Caller(c.env, c.var.config, holder.visitorId, network);
 }
 
+/**
+ * The visitor that a bearer token checked elsewhere names (an OAuth grant's, worker/oauth/), or a 401 AppError
+ * when that visitor was forgotten since.
+ */
+export async function callerOf(c: Context<AppEnv>, visitorId: string, network?: string): Promise<Caller> {
+  if (await isForgotten(c.env, visitorId)) throw forgotten();
+  return new Caller(c.env, c.var.config, visitorId, network);
+}
+
 /** Requires `Authorization: Bearer <visitor key>` and puts the visitor's context on the request. */
 export const requireVisitor = createMiddleware<AppEnv>(async (c, next) => {
   c.set("visitor", await authenticate(c));

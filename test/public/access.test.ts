@@ -78,7 +78,7 @@ describe("every route", () => {
       await issueKey(visitorId, "promptreel-development-only-secret"),
     ];
     const ops = await operations();
-    expect(ops.filter((op) => !op.secured).map((op) => `${op.method} ${op.path}`).sort()).toEqual(["GET /health", "GET /service", "POST /visitors"]);
+    expect(ops.filter((op) => !op.secured).map((op) => `${op.method} ${op.path}`).sort()).toEqual(["GET /consents/{handle}", "GET /health", "GET /service", "POST /consents/{handle}/deny", "POST /visitors"]);
     for (const op of ops.filter((each) => each.secured))
       for (const key of bad) expect((await ask(op, ids, key)).status, `${op.method} ${op.path}`).toBe(401);
     // The download's other way in is a signature, checked the same way.
@@ -88,7 +88,7 @@ describe("every route", () => {
       const headers = { "Content-Type": "application/json", Host: "localhost", ...(key ? { Authorization: `Bearer ${key}` } : {}) };
       const mcp = await exports.default.fetch(new Request("http://localhost/mcp", { method: "POST", headers, body: "{}" }));
       expect(mcp.status, `/mcp ${key ? "bad key" : "no key"}`).toBe(401);
-      expect(mcp.headers.get("WWW-Authenticate")).toMatch(/^Bearer realm="PromptReel"/);
+      expect(mcp.headers.get("WWW-Authenticate")).toMatch(/^Bearer resource_metadata="http:\/\/localhost\/.well-known\/oauth-protected-resource"/);
     }
   });
 

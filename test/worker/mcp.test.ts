@@ -140,16 +140,16 @@ describe.each(Object.entries(CLIENTS))("%s", (_name, connect) => {
 describe("the rest, with the 2026-07-28 client", () => {
   const connect = CLIENTS["SDK v2, 2026-07-28 (stateless, no handshake)"];
 
-  it("a refused key is answered 401 with RFC 6750's challenge, on every method; a browser's preflight passes", async () => {
+  it("a refused key is answered 401 with RFC 9728's challenge (and RFC 6750's error for a refused one), on every method; a browser's preflight passes", async () => {
     for (const method of ["POST", "GET", "DELETE"]) {
       const none = await fetchWorker(MCP, { method, headers: { "Content-Type": "application/json" }, body: method === "POST" ? "{}" : undefined });
       expect(none.status, method).toBe(401);
-      expect(none.headers.get("WWW-Authenticate"), method).toBe('Bearer realm="PromptReel"');
+      expect(none.headers.get("WWW-Authenticate"), method).toBe('Bearer resource_metadata="http://localhost/.well-known/oauth-protected-resource"');
       expect(((await none.json()) as any).error).toMatchObject({ code: "unauthorized", message: expect.stringMatching(/POST \/api\/v1\/visitors/) });
     }
     const bad = await fetchWorker(MCP, { method: "POST", headers: { Authorization: "Bearer nope" }, body: "{}" });
     expect(bad.status).toBe(401);
-    expect(bad.headers.get("WWW-Authenticate")).toMatch(/^Bearer realm="PromptReel", error="invalid_token"/);
+    expect(bad.headers.get("WWW-Authenticate")).toMatch(/^Bearer resource_metadata="http:\/\/localhost\/.well-known\/oauth-protected-resource", error="invalid_token"/);
     const preflight = await fetchWorker(MCP, { method: "OPTIONS", headers: { Origin: "http://localhost:6274", "Access-Control-Request-Method": "POST" } });
     expect(preflight.status).toBeLessThan(300);
     expect(preflight.headers.get("Access-Control-Allow-Headers")).toMatch(/Authorization/);

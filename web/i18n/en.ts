@@ -139,6 +139,24 @@ export const en = {
   tooLong: (length: number, max: number) => `Too long to send: ${length} of ${max} characters.`,
   // The API's own words name the field well enough in English.
   fields: {} as Record<string, string>,
+  // Issue 24: signing in to the MCP server (web/consent/), and the apps signed in (web/library/ConnectedApps.tsx)
+  consentTitle: (app: string) => `Let ${app} use PromptReel?`,
+  consentFrom: (domain: string) => `Published by ${domain}.`,
+  consentUnverified: "The app named itself: that name is not verified.",
+  consentBack: "You'll be sent back to: ",
+  consentLocal: "That is a program on this computer. Go on only if you just started signing in from it.",
+  consentMay: "It will be able to:",
+  consentAbilities: ["make videos, list them, change them and cancel them", "spend this browser's credits"],
+  consentSame: "Its videos and this browser's are the same: they show under My videos.",
+  allow: "Allow",
+  deny: "Deny",
+  consentLoading: "Loading the request…",
+  consentGone: "This request has lapsed or was already answered. Start signing in again from the app.",
+  consentSending: "Sending you back to the app…",
+  connectedApps: "Apps signed in",
+  connectedSince: (at: Date) => `since ${at.toLocaleDateString("en", { day: "numeric", month: "short", year: "numeric" })}`,
+  disconnect: "Disconnect",
+  disconnected: (app: string) => `${app} is disconnected.`,
 };
 
 export type Messages = typeof en;

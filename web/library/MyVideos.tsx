@@ -4,6 +4,7 @@ import { follow, hrefOf } from "../route";
 import { store, use } from "../state";
 import { troubleFrom } from "../words";
 import { ConfirmDelete } from "./ConfirmDelete";
+import { ConnectedApps } from "./ConnectedApps";
 import { Player } from "./Player";
 import { VideoCard } from "./VideoCard";
 import { loadLibrary, shareVideo, stopSharing, type Video } from "./videos";
@@ -96,6 +97,7 @@ export function MyVideos({ onOpen }: { onOpen(sessionId: string): void }) {
           ))}
         </ul>
       )}
+      <ConnectedApps />
       {playing && <Player video={playing} onClose={() => setPlaying(undefined)} />}
       {deleting && <ConfirmDelete video={deleting} onDeleted={() => deleted(deleting)} onClose={() => setDeleting(undefined)} />}
     </main>

@@ -1,18 +1,22 @@
 import { createMcpHandler } from "agents/mcp/server";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import { toAppError } from "../errors";
-import { type AppEnv, authenticate, sendError, smallBody } from "../http";
+import { type AppEnv, authenticate, callerOf, sendError, smallBody } from "../http";
+import type { SignedIn } from "../oauth/provider";
 import { videoServer } from "./tools";
 
 /**
- * `/mcp` needs a visitor key, as the API does. Without a valid one it answers 401 with RFC 6750's challenge, which
- * MCP clients read; a browser's preflight carries no key and passes to the handler, which answers it.
+ * `/mcp` needs a bearer token. In front of the app the OAuth provider (worker/oauth/) has checked it, an OAuth
+ * token or a visitor key, and hands on whom it names (`props`); the visitor must not have been forgotten since.
+ * Without the provider (an origin it refuses: plain http off loopback) the key is checked here, as the API checks
+ * it, and refused with RFC 6750's challenge; a browser's preflight carries no key and passes to the handler.
  */
 const requireKey = createMiddleware<AppEnv>(async (c, next) => {
   if (c.req.method === "OPTIONS") return next();
+  const signedIn = propsOf(c);
   try {
-    c.set("visitor", await authenticate(c, "PromptReel's MCP server"));
+    c.set("visitor", signedIn ? await callerOf(c, signedIn.visitorId, signedIn.network) : await authenticate(c, "PromptReel's MCP server"));
   } catch (error) {
     const appError = toAppError(error);
     if (appError.code !== "unauthorized") throw error;
@@ -26,6 +30,18 @@ const requireKey = createMiddleware<AppEnv>(async (c, next) => {
   }
   await next();
 });
+
+/** Whom the OAuth provider's check named, when it ran. */
+function propsOf(c: Context<AppEnv>): SignedIn | undefined {
+  let props: unknown;
+  try {
+    props = (c.executionCtx as ExecutionContext & { props?: unknown }).props;
+  } catch {
+    return undefined; // no execution context: not through the provider
+  }
+  const visitorId = (props as Partial<SignedIn> | undefined)?.visitorId;
+  return typeof visitorId === "string" ? (props as SignedIn) : undefined;
+}
 
 /**
  * `/mcp`: MCP over Streamable HTTP, stateless. Clients of the 2026-07-28 protocol send each request on its own;

@@ -59,7 +59,9 @@ export const htmlPolicy: MiddlewareHandler<AppEnv> = async (c, next) => {
   const html = (c.res.headers.get("Content-Type") ?? "").toLowerCase().startsWith("text/html");
   const path = c.req.path;
   if (!html && !(c.res.status === 304 && isAppPage(path))) return;
-  const policy = isAppPage(path) ? pagePolicy(c.var.config.EMBED_ORIGINS) : path.startsWith("/v/") ? SHARE_POLICY : DOCUMENT_POLICY;
+  // The consent page (/authorize) is framed by no one else, whatever EMBED_ORIGINS says: a framed Allow could be clickjacked.
+  const framers = path === "/authorize" ? "" : c.var.config.EMBED_ORIGINS;
+  const policy = isAppPage(path) ? pagePolicy(framers) : path.startsWith("/v/") ? SHARE_POLICY : DOCUMENT_POLICY;
   c.res.headers.set("Content-Security-Policy", policy);
 };
 

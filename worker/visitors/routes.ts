@@ -3,6 +3,7 @@ import type { Bindings } from "../config";
 import { AppError, settle } from "../errors";
 import { createRouter, errorResponse, requireVisitor, security, smallBody, unauthorized } from "../http";
 import { networkOf, prefixOf } from "../network";
+import { revokeAll } from "../oauth/grants";
 import { issueKey, secretOf } from "../signing";
 
 const NewVisitor = z
@@ -48,7 +49,7 @@ const forget = createRoute({
   tags: ["Visitors"],
   summary: "Forget this visitor",
   description:
-    "Deletes everything kept for the visitor: sessions, conversations, exports, generations, uploads (and their parts in R2), the NemoVideo token and every copy in KV. Renders still running are stopped. Its keys are refused from then on. What NemoVideo itself keeps is NemoVideo's.",
+    "Deletes everything kept for the visitor: sessions, conversations, exports, generations, uploads (and their parts in R2), the NemoVideo token and every copy in KV, and the apps signed in as it (their OAuth grants). Renders still running are stopped. Its keys are refused from then on. What NemoVideo itself keeps is NemoVideo's.",
   security,
   middleware: [smallBody, requireVisitor],
   responses: { 204: { description: "Forgotten." }, 401: unauthorized },
@@ -90,5 +91,7 @@ export const visitors = createRouter()
   .openapi(forget, async (c) => {
     const { visitorId, stub } = c.var.visitor;
     settle(await stub.visitorForget(visitorId));
+    // The apps it allowed lose it too (worker/oauth/): /mcp would refuse them anyway; their grants need not wait to expire.
+    await revokeAll(c.env, visitorId);
     return c.body(null, 204);
   });
