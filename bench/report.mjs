@@ -105,7 +105,9 @@ function sizeSection(size, date) {
     `- Worker as \`npm run deploy\` ships it (Vite's build, minified, zod's messages in English only): **${size.worker.gzipKB} KiB gzipped** (target ≤ ${size.worker.targetKB} KB).`,
     `- esbuild's dry-run bundle of the same sources, unminified as it used to ship: ${size.dryRun.unminified.gzipKB} KiB gzipped; minified: ${size.dryRun.minified.gzipKB} KiB ` +
       `(this one keeps zod's every language). Heaviest, minified, before gzip (KiB): ${list(size.dryRun.minified)}.`,
-    `- The page's JavaScript: ${size.page.gzipKB} KiB gzipped (limit ${size.page.limitKB} KB).`,
+    size.page.pages
+      ? `- JavaScript each page loads, gzipped (limit ${size.page.limitKB} KB each): ${size.page.pages.map((each) => `${each.page} in ${each.language} ${each.gzipKB} KB`).join(", ")}.`
+      : `- The page's JavaScript: ${size.page.gzipKB} KiB gzipped (limit ${size.page.limitKB} KB).`,
   ].join("\n");
 }
 

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -45,13 +45,18 @@ function dryRun(minify) {
  */
 export function benchSize() {
   execFileSync(`${BIN}/vite`, ["build"], { cwd: ROOT, env: ENV, stdio: "ignore" });
-  const assets = join(ROOT, "dist/client/assets");
-  const pageJs = readdirSync(assets)
-    .filter((name) => name.endsWith(".js"))
-    .reduce((total, name) => total + gzipSync(readFileSync(join(assets, name))).length, 0);
+  // Each page's total in each language, as the budget's own check counts it (test/browser/js-size.mjs: the entry,
+  // the language's dictionary, and the page's own chunk), not the sum of every script.
+  let budget = "";
+  try {
+    budget = execFileSync(process.execPath, ["test/browser/js-size.mjs", "dist/client"], { cwd: ROOT, env: ENV, encoding: "utf8" });
+  } catch (error) {
+    budget = String(error.stdout ?? ""); // over the budget: the figures say by how much
+  }
+  const pages = [...budget.matchAll(/^\s*([\d.]+) KB {2}(.+) in (\w+), gzipped/gm)].map(([, kb, page, language]) => ({ page, language, gzipKB: Number(kb) }));
   return {
     worker: { gzipKB: gzipKB(join(ROOT, "dist/promptreel/index.js")), targetKB: 200 },
     dryRun: { unminified: dryRun(false), minified: dryRun(true) },
-    page: { gzipKB: kb(pageJs), limitKB: 25 },
+    page: { gzipKB: Math.max(...pages.map((each) => each.gzipKB)), pages, limitKB: 25 },
   };
 }

@@ -1,6 +1,7 @@
 import {
   auth,
   Client,
+  exchangeAuthorization,
   type OAuthClientProvider,
   refreshAuthorization,
   StreamableHTTPClientTransport,
@@ -141,6 +142,24 @@ describe("signing in to /mcp with OAuth, through the consent page", () => {
     await page.getByText("Browser Test Agent is disconnected.").waitFor();
     expect(await bearerStatus(refreshed.access_token)).toBe(401);
     await page.context().close();
+  });
+
+  it("a code traded a second time is refused, and the grant it made is revoked: its tokens 401, no refresh", async () => {
+    const provider = new BrowserProvider(allow);
+    await signIn(provider);
+    expect(await bearerStatus(provider.saved!.access_token)).toBe(200);
+    const metadata = await (await fetch(`${baseUrl}/.well-known/oauth-authorization-server`)).json();
+    const code = provider.callback!.searchParams.get("code")!;
+    const iss = provider.callback!.searchParams.get("iss") ?? undefined;
+    await expect(
+      exchangeAuthorization(baseUrl, { metadata, clientInformation: provider.client!, authorizationCode: code, iss, codeVerifier: provider.verifier, redirectUri: CALLBACK, resource: MCP }),
+    ).rejects.toThrow(/already used/i);
+    // As RFC 6749 asks of a code used twice: what it gave is taken back.
+    expect(await bearerStatus(provider.saved!.access_token)).toBe(401);
+    await expect(
+      refreshAuthorization(baseUrl, { metadata, clientInformation: provider.client!, refreshToken: provider.saved!.refresh_token!, resource: MCP }),
+    ).rejects.toThrow(/grant/i);
+    await provider.page!.context().close();
   });
 
   it("Deny sends the client back with access_denied, and no token", async () => {

@@ -37,9 +37,10 @@ export function Chat({ onSuggestion, onNewVideo }: ChatProps) {
       <h2 id="chat-title" class="visually-hidden">
         {t.conversation}
       </h2>
-      {/* Once the conversation is known to be empty: a returning visitor's history never comes after suggestions. */}
-      {lines.length === 0 && session && (
-        <div class="empty">
+      {/* Shown once the conversation is known to be empty (a returning visitor's history never comes after
+          suggestions); until then its place is kept, unseen, so that nothing below it moves when it appears. */}
+      {lines.length === 0 && (
+        <div class={session ? "empty" : "empty unknown"}>
           <p>{t.emptyHint}</p>
           <h3 id="try-title">{t.trySaying}</h3>
           <ul class="suggestions" aria-labelledby="try-title">
