@@ -27,6 +27,8 @@ export const ConfigSchema = z.object({
   heartbeatMs: z.number().positive(),
   /** ADK text as `partial: true` chunks, then one final event with the whole text. */
   partialText: z.boolean(),
+  /** A SHA-256 of each uploaded part, for the tests (off in the bench, where the emulator is the uploads' sink). */
+  uploadDigests: z.boolean(),
   /** Where partial chunks are cut: between words, or inside every GUI phrase and the "temporary issue" notice. */
   partialCut: z.enum(["words", "inside-phrases"]),
   /** One more text event, "I encountered a temporary issue…", after the normal text. */
@@ -76,6 +78,7 @@ const fixedDefaults: Omit<Config, "timeScale" | "anonTokensPerIp" | "anonCredits
   heartbeatForm: "comment",
   heartbeatMs: 15_000,
   partialText: false,
+  uploadDigests: true,
   partialCut: "words",
   trailingTemporaryIssue: false,
   editText: "auto",

@@ -65,7 +65,7 @@ type State = "preamble" | "after-delimiter" | "headers" | "body" | "done";
  * Reads a multipart body as it streams, counting each part's bytes and keeping none of them: only the current
  * chunk plus a delimiter's length stays in memory, so a 200 MB file passes in constant space.
  */
-export async function readMultipart(body: ReadableStream<Uint8Array>, boundary: string): Promise<MultipartSummary> {
+export async function readMultipart(body: ReadableStream<Uint8Array>, boundary: string, { digests: digesting = true } = {}): Promise<MultipartSummary> {
   const delimiter = encoder.encode(`\r\n--${boundary}`);
   const parts: PartSummary[] = [];
   let state = "preamble" as State;
@@ -92,7 +92,7 @@ export async function readMultipart(body: ReadableStream<Uint8Array>, boundary: 
       const consumed = at === -1 ? Math.max(0, buffer.length - delimiter.length + 1) : at;
       if (current) {
         current.bytes += consumed;
-        if (consumed > 0) void digest!.writer.write(buffer.slice(0, consumed));
+        if (consumed > 0 && digest) void digest.writer.write(buffer.slice(0, consumed));
       }
       if (at === -1) {
         buffer = buffer.slice(consumed);
@@ -100,7 +100,7 @@ export async function readMultipart(body: ReadableStream<Uint8Array>, boundary: 
       }
       if (current) {
         parts.push(current);
-        endPart(current);
+        if (digest) endPart(current);
       }
       current = undefined;
       buffer = buffer.subarray(at + delimiter.length);
@@ -127,8 +127,10 @@ export async function readMultipart(body: ReadableStream<Uint8Array>, boundary: 
         return false;
       }
       current = { ...parseHeaders(decoder.decode(buffer.subarray(0, end))), bytes: 0 };
-      const stream = new (crypto as unknown as { DigestStream: typeof DigestStream }).DigestStream("SHA-256");
-      digest = { writer: stream.getWriter(), stream };
+      if (digesting) {
+        const stream = new (crypto as unknown as { DigestStream: typeof DigestStream }).DigestStream("SHA-256");
+        digest = { writer: stream.getWriter(), stream };
+      }
       buffer = buffer.subarray(empty ? 2 : end + HEADER_END.length);
       state = "body";
       return true;

@@ -69,7 +69,7 @@ export const uploadRoutes = new Hono<AppEnv>().post("/api/upload-video/nemo_agen
   }
   const boundary = boundaryOf(contentType);
   if (!boundary || !c.req.raw.body) return httpFail(c, 400, "expected multipart/form-data with field files");
-  const summary = await readMultipart(c.req.raw.body, boundary).catch(() => undefined);
+  const summary = await readMultipart(c.req.raw.body, boundary, { digests: config().uploadDigests }).catch(() => undefined);
   if (!summary) return httpFail(c, 400, "malformed multipart body");
   const files = summary.parts.filter((part) => part.name === "files" && part.filename !== undefined);
   store.uploads.push({
