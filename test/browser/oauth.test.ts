@@ -162,6 +162,22 @@ describe("signing in to /mcp with OAuth, through the consent page", () => {
     await provider.page!.context().close();
   });
 
+  it("two browsers that each pressed Allow are two visitors: one's token sees nothing of the other's videos", async () => {
+    const first = new BrowserProvider(allow);
+    const second = new BrowserProvider(allow);
+    const [one, other] = [await signIn(first), await signIn(second)];
+    const made: any = await one.callTool({ name: "create_video", arguments: { prompt: "a lighthouse at dusk" } });
+    const id = made.structuredContent.id;
+    expect(((await one.callTool({ name: "list_videos", arguments: {} })) as any).structuredContent.videos.map((video: { id: string }) => video.id)).toContain(id);
+    expect(((await other.callTool({ name: "list_videos", arguments: {} })) as any).structuredContent.videos).toEqual([]);
+    const asked: any = await other.callTool({ name: "get_video", arguments: { id } });
+    expect(asked.isError).toBe(true);
+    expect(asked.content[0].text).toMatch(/not found/i);
+    await one.callTool({ name: "cancel_video", arguments: { id } });
+    await first.page!.context().close();
+    await second.page!.context().close();
+  });
+
   it("Deny sends the client back with access_denied, and no token", async () => {
     const provider = new BrowserProvider((page) => page.getByRole("button", { name: "Deny" }).click());
     await expect(new Client({ name: "browser-test", version: "1" }).connect(new StreamableHTTPClientTransport(MCP, { authProvider: provider }))).rejects.toBeInstanceOf(UnauthorizedError);
