@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Plugin } from "vite";
+import { patchDependency } from "./vite-patch.js";
 
 /**
  * `cloudflare:workers` as Node can load it, for the libraries the app imports that import it at the top (the OAuth
@@ -54,22 +55,18 @@ const SERVED: Record<string, { address: string; type: string }> = {
  */
 const MAKERS = ["getOpenAPIDocument", "getOpenAPI31Document", "doc", "doc31"];
 
-const noDocumentMakers: Plugin = {
-  name: "promptreel-no-openapi-generator",
-  apply: "build",
-  enforce: "pre",
-  applyToEnvironment: (environment) => environment.name !== "client",
-  transform(code, id) {
-    if (!id.includes("/node_modules/@hono/zod-openapi/dist/index.mjs")) return undefined;
+const noDocumentMakers = patchDependency(
+  "promptreel-no-openapi-generator",
+  "@hono/zod-openapi/dist/index.mjs",
+  (code) => {
     const start = code.indexOf("\tgetOpenAPIDocument = ");
     const end = code.indexOf("\troute(path, app) {");
-    const methods = code.slice(start, end);
-    if (start < 0 || end < start || !MAKERS.every((name) => methods.includes(`\t${name} = (`)))
-      throw new Error("@hono/zod-openapi's document makers are no longer where vite-reference.ts looks for them");
+    if (start < 0 || end < start || !MAKERS.every((name) => code.slice(start, end).includes(`\t${name} = (`))) return undefined;
     const throwing = MAKERS.map((name) => `\t${name} = () => {\n\t\tthrow new Error("${name}: the OpenAPI document is made by vite build (vite-reference.ts)");\n\t};\n`);
-    return { code: code.slice(0, start) + throwing.join("") + code.slice(end), map: null };
+    return code.slice(0, start) + throwing.join("") + code.slice(end);
   },
-};
+  { changed: "@hono/zod-openapi's document makers are no longer where vite-reference.ts looks for them", workerOnly: true },
+);
 
 /**
  * The API reference: written to dist/client by `vite build`; made again on each request by `vite dev`, whose

@@ -3,6 +3,7 @@ import preact from "@preact/preset-vite";
 import { fileURLToPath } from "node:url";
 import { defineConfig, type Plugin } from "vite";
 import { embed } from "./vite-embed.js";
+import { patchDependency } from "./vite-patch.js";
 import { reference } from "./vite-reference.js";
 
 /** The emulator's clock in `npm start` (a 3-minute generation takes 18 s); the browser tests set TIME_SCALE lower. */
@@ -31,16 +32,13 @@ const zodEnglishOnly: Plugin = {
  * namespace used as a value keeps every export of zod in the bundle (z.compile, z.fromJSONSchema, …). Given just
  * `ZodType`, the rest is tree-shaken: the same `.openapi()` on every schema.
  */
-const zodOpenApiShakeable: Plugin = {
-  name: "zod-openapi-shakeable",
-  enforce: "pre",
-  transform(code, id) {
-    if (!id.includes("/node_modules/@hono/zod-openapi/dist/index.mjs")) return undefined;
-    const call = "extendZodWithOpenApi(z);";
-    if (!code.includes(call)) throw new Error("@hono/zod-openapi no longer calls extendZodWithOpenApi(z): see vite.config.ts");
-    return { code: code.replace(call, "extendZodWithOpenApi({ ZodType: z.ZodType });"), map: null };
-  },
-};
+const CALL = "extendZodWithOpenApi(z);";
+const zodOpenApiShakeable = patchDependency(
+  "zod-openapi-shakeable",
+  "@hono/zod-openapi/dist/index.mjs",
+  (code) => (code.includes(CALL) ? code.replace(CALL, "extendZodWithOpenApi({ ZodType: z.ZodType });") : undefined),
+  { changed: "@hono/zod-openapi no longer calls extendZodWithOpenApi(z): see vite.config.ts" },
+);
 
 /**
  * @modelcontextprotocol/server's default JSON Schema validator (@cfworker/json-schema, 5.9 KiB gzipped) left out of
@@ -48,21 +46,18 @@ const zodOpenApiShakeable: Plugin = {
  * `fromJsonSchema`; PromptReel does neither (its tools' inputs and outputs are zod schemas, checked by zod). Passing
  * `jsonSchemaValidator` to the server would not do: the default is still imported. One that refuses takes its place.
  */
-const mcpWithoutJsonSchemaValidator: Plugin = {
-  name: "mcp-without-json-schema-validator",
-  apply: "build",
-  enforce: "pre",
-  applyToEnvironment: (environment) => environment.name !== "client",
-  transform(code, id) {
-    if (!id.includes("/node_modules/@modelcontextprotocol/server/dist/shimsWorkerd.mjs")) return undefined;
-    const validator = /^import \{ t as CfWorkerJsonSchemaValidator \} from "\.\/cfWorkerProvider-[\w-]+\.mjs";$/m;
-    const exported = "export { CfWorkerJsonSchemaValidator as DefaultJsonSchemaValidator, process };";
-    if (!validator.test(code) || !code.includes(exported))
-      throw new Error("@modelcontextprotocol/server's workerd shims no longer import the validator as vite.config.ts expects");
-    const refusing = `class NoJsonSchemaValidator {\n\tgetValidator() {\n\t\tthrow new Error("PromptReel's Worker has no JSON Schema validator (vite.config.ts)");\n\t}\n}\n`;
-    return { code: code.replace(validator, "").replace(exported, `${refusing}export { NoJsonSchemaValidator as DefaultJsonSchemaValidator, process };`), map: null };
-  },
-};
+const VALIDATOR = /^import \{ t as CfWorkerJsonSchemaValidator \} from "\.\/cfWorkerProvider-[\w-]+\.mjs";$/m;
+const EXPORTED = "export { CfWorkerJsonSchemaValidator as DefaultJsonSchemaValidator, process };";
+const REFUSING = `class NoJsonSchemaValidator {\n\tgetValidator() {\n\t\tthrow new Error("PromptReel's Worker has no JSON Schema validator (vite.config.ts)");\n\t}\n}\n`;
+const mcpWithoutJsonSchemaValidator = patchDependency(
+  "mcp-without-json-schema-validator",
+  "@modelcontextprotocol/server/dist/shimsWorkerd.mjs",
+  (code) =>
+    VALIDATOR.test(code) && code.includes(EXPORTED)
+      ? code.replace(VALIDATOR, "").replace(EXPORTED, `${REFUSING}export { NoJsonSchemaValidator as DefaultJsonSchemaValidator, process };`)
+      : undefined,
+  { changed: "@modelcontextprotocol/server's workerd shims no longer import the validator as vite.config.ts expects", workerOnly: true },
+);
 
 /** Hono's typed client's runtime reduced to what the page asks of it (vite-hono-client.ts), for the page only. */
 const honoClientRuntime: Plugin = {

@@ -1,5 +1,6 @@
 import { app, type routes } from "./app";
 import type { Bindings } from "./config";
+import { AppError } from "./errors";
 import { JSON_BODY_MAX_BYTES } from "./http";
 import { challenge, MAX_ORIGINS, oauthProvider } from "./oauth/provider";
 
@@ -10,8 +11,8 @@ export { Visitor } from "./visitor/visitor";
 /** The API's type, for the page's typed client (`hc<AppType>`). */
 export type AppType = typeof routes;
 
-const notFound = () =>
-  Response.json({ error: { code: "not_found", message: "There is nothing at this address." } }, { status: 404 });
+/** The app's own 404 (worker/app.ts), for the well-known addresses the provider answers with an empty one. */
+const notFound = () => Response.json({ error: new AppError("not_found", "There is nothing at this address.").toJSON() }, { status: 404 });
 
 /**
  * Reads what is left of a refused request's small body (a declared length up to twice `JSON_BODY_MAX_BYTES`; an

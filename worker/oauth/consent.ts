@@ -1,5 +1,6 @@
 import type { AuthRequest, ConsentDescription } from "@cloudflare/workers-oauth-provider";
 import type { Bindings } from "../config";
+import { base64url } from "../signing";
 
 /** How long the consent page may wait for Allow or Deny. */
 export const CONSENT_LIFE_MS = 10 * 60_000;
@@ -14,10 +15,7 @@ export interface PendingConsent {
 const consentKey = (handle: string) => `promptreel-consent:${handle}`;
 
 /** 32 random bytes, base64url: the consent page's address carries it, and it is all the page's API needs to show the request. */
-function newHandle(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
+const newHandle = () => base64url(crypto.getRandomValues(new Uint8Array(32)));
 
 /** Keeps a parsed authorization request for the consent page (OAUTH_KV, 10 minutes) and answers its handle. */
 export async function holdConsent(env: Bindings, request: AuthRequest, description: ConsentDescription): Promise<string> {
